@@ -1,0 +1,78 @@
+"""The diagnostic code registry: the only place codes are defined. Codes are never renumbered.
+
+Families: P0xx reading and syntax, P1xx names, P2xx semantics, P3xx graph, P4xx warnings.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A stable diagnostic code with its default severity and a one-line summary."""
+
+    id: str
+    slug: str
+    severity: Severity
+    summary: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# P0xx: reading files and syntax (dsl/reader.py, dsl/parser.py)
+UNEXPECTED_TOKEN = Code("P001", "unexpected-token", E, "a word or symbol is not allowed at this place in the grammar")
+UNEXPECTED_CHARACTER = Code("P002", "unexpected-character", E, "a character that cannot start any word of the language")
+UNEXPECTED_EOF = Code("P003", "unexpected-end-of-file", E, "the file ends inside a declaration, usually a missing `}` or `\"`")
+NOT_UTF8 = Code("P004", "not-utf8", E, "a rule file is not valid UTF-8 text")
+BINARY_FILE = Code("P005", "binary-file", E, "a rule file contains NUL bytes and looks binary")
+FILE_TOO_LARGE = Code("P006", "file-too-large", E, "a rule file is larger than the limit and was not read")
+NESTING_TOO_DEEP = Code("P007", "nesting-too-deep", E, "a condition nests deeper than the limit")
+UNREADABLE_FILE = Code("P008", "unreadable-file", E, "a path given on the command line cannot be read")
+EMPTY_FILE = Code("P009", "empty-file", W, "a rule file contains no declarations")
+
+# P1xx: names (compiler/resolve.py)
+DUPLICATE_ID = Code("P101", "duplicate-id", E, "two declarations share one id")
+UNKNOWN_REFERENCE = Code("P102", "unknown-reference", E, "a reference names no declaration")
+WRONG_KIND = Code("P103", "wrong-kind", E, "a reference names a declaration of the wrong kind")
+UNKNOWN_SOURCE_FILE = Code("P104", "unknown-source-file", E, "a document's `bestand` is not a readable text file")
+UNKNOWN_WORD = Code("P105", "unknown-word", E, "a word from a fixed vocabulary (kind, level, status, ...) is not in it")
+UNKNOWN_BUDGET_ITEM = Code("P106", "unknown-budget-item", E, "a budget reference names no post or package of the table")
+
+# P2xx: semantics (compiler/check.py, compiler/citations.py, compiler/budgets.py)
+MISSING_FIELD = Code("P201", "missing-field", E, "a declaration lacks a field its kind requires")
+FIELD_NOT_ALLOWED = Code("P202", "field-not-allowed", E, "a field is not part of this kind of declaration")
+REPEATED_FIELD = Code("P203", "repeated-field", E, "a field that may appear once appears again")
+MISSING_CITATION = Code("P204", "missing-citation", E, "a declaration cites no source")
+QUOTE_NOT_FOUND = Code("P205", "quote-not-found", E, "a quoted text does not occur in the cited source document")
+QUOTE_ELSEWHERE = Code("P206", "quote-elsewhere", E, "a quote occurs in the source, but not on the cited lines")
+LINES_OUT_OF_RANGE = Code("P207", "lines-out-of-range", E, "cited line numbers are outside the source document")
+UNKNOWN_UNIT = Code("P210", "unknown-unit", E, "a unit is not in the unit table")
+UNIT_MISMATCH = Code("P211", "unit-mismatch", E, "two quantities that are compared or assigned have incompatible units")
+INVALID_DATE = Code("P220", "invalid-date", E, "a date or year is not a real calendar date")
+DATES_OUT_OF_ORDER = Code("P221", "dates-out-of-order", E, "dates that must follow each other do not")
+RANGE_REVERSED = Code("P222", "range-reversed", E, "a range's lower bound is above its upper bound")
+CONTRADICTORY_FLAGS = Code("P223", "contradictory-flags", E, "a target is marked both `bindend` and `indicatief`")
+INVALID_NUMBER = Code("P224", "invalid-number", E, "a number is outside what its field allows")
+BUDGET_TOTAL_MISMATCH = Code("P230", "budget-total-mismatch", E, "the cells of a budget table do not add up to its stated total")
+SUBALLOCATION_EXCEEDS = Code("P231", "suballocation-exceeds", E, "sub-allocations exceed the budget cell they are part of")
+SUPERSEDES_LATER = Code("P240", "supersedes-later", E, "a declaration supersedes or stops one that starts after it")
+RETAINS_UNRELATED = Code("P241", "retains-unrelated", E, "`behoudt` names a declaration that the stopped one does not lead to")
+
+# P3xx: graph (compiler/graph.py)
+DEPENDENCY_CYCLE = Code("P301", "dependency-cycle", E, "declarations depend on each other in a cycle")
+
+# P4xx: warnings that never block
+PENDING_VALUE = Code("P401", "pending-value", W, "a value the sources leave open is declared pending")
+
+ALL_CODES: tuple[Code, ...] = tuple(
+    value for value in dict(globals()).values() if isinstance(value, Code)
+)
+BY_ID: dict[str, Code] = {code.id: code for code in ALL_CODES}

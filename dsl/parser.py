@@ -1,0 +1,180 @@
+"""Rule text -> syntax nodes: reads files within limits, parses with LALR, maps Lark errors to P0xx.
+
+`parse_text` never raises for bad input: every problem becomes a diagnostic and the caller gets
+whatever declarations could be read (none, for a file with a syntax error).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from lark import Lark
+from lark.exceptions import VisitError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from dsl import codes
+from dsl.diagnostics import Diagnostics
+from dsl.nodes import Module
+from dsl.source import SourceFile, Span
+from dsl.transformer import PolicyTransformer
+
+MAX_FILE_BYTES = 2_000_000
+MAX_NESTING = 64
+
+# How Lark's terminal names read in a message.
+_TERMINAL_WORDS = {
+    "NAME": "a name", "STRING": 'a "text"', "INT": "a whole number", "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)", "UNIT": "a unit", "MONEY": "an amount (€ 12 mln)",
+    "KIND": "a declaration kind", "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`", "RPAR": "`)`",
+    "COLON": "`:`", "COMMA": "`,`", "DOT": "`.`", "MINUS": "`-`", "COMPARATOR": "a comparison",
+    "STATE": "a status word", "PERIOD": "a period (jaar, maanden, ...)", "$END": "end of file",
+    "CONSEQUENCE": "verplichting, besluit or maatregel",
+}
+
+
+@functools.cache
+def bare_parser() -> Lark:
+    """The LALR parser building a plain Lark tree; also the baseline in benchmarks/check.py."""
+    return Lark.open("policy.lark", rel_to=__file__, parser="lalr", lexer="contextual",
+                     propagate_positions=True, maybe_placeholders=True)
+
+
+def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | None:
+    """Read a rule file as UTF-8 text within the size limit; report why not otherwise."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diags.add(codes.FILE_TOO_LARGE, Span.point(display),
+                      f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+                      hint="split the rules over several files, grouped by theme")
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        diags.add(codes.UNREADABLE_FILE, Span.point(display), f"cannot read file: {error.strerror}",
+                  hint="check that the path exists and is readable")
+        return None
+    return decode_source(data, display, diags)
+
+
+def decode_source(data: bytes, display: str, diags: Diagnostics) -> SourceFile | None:
+    """Decode bytes as UTF-8, rejecting binary content with a positioned diagnostic."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        diags.add(codes.BINARY_FILE, Span.point(display, line), "file contains NUL bytes",
+                  hint="rule files are plain UTF-8 text; is this the right file?")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = data[: error.start]
+        line = prefix.count(b"\n") + 1
+        column = len(prefix) - (prefix.rfind(b"\n") + 1) + 1
+        diags.add(codes.NOT_UTF8, Span.point(display, line, column),
+                  f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+                  hint="save the file as UTF-8 (most editors: 'Save with encoding')")
+        return None
+    return SourceFile(display, text.removeprefix("\ufeff"))
+
+
+def parse_text(source: SourceFile, diags: Diagnostics) -> Module:
+    """Parse one rule file; on a syntax error report it and return a module without declarations."""
+    if not source.text.strip() or _only_comments(source.text):
+        diags.add(codes.EMPTY_FILE, Span.point(source.path), "file contains no declarations",
+                  hint="add a declaration or remove the file")
+        return Module(source.path, ())
+    depth, where = _max_paren_depth(source.text)
+    if depth > MAX_NESTING:
+        diags.add(codes.NESTING_TOO_DEEP, _offset_span(source, where),
+                  f"brackets nest {depth} levels deep, over the limit of {MAX_NESTING}",
+                  hint="split the condition into named parts")
+        return Module(source.path, ())
+    transformer = PolicyTransformer()
+    transformer.path = source.path
+    try:
+        declarations = transformer.transform(bare_parser().parse(source.text))
+    except UnexpectedInput as error:
+        _report_syntax_error(error, source, diags)
+        return Module(source.path, ())
+    except (RecursionError, VisitError) as error:
+        if isinstance(error, VisitError) and not isinstance(error.orig_exc, RecursionError):
+            raise
+        diags.add(codes.NESTING_TOO_DEEP, Span.point(source.path),
+                  "the text nests too deeply to read", hint="simplify the nested conditions")
+        return Module(source.path, ())
+    return Module(source.path, declarations)
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _max_paren_depth(text: str) -> tuple[int, int]:
+    depth = deepest = where = 0
+    for offset, char in enumerate(text):
+        if char == "(":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, offset
+        elif char == ")":
+            depth = max(depth - 1, 0)
+    return deepest, where
+
+
+def _offset_span(source: SourceFile, offset: int) -> Span:
+    line = source.text.count("\n", 0, offset) + 1
+    column = offset - (source.text.rfind("\n", 0, offset) + 1) + 1
+    return Span(source.path, line, column, line, column + 1, offset, offset + 1)
+
+
+def _report_syntax_error(error: UnexpectedInput, source: SourceFile, diags: Diagnostics) -> None:
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+        error = UnexpectedEOF(error.expected)
+        error.line, error.column = _end_position(source.text)
+    if isinstance(error, UnexpectedEOF):
+        line, column = _end_position(source.text)
+        diags.add(codes.UNEXPECTED_EOF, Span.point(source.path, line, column),
+                  "the file ends inside a declaration",
+                  hint="close every `{` with `}` and every `\"` with `\"`")
+    elif isinstance(error, UnexpectedCharacters):
+        char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else ""
+        diags.add(codes.UNEXPECTED_CHARACTER, Span.point(source.path, error.line, error.column),
+                  f"unexpected character `{char}`", hint=_hint_for_character(char, error))
+    elif isinstance(error, UnexpectedToken):
+        token = error.token
+        span = Span(source.path, token.line, token.column, token.end_line or token.line,
+                    token.end_column or token.column + 1, token.start_pos or 0, token.end_pos or 0)
+        diags.add(codes.UNEXPECTED_TOKEN, span, f"unexpected `{token}`",
+                  hint=_expected_hint(error.expected))
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    lines = text.split("\n")
+    return len(lines), len(lines[-1]) + 1
+
+
+def _expected_hint(expected) -> str:
+    words = sorted({_TERMINAL_WORDS.get(name, f"`{name.lower()}`") for name in expected})
+    if len(words) > 8:
+        return "expected a field keyword (see docs/language.md) or `}`"
+    return "expected " + ", ".join(words)
+
+
+def _hint_for_character(char: str, error: UnexpectedCharacters) -> str:
+    if char.isalpha() and char.isupper():
+        return "ids are written in lower case with underscores, e.g. `nh3_landbouw`"
+    if char == '"':
+        return "text in quotes is not allowed here"
+    if char == ",":
+        return "decimal numbers use a point: 12.5, not 12,5"
+    allowed = sorted({_TERMINAL_WORDS.get(name, f"`{name.lower()}`") for name in error.allowed or ()})
+    if allowed and len(allowed) <= 8:
+        return "expected " + ", ".join(allowed)
+    return "see docs/language.md for what may stand here"
+
+
+def parse_file(path: Path, display: str, diags: Diagnostics) -> Module:
+    """Read and parse one file, reporting every problem as a diagnostic."""
+    source = read_source(path, display, diags)
+    if source is None:
+        return Module(display, ())
+    return parse_text(source, diags)
