@@ -119,6 +119,9 @@ class PolicyTransformer(Transformer):
         first = int(children[0])
         return (first, int(children[1]) if children[1] is not None else first)
 
+    def uiterlijk_open(self, meta, children):
+        return self._field(meta, "uiterlijk", self.pending(meta, children))
+
     def reductie(self, meta, children):
         return self._field(meta, "reductie", n.Reduction(children[0], children[1], self._span(meta)))
 

@@ -1,0 +1,120 @@
+"""The `beleid` command line: argument parsing and dispatch only; each command is one library call.
+
+Exit codes: 0 fine, 1 findings (errors), 2 usage or unreadable input, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from dsl import codes
+from compiler import formats
+from compiler.pipeline import compile_paths
+from compiler.resolve import did_you_mean
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+GRAPH_FORMATS = ("dot", "mermaid", "json")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="beleid", description="Dutch nitrogen, nature and water policy as code.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="parse and check rule files; print diagnostics")
+    check.add_argument("paths", nargs="*", default=["policy"], help="rule files or folders (default: policy)")
+    check.add_argument("--format", choices=formats.FORMATS, default="text", help="diagnostic format")
+    check.add_argument("--output", "-o", help="write the diagnostics to this file instead of stdout")
+    check.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto")
+    check.set_defaults(handler=cmd_check)
+
+    graph = sub.add_parser("graph", help="export the dependency graph")
+    graph.add_argument("paths", nargs="*", default=["policy"], help="rule files or folders (default: policy)")
+    graph.add_argument("--format", choices=GRAPH_FORMATS, default="dot")
+    graph.add_argument("--focus", metavar="ID", help="only ID and what is upstream and downstream of it")
+    graph.add_argument("--no-documents", action="store_true", help="leave source documents out")
+    graph.add_argument("--output", "-o", help="write to this file instead of stdout")
+    graph.set_defaults(handler=cmd_graph)
+    return parser
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    compilation = compile_paths(args.paths)
+    diagnostics = compilation.diagnostics.sorted()
+    colour = args.colour == "always" or (args.colour == "auto" and _is_terminal(args.output))
+    rendered = formats.render(diagnostics, args.format, colour=colour)
+    if args.format == "text":
+        rendered = "\n\n".join(filter(None, [rendered, formats.summary(diagnostics, len(compilation.files))]))
+    _emit(rendered, args.output)
+    return _exit_code(compilation.diagnostics)
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    compilation = compile_paths(args.paths)
+    graph = compilation.graph
+    if args.focus:
+        if args.focus not in graph.graph:
+            hint = did_you_mean(args.focus, list(graph.graph)) or "give the id of a declaration"
+            print(f"beleid graph: unknown id `{args.focus}`; {hint}", file=sys.stderr)
+            return EXIT_USAGE
+        graph = graph.focus(args.focus)
+    if args.no_documents:
+        graph = graph.without_documents()
+    export = {"dot": graph.to_dot, "mermaid": graph.to_mermaid, "json": graph.to_json}[args.format]
+    _emit(export(), args.output)
+    if compilation.diagnostics.has_errors:
+        print(formats.summary(compilation.diagnostics, len(compilation.files)) +
+              "; run `beleid check` for details", file=sys.stderr)
+    return _exit_code(compilation.diagnostics)
+
+
+def _exit_code(diagnostics) -> int:
+    if any(d.code is codes.UNREADABLE_FILE for d in diagnostics):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if diagnostics.has_errors else EXIT_OK
+
+
+def _is_terminal(output: str | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Print, or write the file atomically so an interrupted run never leaves half a file."""
+    if output is None:
+        if text:
+            print(text)
+        return
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False,
+                                     prefix=f".{target.name}.") as handle:
+        handle.write(text + ("\n" if text and not text.endswith("\n") else ""))
+    os.replace(handle.name, target)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_USAGE if exit_.code else EXIT_OK
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("beleid: interrupted", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print(f"beleid: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception:  # noqa: BLE001 - the one place a bug is turned into exit 3
+        print("beleid: internal error (this is a bug; please report it with the text below)", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The driver: rule files -> parse -> resolve -> check -> graph, collecting diagnostics throughout.
+
+Every stage runs even when an earlier one found errors, so a drafter sees all problems in one run;
+each stage tolerates names that did not resolve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dsl import codes, nodes
+from dsl.diagnostics import Diagnostics
+from dsl.parser import parse_file, parse_text
+from dsl.source import SourceFile, Span
+from compiler import budgets, check
+from compiler.citations import CitationChecker, load_source
+from compiler.graph import PolicyGraph
+from compiler.model import Policy
+from compiler.resolve import build_symbols, resolve
+from compiler.unitcheck import UnitChecker
+
+RULE_SUFFIX = ".policy"
+
+
+@dataclass
+class Compilation:
+    """The result of checking a policy tree: the model, its graph and every diagnostic."""
+
+    policy: Policy
+    graph: PolicyGraph
+    diagnostics: Diagnostics
+    files: list[str]
+
+
+def discover(paths: list[str], diags: Diagnostics) -> list[Path]:
+    """Rule files under the given paths (directories are searched recursively), sorted."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob(f"*{RULE_SUFFIX}") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            diags.add(codes.UNREADABLE_FILE, Span.point(given), f"no such file or directory: `{given}`",
+                      hint="give the policy folder, e.g. `beleid check policy/`")
+    return sorted(set(found))
+
+
+def compile_paths(paths: list[str]) -> Compilation:
+    """Check every rule file under `paths` as one policy."""
+    diags = Diagnostics()
+    files = discover(paths, diags)
+    modules = [parse_file(path, str(path), diags) for path in files]
+    return compile_modules(modules, diags, [str(f) for f in files])
+
+
+def compile_text(text: str, path: str = "<text>") -> Compilation:
+    """Check one rule text on its own (tests, the language server)."""
+    diags = Diagnostics()
+    module = parse_text(SourceFile(path, text), diags)
+    return compile_modules([module], diags, [path])
+
+
+def compile_modules(modules: list[nodes.Module], diags: Diagnostics, files: list[str]) -> Compilation:
+    symbols = build_symbols(modules, diags)
+    for decl in symbols.values():
+        check.check_fields(decl, diags)
+        check.check_vocabulary(decl, diags)
+        check.check_values(decl, diags)
+    references = resolve(symbols, diags)
+    sources = _load_sources(symbols, diags)
+    citations = CitationChecker(sources, diags)
+    for decl in symbols.values():
+        citations.check(decl)
+    UnitChecker(symbols, diags).check()
+    _check_budgets(symbols, diags)
+    periods = check.validity(symbols, references)
+    check.check_history(symbols, periods, references, diags)
+    policy = Policy(check.build_declarations(symbols, periods), tuple(references), sources)
+    graph = PolicyGraph.build(policy)
+    graph.check_cycles(diags)
+    return Compilation(policy, graph, diags, files)
+
+
+def _load_sources(symbols: dict[str, nodes.Declaration], diags: Diagnostics):
+    sources = {}
+    for name, decl in symbols.items():
+        if decl.kind == "document":
+            text = load_source(decl, Path(decl.span.path), diags)
+            if text is not None:
+                sources[name] = text
+    return sources
+
+
+def _check_budgets(symbols: dict[str, nodes.Declaration], diags: Diagnostics) -> None:
+    tables = {name: d for name, d in symbols.items() if d.kind == "begroting"}
+    for table in tables.values():
+        budgets.check_table(table, diags)
+    for decl in symbols.values():
+        budgets.check_budget_reference(decl, tables, diags)
