@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dsl import codes, nodes
-from dsl.diagnostics import Diagnostics, Related
+from dsl.diagnostics import Diagnostics
 from compiler.model import SourceText
 
 _LINE_END_HYPHEN = re.compile(r"[-\u00ad][ \t]*$")
@@ -119,6 +119,8 @@ class CitationChecker:
         if source is None:
             return  # unknown document (P102) or unreadable source (P104) was reported already
         count = len(source.lines)
+        if citation.last_line < citation.first_line:
+            return  # reported as P222 by check.py
         if not (1 <= citation.first_line <= citation.last_line <= count):
             self.diags.add(codes.LINES_OUT_OF_RANGE, citation.span,
                            f"lines {citation.first_line}-{citation.last_line} are outside "

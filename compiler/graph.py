@@ -15,8 +15,10 @@ from dsl import codes
 from dsl.diagnostics import Diagnostics, Related
 from compiler.model import Policy
 
-# Relations that record provenance or history rather than logic; they never form a cycle.
-NON_LOGICAL = frozenset({"cites", "vervangt", "stopt", "behoudt", "uitgever"})
+# Relations that record provenance, history or expected contributions rather than what an
+# evaluation reads: they are drawn, but they never form a cycle. A measure's contribution to a
+# target shows in later monitoring data, not in the target's status at the same moment.
+NON_LOGICAL = frozenset({"cites", "vervangt", "stopt", "behoudt", "uitgever", "draagt_bij_aan", "effect"})
 
 
 class PolicyGraph:

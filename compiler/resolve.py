@@ -127,7 +127,7 @@ def _field_uses(f: nodes.Field) -> Iterator[Use]:
     elif f.keyword == "budget":
         yield Use(value.table, ("begroting",), "budget", "in")
     elif f.keyword == "effect":
-        yield Use(value.indicator, ("indicator",), "effect", "out")
+        yield Use(value.indicator, ("indicator",), "effect", "in")
     elif f.keyword == "dan":
         yield Use(value.target, (CONSEQUENCE_KINDS[value.kind],), "dan", "out")
     elif f.keyword in ("vervangt", "stopt"):

@@ -6,6 +6,8 @@ their unit; `achterstand(doel)` has its indicator's unit, `effect(maatregel)` it
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics, Related
 from compiler import units
@@ -73,11 +75,6 @@ class UnitChecker:
             self._expect(value.change, self.unit_of_name(value.indicator.name), value.indicator)
         elif f.keyword in ("als", "stap", "wie"):
             self._conditions(value)
-        elif f.keyword in ("post", "totaal"):
-            for cell in value.cells:
-                self._money(cell.amount)
-        elif f.keyword == "deelpost":
-            self._money(value.amount)
 
     def _amount(self, decl: nodes.Declaration, amount, *, allow_share: bool) -> None:
         indicator = decl.value("indicator")
@@ -87,22 +84,27 @@ class UnitChecker:
                 self.known(quantity.unit)
                 continue
             self._expect(quantity, expected, indicator)
+        if isinstance(amount, nodes.Range):
+            self._range_order(amount)
         if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref):
             got = self.unit_of_name(amount.value.name)
             if got and expected and not units.compatible(got, expected):
                 self._mismatch(amount.value.span, got, expected, f"`{amount.value.name}`", indicator)
 
+    def _range_order(self, amount: nodes.Range) -> None:
+        low, high = units.lookup(amount.low.unit.text), units.lookup(amount.high.unit.text)
+        if not (low and high and units.compatible(low, high)):
+            return
+        low_value = units.convert(Decimal(amount.low.number), low, high)
+        if low_value > Decimal(amount.high.number):
+            self.diags.add(codes.RANGE_REVERSED, amount.span,
+                           f"range {amount.low.number} {low.name} tot {amount.high.number} {high.name} runs backwards",
+                           hint="write the lower bound first")
+
     def _expect(self, quantity: nodes.Quantity, expected: UnitInfo | None, about: nodes.Ref | None) -> None:
         got = self.known(quantity.unit)
         if got and expected and not units.compatible(got, expected):
             self._mismatch(quantity.span, got, expected, f"{quantity.number} {got.name}", about)
-
-    def _money(self, quantity: nodes.Quantity) -> None:
-        got = self.known(quantity.unit)
-        if got and got.dimension != "money":
-            self.diags.add(codes.UNIT_MISMATCH, quantity.span,
-                           f"budget amount {quantity.number} {got.name} is not money",
-                           hint="write amounts as `€ 750 mln`")
 
     def _mismatch(self, span, got: UnitInfo, expected: UnitInfo, what: str, about) -> None:
         related = ()

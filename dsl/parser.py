@@ -143,8 +143,10 @@ def _report_syntax_error(error: UnexpectedInput, source: SourceFile, diags: Diag
         token = error.token
         span = Span(source.path, token.line, token.column, token.end_line or token.line,
                     token.end_column or token.column + 1, token.start_pos or 0, token.end_pos or 0)
-        diags.add(codes.UNEXPECTED_TOKEN, span, f"unexpected `{token}`",
-                  hint=_expected_hint(error.expected))
+        hint = _expected_hint(error.expected)
+        if "NAME" in error.expected and any(c.isupper() for c in str(token)):
+            hint = "ids are written in lower case with underscores, e.g. `nh3_landbouw`"
+        diags.add(codes.UNEXPECTED_TOKEN, span, f"unexpected `{token}`", hint=hint)
 
 
 def _end_position(text: str) -> tuple[int, int]:

@@ -88,7 +88,6 @@ class PolicyTransformer(Transformer):
     bindend = _flag_field("bindend")
     indicatief = _flag_field("indicatief")
     wettelijk = _flag_field("wettelijk")
-    datum = _value_field("datum")
     eenheid = _value_field("eenheid")
     cadans = _value_field("cadans")
     eerste = _value_field("eerste")
@@ -101,6 +100,9 @@ class PolicyTransformer(Transformer):
     draagt_bij_aan = _value_field("draagt_bij_aan")
     betreft = _value_field("betreft")
     behoudt = _value_field("behoudt")
+
+    def datum(self, meta, children):
+        return self._field(meta, "datum", n.When(str(children[0]), Span.from_meta(self.path, children[0])))
 
     def instrument(self, meta, children):
         token = children[0]

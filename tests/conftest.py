@@ -1,0 +1,38 @@
+"""Shared helpers: fixture locations and compiling a snippet together with the base fixture."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compiler import compile_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+BASE = FIXTURES / "base"
+POLICY = ROOT / "policy"
+
+
+@pytest.fixture
+def policy_dir(tmp_path: Path):
+    """A scratch policy tree holding a copy of the base fixture; call it with extra rule text."""
+    shutil.copytree(BASE, tmp_path / "base")
+
+    def make(text: str = "", name: str = "extra.policy") -> Path:
+        if text:
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        return tmp_path
+
+    return make
+
+
+def codes_in(compilation) -> list[str]:
+    return [d.code.id for d in compilation.diagnostics.sorted()]
+
+
+def compile_with_base(tmp_path: Path, text: str):
+    shutil.copytree(BASE, tmp_path / "base", dirs_exist_ok=True)
+    (tmp_path / "extra.policy").write_text(text, encoding="utf-8")
+    return compile_paths([str(tmp_path)])
