@@ -146,6 +146,8 @@ def _report_syntax_error(error: UnexpectedInput, source: SourceFile, diags: Diag
         hint = _expected_hint(error.expected)
         if "NAME" in error.expected and any(c.isupper() for c in str(token)):
             hint = "ids are written in lower case with underscores, e.g. `nh3_landbouw`"
+        elif str(token) == "," and getattr((error.token_history or [None])[-1], "type", None) == "NUMBER":
+            hint = "decimal numbers use a point: 12.5, not 12,5"
         diags.add(codes.UNEXPECTED_TOKEN, span, f"unexpected `{token}`", hint=hint)
 
 
