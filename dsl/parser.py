@@ -7,10 +7,11 @@ whatever declarations could be read (none, for a file with a syntax error).
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from lark import Lark
-from lark.exceptions import VisitError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from dsl import codes
 from dsl.diagnostics import Diagnostics
@@ -19,7 +20,9 @@ from dsl.source import SourceFile, Span
 from dsl.transformer import PolicyTransformer
 
 MAX_FILE_BYTES = 2_000_000
+# Conditions nest through brackets and `niet`; these are the grammar's only recursive rules.
 MAX_NESTING = 64
+_NEGATION_CHAIN = re.compile(r"(?:\bniet\s+){%d,}" % (MAX_NESTING + 1))
 
 # How Lark's terminal names read in a message.
 _TERMINAL_WORDS = {
@@ -85,19 +88,15 @@ def parse_text(source: SourceFile, diags: Diagnostics) -> Module:
     depth, where = _max_paren_depth(source.text)
     if depth > MAX_NESTING:
         diags.add(codes.NESTING_TOO_DEEP, _offset_span(source, where),
-                  f"brackets nest {depth} levels deep, over the limit of {MAX_NESTING}",
+                  f"the condition nests {depth} levels deep, over the limit of {MAX_NESTING}",
                   hint="split the condition into named parts")
         return Module(source.path, ())
-    transformer = PolicyTransformer()
-    transformer.path = source.path
     try:
-        declarations = transformer.transform(bare_parser().parse(source.text))
+        declarations = PolicyTransformer(source.path).transform(bare_parser().parse(source.text))
     except UnexpectedInput as error:
         _report_syntax_error(error, source, diags)
         return Module(source.path, ())
-    except (RecursionError, VisitError) as error:
-        if isinstance(error, VisitError) and not isinstance(error.orig_exc, RecursionError):
-            raise
+    except RecursionError:
         diags.add(codes.NESTING_TOO_DEEP, Span.point(source.path),
                   "the text nests too deeply to read", hint="simplify the nested conditions")
         return Module(source.path, ())
@@ -109,6 +108,12 @@ def _only_comments(text: str) -> bool:
 
 
 def _max_paren_depth(text: str) -> tuple[int, int]:
+    """The deepest nesting of brackets or of `niet`, and the offset where it is reached."""
+    chain = _NEGATION_CHAIN.search(text)
+    if chain:
+        return len(chain.group().split()), chain.start()
+    if text.count("(") <= MAX_NESTING:
+        return 0, 0
     depth = deepest = where = 0
     for offset, char in enumerate(text):
         if char == "(":

@@ -1,14 +1,16 @@
-"""Shape conversion from Lark parse events to syntax nodes (dsl/nodes.py), one method per grammar alias.
+"""Shape conversion from a Lark tree to syntax nodes (dsl/nodes.py), one method per grammar alias.
 
-Runs inline in the LALR parser (no intermediate tree). It never reports user errors: anything the
-grammar accepts becomes a node, and compiler/check.py judges it. Methods need no docstrings.
+The walk is iterative and bottom-up (no recursion, so deep nesting cannot overflow the stack) and
+calls `method(meta, children)` directly, without Lark's per-call wrappers. It never reports user
+errors: anything the grammar accepts becomes a node, and compiler/check.py judges it. Methods need
+no docstrings.
 """
 
 from __future__ import annotations
 
 import re
 
-from lark import Token, Transformer, v_args
+from lark import Token, Tree
 
 from dsl import nodes as n
 from dsl.source import Span
@@ -22,11 +24,19 @@ def _string(token: Token) -> str:
     return str(token)[1:-1]
 
 
-@v_args(meta=True)
-class PolicyTransformer(Transformer):
-    """Builds `nodes.Declaration`s; set `path` before each parse so spans name the file."""
+class PolicyTransformer:
+    """Builds `nodes.Declaration`s from the parse tree of one file."""
 
-    path = "<text>"
+    def __init__(self, path: str = "<text>") -> None:
+        self.path = path
+
+    def transform(self, tree: Tree):
+        """Convert `tree` bottom-up: every subtree's children are converted before it."""
+        done: dict[int, object] = {}
+        for subtree in tree.iter_subtrees():
+            children = [done[id(c)] if isinstance(c, Tree) else c for c in subtree.children]
+            done[id(subtree)] = getattr(self, subtree.data)(subtree.meta, children)
+        return done[id(tree)]
 
     # helpers ----------------------------------------------------------------
     def _span(self, meta) -> Span:
