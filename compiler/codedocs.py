@@ -44,7 +44,7 @@ def render_markdown() -> str:
         lines += ["", f"### {code.id}", "", f"`{code.slug}` ({code.severity.value}): {code.summary}."]
         example = _example(code)
         if example:
-            lines += ["", f"Example (`tests/fixtures/invalid/{example.name}`):", "", "```policy",
+            lines += ["", f"Example (`tests/fixtures/invalid/{example.name}`):", "", "```",
                       example.read_text(encoding="utf-8", errors="replace").rstrip(), "```"]
     return "\n".join(lines) + "\n"
 

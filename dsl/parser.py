@@ -92,15 +92,43 @@ def parse_text(source: SourceFile, diags: Diagnostics) -> Module:
                   hint="split the condition into named parts")
         return Module(source.path, ())
     try:
-        declarations = PolicyTransformer(source.path).transform(bare_parser().parse(source.text))
-    except UnexpectedInput as error:
-        _report_syntax_error(error, source, diags)
-        return Module(source.path, ())
-    except RecursionError:
-        diags.add(codes.NESTING_TOO_DEEP, Span.point(source.path),
-                  "the text nests too deeply to read", hint="simplify the nested conditions")
-        return Module(source.path, ())
-    return Module(source.path, declarations)
+        return Module(source.path, _parse(source.text, source.path))
+    except UnexpectedInput:
+        return Module(source.path, _parse_by_declaration(source, diags))
+
+
+def _parse(text: str, path: str) -> tuple:
+    return PolicyTransformer(path).transform(bare_parser().parse(text))
+
+
+# A line that opens a declaration: `doel id "title" {`. Used only to recover after a syntax error.
+_HEADER = re.compile(
+    r'^[ \t]*(?:document|actor|indicator|doel|maatregel|begroting|trigger|verplichting|handhaving'
+    r'|borging|besluit)[ \t]+[a-z_][a-z0-9_]*[ \t]*(?:"[^"\n]*"[ \t]*)?\{', re.M)
+
+
+def _parse_by_declaration(source: SourceFile, diags: Diagnostics) -> tuple:
+    """After a syntax error: parse each declaration on its own, so one mistake hides nothing else.
+
+    Each piece is parsed with the text before it blanked out (newlines kept), so positions stay
+    exact. Every broken piece reports its own error; the sound ones are kept.
+    """
+    text = source.text
+    starts = [0] + [m.start() for m in _HEADER.finditer(text) if m.start() > 0]
+    declarations: list = []
+    for begin, end in zip(starts, starts[1:] + [len(text)]):
+        piece = _blank(text[:begin]) + text[begin:end]
+        if not piece.strip() or _only_comments(piece):
+            continue
+        try:
+            declarations.extend(_parse(piece, source.path))
+        except UnexpectedInput as error:
+            _report_syntax_error(error, SourceFile(source.path, piece), diags)
+    return tuple(declarations)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
 
 
 def _only_comments(text: str) -> bool:
