@@ -53,7 +53,7 @@ class UnitChecker:
         return None
 
     def known(self, unit: nodes.Unit) -> UnitInfo | None:
-        info = units.lookup(unit.text)
+        info = units.lookup(unit.text or "aantal")  # a bare number in a condition is a count
         if info is None:
             self.diags.add(codes.UNKNOWN_UNIT, unit.span, f"unknown unit `{unit.text}`",
                            hint=did_you_mean(unit.text, list(units.UNITS)) or

@@ -212,6 +212,10 @@ class PolicyTransformer:
         number, unit = children
         return n.Quantity(str(number), unit, self._span(meta))
 
+    def count(self, meta, children):
+        span = self._span(meta)
+        return n.Quantity(str(children[0]), n.Unit("", span), span)
+
     def money(self, meta, children):
         return _parse_money(children[0], self.path)
 
