@@ -13,10 +13,7 @@ from typing import Mapping
 from dsl import nodes
 from dsl.source import Span
 
-KINDS = (
-    "document", "actor", "indicator", "doel", "maatregel", "begroting", "trigger",
-    "verplichting", "handhaving", "borging", "besluit",
-)
+from dsl.nodes import KINDS  # noqa: F401 - re-exported for the compiler's stages
 
 
 @dataclass(frozen=True, slots=True)

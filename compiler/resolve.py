@@ -25,10 +25,8 @@ FIELD_REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
     "aan": (("actor",), "in"),
     "draagt_bij_aan": (("doel",), "out"),
     "handhaving": (("handhaving",), "out"),
-    "betreft": (("indicator", "doel", "maatregel", "verplichting", "handhaving", "besluit",
-                 "begroting", "trigger", "borging"), "in"),
-    "behoudt": (tuple(k for k in ("actor", "indicator", "doel", "maatregel", "begroting", "trigger",
-                                  "verplichting", "handhaving", "borging", "besluit")), "history"),
+    "betreft": (tuple(k for k in nodes.KINDS if k not in ("document", "actor")), "in"),
+    "behoudt": (tuple(k for k in nodes.KINDS if k != "document"), "history"),
 }
 CONSEQUENCE_KINDS = {"verplichting": "verplichting", "besluit": "besluit", "maatregel": "maatregel"}
 STATE_KINDS = {"actief": ("trigger",)}
@@ -131,7 +129,7 @@ def _field_uses(f: nodes.Field) -> Iterator[Use]:
     elif f.keyword == "dan":
         yield Use(value.target, (CONSEQUENCE_KINDS[value.kind],), "dan", "out")
     elif f.keyword in ("vervangt", "stopt"):
-        yield Use(value.target, _ANY_KIND, f.keyword, "history")
+        yield Use(value.target, nodes.KINDS, f.keyword, "history")
     elif f.keyword == "als":
         yield from condition_uses(value, "als")
     elif f.keyword == "wie":
@@ -144,10 +142,6 @@ def _field_uses(f: nodes.Field) -> Iterator[Use]:
             yield Use(amount.value, ("indicator",), f.keyword, "in")
 
 
-_ANY_KIND = (
-    "document", "actor", "indicator", "doel", "maatregel", "begroting", "trigger", "verplichting",
-    "handhaving", "borging", "besluit",
-)
 
 
 def _subject_uses(subject) -> Iterator[Use]:

@@ -34,11 +34,16 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                    "wettelijk", "wat"}),
     ),
     "besluit": (frozenset({"door"}), frozenset({"wat", "termijn", "uiterlijk", "betreft"})),
+    "verbod": (
+        frozenset({"wat"}),
+        frozenset({"wie", "waar", "uitzondering", "bindend", "indicatief", "door", "uiterlijk",
+                   "betreft"}),
+    ),
 }
 
 REPEATABLE = frozenset({
     "bron", "tussendoel", "budget", "effect", "dan", "stap", "pakket", "post", "totaal", "deelpost",
-    "vervangt", "stopt",
+    "vervangt", "stopt", "uitzondering",
 })
 
 # Kinds that need no citation of their own.

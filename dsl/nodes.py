@@ -14,6 +14,12 @@ from dsl.source import Span
 
 NOWHERE = Span("<nowhere>", 0, 0, 0, 0)
 
+# The kinds of declaration, as the grammar's KIND terminal spells them (tests/test_parser.py checks).
+KINDS = (
+    "document", "actor", "indicator", "doel", "maatregel", "begroting", "trigger",
+    "verplichting", "handhaving", "borging", "besluit", "verbod",
+)
+
 
 def _span() -> Span:
     return field(default=NOWHERE, compare=False, repr=False)

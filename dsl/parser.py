@@ -15,7 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from dsl import codes
 from dsl.diagnostics import Diagnostics
-from dsl.nodes import Module
+from dsl.nodes import KINDS, Module
 from dsl.source import SourceFile, Span
 from dsl.transformer import PolicyTransformer
 
@@ -103,8 +103,7 @@ def _parse(text: str, path: str) -> tuple:
 
 # A line that opens a declaration: `doel id "title" {`. Used only to recover after a syntax error.
 _HEADER = re.compile(
-    r'^[ \t]*(?:document|actor|indicator|doel|maatregel|begroting|trigger|verplichting|handhaving'
-    r'|borging|besluit)[ \t]+[a-z_][a-z0-9_]*[ \t]*(?:"[^"\n]*"[ \t]*)?\{', re.M)
+    r"^[ \t]*(?:" + "|".join(KINDS) + r')[ \t]+[a-z_][a-z0-9_]*[ \t]*(?:"[^"\n]*"[ \t]*)?\{', re.M)
 
 
 def _parse_by_declaration(source: SourceFile, diags: Diagnostics) -> tuple:

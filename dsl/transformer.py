@@ -84,6 +84,8 @@ class PolicyTransformer:
     kenmerk = _string_field("kenmerk")
     bestand = _string_field("bestand")
     wat = _string_field("wat")
+    waar = _string_field("waar")
+    uitzondering = _string_field("uitzondering")
     uitgever = _ref_field("uitgever")
     soort = _ref_field("soort")
     niveau = _ref_field("niveau")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dsl import Diagnostics, SourceFile, nodes as n, parse_text
@@ -100,3 +102,10 @@ def test_decimal_comma_gets_a_hint():
     diags = Diagnostics()
     parse_text(SourceFile("t.policy", "doel d { waarde 12,5 kton }"), diags)
     assert "use a point" in next(iter(diags)).hint
+
+
+def test_kinds_match_the_grammar():
+    from pathlib import Path
+    grammar = (Path(n.__file__).parent / "policy.lark").read_text(encoding="utf-8")
+    kind_rule = grammar[grammar.index("KIND:"):grammar.index("// ----", grammar.index("KIND:"))]
+    assert sorted(re.findall(r'"([a-z]+)"', kind_rule)) == sorted(n.KINDS)
