@@ -6,6 +6,8 @@ Exit codes: 0 fine, 1 findings (errors), 2 usage or unreadable input, 3 internal
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
 import sys
 import tempfile
@@ -13,7 +15,7 @@ import traceback
 from pathlib import Path
 
 from dsl import codes
-from compiler import formats
+from compiler import coverage, formats, timeline
 from compiler.pipeline import compile_paths
 from compiler.resolve import did_you_mean
 
@@ -30,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=formats.FORMATS, default="text", help="diagnostic format")
     check.add_argument("--output", "-o", help="write the diagnostics to this file instead of stdout")
     check.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                       help="also list which declarations are in force on this date")
     check.set_defaults(handler=cmd_check)
 
     graph = sub.add_parser("graph", help="export the dependency graph")
@@ -39,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--no-documents", action="store_true", help="leave source documents out")
     graph.add_argument("--output", "-o", help="write to this file instead of stdout")
     graph.set_defaults(handler=cmd_graph)
+
+    sources = sub.add_parser("sources", help="what of each source document the policy cites")
+    sources.add_argument("paths", nargs="*", default=["policy"], help="rule files or folders (default: policy)")
+    sources.add_argument("--format", choices=("text", "json"), default="text")
+    sources.add_argument("--document", metavar="ID", help="only this document")
+    sources.add_argument("--summary", action="store_true", help="only the coverage table, no passages")
+    sources.add_argument("--fail-under", type=float, metavar="PCT",
+                         help="exit 1 when a document's coverage is below PCT percent")
+    sources.add_argument("--output", "-o", help="write to this file instead of stdout")
+    sources.set_defaults(handler=cmd_sources)
     return parser
 
 
@@ -49,8 +63,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     rendered = formats.render(diagnostics, args.format, colour=colour)
     if args.format == "text":
         rendered = "\n\n".join(filter(None, [rendered, formats.summary(diagnostics, len(compilation.files))]))
+    if args.as_of:
+        rendered = _with_timeline(rendered, args, timeline.as_of(compilation.policy, args.as_of))
     _emit(rendered, args.output)
     return _exit_code(compilation.diagnostics)
+
+
+def _with_timeline(rendered: str, args: argparse.Namespace, statuses) -> str:
+    if args.format == "text":
+        return rendered + "\n\n" + timeline.render_text(statuses, args.as_of)
+    if args.format == "json":
+        return json.dumps({"diagnostics": json.loads(rendered), **timeline.to_json(statuses, args.as_of)},
+                          indent=2, sort_keys=True, ensure_ascii=False)
+    return rendered  # github and sarif have no place for a listing
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date; write YYYY-MM-DD") from None
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -70,6 +102,31 @@ def cmd_graph(args: argparse.Namespace) -> int:
         print(formats.summary(compilation.diagnostics, len(compilation.files)) +
               "; run `beleid check` for details", file=sys.stderr)
     return _exit_code(compilation.diagnostics)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    compilation = compile_paths(args.paths)
+    report = coverage.coverage(compilation.policy)
+    if args.document:
+        known = [d.document for d in report]
+        if args.document not in known:
+            hint = did_you_mean(args.document, known) or f"documents with a text: {', '.join(known)}"
+            print(f"beleid sources: unknown document `{args.document}`; {hint}", file=sys.stderr)
+            return EXIT_USAGE
+        report = [d for d in report if d.document == args.document]
+    if args.format == "json":
+        _emit(coverage.render_json(report), args.output)
+    else:
+        _emit(coverage.render_text(report, passages=not args.summary), args.output)
+    if compilation.diagnostics.has_errors:
+        print(formats.summary(compilation.diagnostics, len(compilation.files)) +
+              "; run `beleid check` for details", file=sys.stderr)
+        return EXIT_FINDINGS
+    below = [d for d in report if args.fail_under is not None and d.share * 100 < args.fail_under]
+    for doc in below:
+        print(f"beleid sources: `{doc.document}` coverage {doc.share:.1%} is below {args.fail_under}%",
+              file=sys.stderr)
+    return EXIT_FINDINGS if below else EXIT_OK
 
 
 def _exit_code(diagnostics) -> int:
