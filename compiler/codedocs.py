@@ -17,6 +17,7 @@ _FAMILIES = {
     "P2": "Semantics",
     "P3": "Dependency graph",
     "P4": "Warnings that never block",
+    "P5": "Consistency between source documents",
 }
 
 

@@ -108,6 +108,7 @@ _COLOURS = {
     "document": "#eeeeee", "actor": "#fde9c9", "indicator": "#d6eaf8", "doel": "#d5f5e3",
     "maatregel": "#fcf3cf", "begroting": "#fdebd0", "trigger": "#fadbd8", "verplichting": "#ebdef0",
     "handhaving": "#f5b7b1", "borging": "#d1f2eb", "besluit": "#e8daef", "verbod": "#f9e79f",
+    "bevinding": "#ffffff",
 }
 
 

@@ -14,6 +14,7 @@ from dsl.diagnostics import Diagnostics
 from dsl.parser import parse_file, parse_text
 from dsl.source import SourceFile, Span
 from compiler import budgets, check
+from compiler.consistency import check_consistency
 from compiler.citations import CitationChecker, load_source
 from compiler.graph import PolicyGraph
 from compiler.model import Policy
@@ -76,6 +77,7 @@ def compile_modules(modules: list[nodes.Module], diags: Diagnostics, files: list
         citations.check(decl)
     UnitChecker(symbols, diags).check()
     _check_budgets(symbols, diags)
+    check_consistency(symbols, diags)
     periods = check.validity(symbols, references)
     check.check_history(symbols, periods, references, diags)
     policy = Policy(check.build_declarations(symbols, periods), tuple(references), sources)

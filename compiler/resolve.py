@@ -25,7 +25,7 @@ FIELD_REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
     "aan": (("actor",), "in"),
     "draagt_bij_aan": (("doel",), "out"),
     "handhaving": (("handhaving",), "out"),
-    "betreft": (tuple(k for k in nodes.KINDS if k not in ("document", "actor")), "in"),
+    "betreft": (tuple(k for k in nodes.KINDS if k != "document"), "in"),
     "behoudt": (tuple(k for k in nodes.KINDS if k != "document"), "history"),
 }
 CONSEQUENCE_KINDS = {"verplichting": "verplichting", "besluit": "besluit", "maatregel": "maatregel"}

@@ -34,6 +34,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                    "wettelijk", "wat"}),
     ),
     "besluit": (frozenset({"door"}), frozenset({"wat", "termijn", "uiterlijk", "betreft"})),
+    "bevinding": (frozenset({"wat"}), frozenset({"betreft"})),
     "verbod": (
         frozenset({"wat"}),
         frozenset({"wie", "waar", "uitzondering", "bindend", "indicatief", "door", "uiterlijk",

@@ -72,6 +72,10 @@ DEPENDENCY_CYCLE = Code("P301", "dependency-cycle", E, "declarations depend on e
 # P4xx: warnings that never block
 PENDING_VALUE = Code("P401", "pending-value", W, "a value the sources leave open is declared pending")
 
+# P5xx: consistency between source documents (compiler/consistency.py); findings, not errors
+SOURCES_DISAGREE = Code("P501", "sources-disagree", W,
+                        "two documents give different values for the same target, and no `bevinding` records it")
+
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)
 )

@@ -17,7 +17,7 @@ NOWHERE = Span("<nowhere>", 0, 0, 0, 0)
 # The kinds of declaration, as the grammar's KIND terminal spells them (tests/test_parser.py checks).
 KINDS = (
     "document", "actor", "indicator", "doel", "maatregel", "begroting", "trigger",
-    "verplichting", "handhaving", "borging", "besluit", "verbod",
+    "verplichting", "handhaving", "borging", "besluit", "verbod", "bevinding",
 )
 
 
