@@ -38,3 +38,10 @@ def test_language_examples_are_declarations_of_the_bundled_policy():
             found = policy.declarations.get(decl.id.name)
             assert found is not None, f"language.md example `{decl.id.name}` is not in policy/"
             assert found.kind == decl.kind
+
+
+def test_source_findings_doc_is_in_sync():
+    from compiler.docgen import findings_markdown
+    on_disk = (ROOT / "docs" / "source-findings.md").read_text(encoding="utf-8")
+    expected = findings_markdown(compile_paths([str(POLICY)]).policy)
+    assert on_disk == expected, "run: python -m compiler.docgen findings > docs/source-findings.md"
