@@ -123,7 +123,30 @@ def _parse_by_declaration(source: SourceFile, diags: Diagnostics) -> tuple:
             declarations.extend(_parse(piece, source.path))
         except UnexpectedInput as error:
             _report_syntax_error(error, SourceFile(source.path, piece), diags)
+            declarations.extend(_salvage(piece, _error_offset(error, piece), source.path))
     return tuple(declarations)
+
+
+def _salvage(piece: str, error_at: int, path: str) -> tuple:
+    """Declarations that end, with `}` at a line end, before the error (e.g. junk after them)."""
+    cut = piece.rfind("}", 0, error_at)
+    for _ in range(3):
+        if cut < 0:
+            break
+        try:
+            return _parse(piece[: cut + 1], path)
+        except UnexpectedInput:
+            cut = piece.rfind("}", 0, cut)
+    return ()
+
+
+def _error_offset(error: UnexpectedInput, piece: str) -> int:
+    if isinstance(error, UnexpectedCharacters):
+        return error.pos_in_stream
+    token = getattr(error, "token", None)
+    if token is not None and token.start_pos is not None:
+        return token.start_pos
+    return len(piece)
 
 
 def _blank(text: str) -> str:

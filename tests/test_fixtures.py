@@ -58,3 +58,11 @@ def test_invalid_fixture_reports_expected_codes(path):
 def test_invalid_fixture_is_named_after_a_code_it_triggers(path):
     code = path.name.split("_")[0]
     assert code in {c for _, c in expected_pairs(path)}
+
+
+def test_declaration_before_junk_is_still_read():
+    junk = FIXTURES / "invalid" / "P001_junk_after_declaration.policy"
+    user = FIXTURES / "invalid" / "P102_reference_to_salvaged_declaration.policy"
+    compilation = compile_paths([str(BASE), str(junk), str(user)])
+    assert [(Path(d.span.path).name, d.span.line, d.code.id) for d in compilation.diagnostics] == [
+        (junk.name, 7, "P001")]
