@@ -55,16 +55,20 @@ class CanonicalText:
             for text, starts in ((self.joined, self.joined_starts), (self.kept, self.kept_starts))
         )
 
-    def locate(self, parts: list[str]) -> int | None:
-        """The 1-based line where the quote starts anywhere in the document, or None."""
+    def locate(self, parts: list[str]) -> tuple[int, int] | None:
+        """The 1-based first and last line of the quote's first occurrence in the document."""
         for text, starts in ((self.joined, self.joined_starts), (self.kept, self.kept_starts)):
             found = _find_parts(text, starts, parts, 1, len(starts))
             if found is not None:
-                return bisect.bisect_right(starts, found) 
+                begin, end = found
+                return bisect.bisect_right(starts, begin), bisect.bisect_right(starts, end - 1)
         return None
 
 
-def _find_parts(text: str, starts: tuple[int, ...], parts: list[str], first: int, last: int) -> int | None:
+def _find_parts(
+    text: str, starts: tuple[int, ...], parts: list[str], first: int, last: int,
+) -> tuple[int, int] | None:
+    """Where the parts occur in order within lines first..last: (start offset, end offset)."""
     lo = starts[first - 1]
     hi = starts[last] if last < len(starts) else len(text)
     position = begin = text.find(parts[0], lo, hi) if parts else -1
@@ -76,7 +80,7 @@ def _find_parts(text: str, starts: tuple[int, ...], parts: list[str], first: int
         if position < 0:
             return None
         position += len(part)
-    return begin
+    return begin, position
 
 
 def quote_parts(quote: str) -> list[str]:
@@ -133,17 +137,20 @@ class CitationChecker:
             if not parts:
                 self._not_found(citation, "the quote is empty")
             return
-        line = canonical.locate(parts)
-        if line is None:
+        found = canonical.locate(parts)
+        if found is None:
             self._not_found(citation, "the quote does not occur in the source")
         else:
+            first, last = found
+            where = f"regel {first}" if first == last else f"regels {first}-{last}"
             self.diags.add(codes.QUOTE_ELSEWHERE, citation.span,
-                           f"quote is not on lines {_lines(citation)} of `{citation.document.name}`",
-                           hint=f"the quote starts on line {line}; cite `regel {line}` (or a range from it)")
+                           f"quote is not on {_lines(citation)} of `{citation.document.name}`",
+                           hint=f"the quote is on {where.replace('regels', 'lines').replace('regel', 'line')}; "
+                                f"cite `{where}`")
 
     def _not_found(self, citation: nodes.Citation, message: str) -> None:
         self.diags.add(codes.QUOTE_NOT_FOUND, citation.quote_span,
-                       f"{message} (`{citation.document.name}`, lines {_lines(citation)})",
+                       f"{message} (`{citation.document.name}`, {_lines(citation)})",
                        hint="copy the words verbatim from the source; use `...` to skip words in between")
 
     def _canonical_text(self, source: SourceText) -> CanonicalText:
@@ -154,5 +161,5 @@ class CitationChecker:
 
 def _lines(citation: nodes.Citation) -> str:
     if citation.first_line == citation.last_line:
-        return str(citation.first_line)
-    return f"{citation.first_line}-{citation.last_line}"
+        return f"line {citation.first_line}"
+    return f"lines {citation.first_line}-{citation.last_line}"

@@ -42,8 +42,9 @@ def test_quote_not_found(quote, first, last):
 
 
 def test_locate_gives_the_starting_line():
-    assert TEXT.locate(quote_parts("maatregelen met hetzelfde")) == 5
-    assert TEXT.locate(quote_parts("regeling geeft")) == 2
+    assert TEXT.locate(quote_parts("maatregelen met hetzelfde")) == (5, 5)
+    assert TEXT.locate(quote_parts("regeling geeft")) == (2, 2)
+    assert TEXT.locate(quote_parts("Het kabinet neemt alternatieve maatregelen")) == (4, 5)
     assert TEXT.locate(quote_parts("niet aanwezig")) is None
 
 
