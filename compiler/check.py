@@ -93,9 +93,9 @@ def _dates_in(decl: nodes.Declaration):
         value = f.value
         if isinstance(value, nodes.When):
             yield value
-        elif isinstance(value, nodes.Reduction):
+        elif isinstance(value, nodes.Reduction) and value.baseline is not None:
             yield value.baseline
-        elif isinstance(value, (nodes.Interim, nodes.Effect)):
+        elif isinstance(value, (nodes.Interim, nodes.Effect)) and value.year is not None:
             yield value.year
         elif isinstance(value, nodes.Validity):
             yield from (w for w in (value.start, value.end) if w is not None)
@@ -158,6 +158,10 @@ def _warn_pending(decl: nodes.Declaration, f: nodes.Field, diags: Diagnostics) -
     pending = value if isinstance(value, nodes.Pending) else None
     if isinstance(value, (nodes.Interim, nodes.Reduction)) and isinstance(value.amount, nodes.Pending):
         pending = value.amount
+    if isinstance(value, nodes.Reduction) and value.baseline is None and pending is None:
+        diags.add(codes.PENDING_VALUE, value.span, f"the baseline year of `{decl.id.name}` is pending",
+                  hint="the source names no baseline; add `t.o.v. JAAR` once a source fixes it")
+        return
     if pending is None:
         return
     reason = f": {pending.reason}" if pending.reason else ""
@@ -178,7 +182,7 @@ def _check_date_order(decl: nodes.Declaration, diags: Diagnostics) -> None:
     deadline = decl.value("uiterlijk")
     deadline_year = _year(deadline) if isinstance(deadline, nodes.When) else None
     reduction = decl.value("reductie")
-    if isinstance(reduction, nodes.Reduction) and deadline_year is not None:
+    if isinstance(reduction, nodes.Reduction) and reduction.baseline and deadline_year is not None:
         baseline = _year(reduction.baseline)
         if baseline is not None and baseline >= deadline_year:
             _out_of_order(diags, reduction.baseline, f"baseline year {baseline}",

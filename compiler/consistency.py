@@ -63,7 +63,8 @@ def _statement(decl: nodes.Declaration, decls) -> tuple | None:
     reduction = decl.value("reductie")
     if isinstance(reduction, nodes.Reduction):
         bounds = _bounds(reduction.amount, None)
-        return None if bounds is None else ("reductie", *bounds, reduction.baseline.text)
+        baseline = reduction.baseline.text if reduction.baseline else None
+        return None if bounds is None or baseline is None else ("reductie", *bounds, baseline)
     indicator = decls.get(decl.value("indicator").name)
     unit = units.lookup(indicator.value("eenheid").text) if indicator and indicator.value("eenheid") else None
     bounds = _bounds(decl.value("waarde"), unit)

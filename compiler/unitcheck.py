@@ -40,7 +40,9 @@ class UnitChecker:
             return self.unit_of_name(indicator.name) if indicator else None
         if decl.kind == "maatregel":
             effect = decl.value("effect")
-            return units.lookup(effect.change.unit.text) if effect else None
+            if effect is None or effect.change.unit.text == "%":
+                return None
+            return units.lookup(effect.change.unit.text)
         return None
 
     def unit_of(self, operand) -> UnitInfo | None:
@@ -71,6 +73,8 @@ class UnitChecker:
             self._amount(decl, value.amount, allow_share=True)
         elif f.keyword == "tussendoel":
             self._amount(decl, value.amount, allow_share=value.kind == "reductie")
+        elif f.keyword == "effect" and value.change.unit.text == "%":
+            self.known(value.change.unit)  # a relative change fits any indicator
         elif f.keyword == "effect":
             self._expect(value.change, self.unit_of_name(value.indicator.name), value.indicator)
         elif f.keyword in ("als", "stap", "wie"):

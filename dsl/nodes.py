@@ -89,8 +89,10 @@ Amount = Union[Quantity, Range, Bound, Pending]
 
 @dataclass(frozen=True, slots=True)
 class Reduction:
+    """`reductie A t.o.v. JAAR`; `baseline` is None where the source names no baseline year."""
+
     amount: Amount
-    baseline: When
+    baseline: When | None
     span: Span = _span()
 
 
@@ -152,9 +154,11 @@ class BudgetRef:
 
 @dataclass(frozen=True, slots=True)
 class Effect:
+    """`effect INDICATOR ±Q [in JAAR]`: Q in the indicator's unit, or in % as a relative change."""
+
     indicator: Ref
     change: Quantity
-    year: When
+    year: When | None
     span: Span = _span()
 
 
