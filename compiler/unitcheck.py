@@ -37,7 +37,8 @@ class UnitChecker:
             return units.lookup(unit.text) if unit else None
         if decl.kind == "doel":
             indicator = decl.value("indicator")
-            return self.unit_of_name(indicator.name) if indicator else None
+            named = self.decls.get(indicator.name) if indicator else None
+            return self.unit_of_name(indicator.name) if named and named.kind == "indicator" else None
         if decl.kind == "maatregel":
             effect = decl.value("effect")
             if effect is None or effect.change.unit.text == "%":
