@@ -66,8 +66,12 @@ def _example(code: codes.Code) -> Path | None:
     return None
 
 
-def findings_markdown(policy: Policy) -> str:
-    """Every `bevinding` with what it concerns and the quoted passages on each side."""
+def findings_markdown(policy: Policy, root: Path | None = None) -> str:
+    """Every `bevinding` with what it concerns and the quoted passages on each side.
+
+    File paths are shown relative to `root` (default: the working directory).
+    """
+    root = (root or Path.cwd()).resolve()
     findings = policy.of_kind("bevinding")
     lines = [
         "# Findings about the sources",
@@ -79,16 +83,25 @@ def findings_markdown(policy: Policy) -> str:
         f"{len(findings)} finding{'s' * (len(findings) != 1)}.",
     ]
     for decl in sorted(findings, key=lambda d: (d.span.path, d.span.line)):
-        lines += ["", f"## {decl.title}", "", f"`{decl.id}` ({decl.span.path}:{decl.span.line})", "",
+        where = f"{_relative(decl.span.path, root)}:{decl.span.line}"
+        lines += ["", f"## {decl.title}", "", f"`{decl.id}` ({where})", "",
                   decl.node.value("wat")]
         concerns = decl.node.value("betreft") or ()
         if concerns:
             lines += ["", "Concerns: " + ", ".join(f"`{ref.name}`" for ref in concerns) + "."]
         for f in decl.node.all("bron"):
             c = f.value
-            where = f"{c.first_line}" if c.first_line == c.last_line else f"{c.first_line}-{c.last_line}"
-            lines += ["", f"> {' '.join(c.quote.split())}", ">", f"> (`{c.document.name}`, line {where})"]
+            where = f"line {c.first_line}" if c.first_line == c.last_line else \
+                f"lines {c.first_line}-{c.last_line}"
+            lines += ["", f"> {' '.join(c.quote.split())}", ">", f"> (`{c.document.name}`, {where})"]
     return "\n".join(lines) + "\n"
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path
 
 
 def main(argv: list[str]) -> int:
