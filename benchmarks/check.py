@@ -27,11 +27,10 @@ from dsl import Diagnostics, SourceFile, parse_text  # noqa: E402
 from dsl.parser import bare_parser  # noqa: E402
 
 
-def renamed_copy(text: str, path: str, suffix: str) -> str:
-    """The rule text with every declaration id and reference renamed; documents are dropped."""
+def renamed_copy(text: str, path: str, suffix: str, documents: set[str]) -> str:
+    """The rule text with every id and reference renamed, except the shared documents (dropped)."""
     module = parse_text(SourceFile(path, text), Diagnostics())
     edits: list[tuple[int, int, str]] = []
-    documents = {d.id.name for d in module.declarations if d.kind == "document"}
     for decl in module.declarations:
         if decl.kind == "document":
             edits.append((decl.span.start, decl.span.end, ""))
@@ -46,10 +45,17 @@ def renamed_copy(text: str, path: str, suffix: str) -> str:
 
 def build_repository(policy: Path, copies: int, target: Path) -> None:
     shutil.copytree(policy, target)
+    documents = {
+        d.id.name
+        for rule_file in policy.rglob("*.policy")
+        for d in parse_text(SourceFile(str(rule_file), rule_file.read_text(encoding="utf-8")),
+                            Diagnostics()).declarations
+        if d.kind == "document"
+    }
     for k in range(1, copies):
         for rule_file in sorted(policy.rglob("*.policy")):
             text = rule_file.read_text(encoding="utf-8")
-            copy = renamed_copy(text, str(rule_file), f"_k{k}")
+            copy = renamed_copy(text, str(rule_file), f"_k{k}", documents)
             out = target / f"kopie_{k}" / rule_file.relative_to(policy)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(copy, encoding="utf-8")

@@ -159,7 +159,7 @@ def _only_comments(text: str) -> bool:
 
 def _max_paren_depth(text: str) -> tuple[int, int]:
     """The deepest nesting of brackets or of `niet`, and the offset where it is reached."""
-    chain = _NEGATION_CHAIN.search(text)
+    chain = _NEGATION_CHAIN.search(text) if text.count("niet") > MAX_NESTING else None
     if chain:
         return len(chain.group().split()), chain.start()
     if text.count("(") <= MAX_NESTING:
