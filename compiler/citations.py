@@ -95,12 +95,14 @@ def load_source(
     field = document.get("bestand")
     if field is None:
         return None
-    path = (declared_in.parent / field.value).resolve()
     try:
+        path = (declared_in.parent / field.value).resolve()
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else "it cannot be read"
-        diags.add(codes.UNKNOWN_SOURCE_FILE, field.span, f"source file `{field.value}`: {reason}",
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        reason = {UnicodeDecodeError: "it is not UTF-8 text", ValueError: "the path is not valid"}.get(
+            type(error), "it cannot be read")
+        shown = field.value if field.value.isprintable() else field.value.encode("unicode_escape").decode()
+        diags.add(codes.UNKNOWN_SOURCE_FILE, field.span, f"source file `{shown}`: {reason}",
                   hint="the path is relative to this rule file; source texts live in policy/sources/")
         return None
     return SourceText(document.id.name, str(path), tuple(text.splitlines()))

@@ -52,12 +52,54 @@ def discover(paths: list[str], diags: Diagnostics) -> list[Path]:
 
 
 def compile_paths(paths: list[str]) -> Compilation:
-    """Check every rule file under `paths` as one policy."""
+    """Check every rule file under `paths` as one policy.
+
+    A single file inside a policy tree (a folder with a `sources/` folder) is checked in the
+    context of the whole tree, so its references resolve, but only its own diagnostics are kept.
+    """
     diags = Diagnostics()
     files = discover(paths, diags)
+    requested = {f.resolve() for f in files}
+    context = [f for f in _context_files(paths) if f.resolve() not in requested]
     with _no_cyclic_gc():
-        modules = [parse_file(path, str(path), diags) for path in files]
-        return compile_modules(modules, diags, [str(f) for f in files])
+        modules = [parse_file(path, str(path), diags) for path in files + context]
+        compilation = compile_modules(modules, diags, [str(f) for f in files])
+    if context:
+        compilation.diagnostics = _only_for(compilation.diagnostics, {str(f) for f in files})
+    return compilation
+
+
+def policy_root(path: Path) -> Path | None:
+    """The nearest folder above `path` that holds a `sources/` folder: the policy tree's root."""
+    for folder in path.resolve().parents:
+        if (folder / "sources").is_dir():
+            return folder
+    return None
+
+
+def _context_files(paths: list[str]) -> list[Path]:
+    found: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        root = policy_root(path) if path.is_file() else None
+        if root is not None:
+            found.update(_display_path(p) for p in root.rglob(f"*{RULE_SUFFIX}") if p.is_file())
+    return sorted(found)
+
+
+def _display_path(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _only_for(diags: Diagnostics, files: set[str]) -> Diagnostics:
+    kept = Diagnostics()
+    for d in diags:
+        if d.span is None or d.span.path in files:
+            kept.add(d.code, d.span, d.message, hint=d.hint, related=d.related)
+    return kept
 
 
 @contextlib.contextmanager

@@ -162,3 +162,14 @@ def test_graph_unknown_focus_is_a_usage_error(capsys):
     code, _, err = run(capsys, "graph", str(BASE), "--focus", "nh3_2036")
     assert code == 2
     assert "did you mean `nh3_2035`?" in err
+
+
+def test_one_file_of_a_tree_is_checked_in_context(capsys, tmp_path):
+    """`beleid check policy/x.policy` resolves names from the rest of the tree, reports only x."""
+    shutil.copytree(BASE, tmp_path / "policy")
+    broken = tmp_path / "policy" / "basis.policy"
+    (tmp_path / "policy" / "extra.policy").write_text(
+        'actor extra "Extra" { soort overig bron brief regel 99 "x" }\n', encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(tmp_path / "policy" / "extra.policy"))
+    assert code == 1 and "P207" in out and "checked 1 file" in out
+    assert str(broken) not in out

@@ -71,3 +71,10 @@ def test_deep_negation_chain_is_reported_not_crashed():
     text = "trigger t { als " + "niet " * 5000 + "x dan besluit y }"
     compilation = compile_text(text, PATH)
     assert "P007" in {d.code.id for d in compilation.diagnostics}
+
+
+def test_nul_in_a_source_path_is_reported_not_crashed():
+    """Regression: found by test_mutated_rule_files_never_raise."""
+    compilation = compile_text('document d { datum 2025-01-01 bestand "a\x00b.txt" }', PATH)
+    (diagnostic,) = list(compilation.diagnostics)
+    assert diagnostic.code.id == "P104" and "\\x00" in diagnostic.message
