@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from dsl import codes, nodes
-from dsl.diagnostics import Diagnostics, Related
 from compiler import units
 from compiler.resolve import did_you_mean
+from dsl import codes, nodes
+from dsl.diagnostics import Diagnostics, Related
 
 TOTAL = "totaal"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dsl import codes, nodes
-from dsl.diagnostics import Diagnostics, Related
 from compiler import schema
 from compiler.model import Declaration, Reference
 from compiler.resolve import did_you_mean
+from dsl import codes, nodes
+from dsl.diagnostics import Diagnostics, Related
 
 
 def check_fields(decl: nodes.Declaration, diags: Diagnostics) -> None:
@@ -59,9 +59,7 @@ def check_vocabulary(decl: nodes.Declaration, diags: Diagnostics) -> None:
         words = schema.vocabulary(decl.kind, f.keyword)
         if words is not None and isinstance(f.value, nodes.Ref):
             _check_word(f.value, words, f.keyword, diags)
-        elif f.keyword == "post":
-            _check_word(f.value.section, schema.BUDGET_SECTIONS, "section", diags)
-        elif f.keyword == "totaal":
+        elif f.keyword == "post" or f.keyword == "totaal":
             _check_word(f.value.section, schema.BUDGET_SECTIONS, "section", diags)
         elif f.keyword == "wie" and isinstance(f.value, nodes.EntitySubject):
             _check_word(f.value.entity, schema.ENTITY_KINDS, "entity kind", diags)
@@ -99,9 +97,7 @@ def _dates_in(decl: nodes.Declaration):
             yield value.year
         elif isinstance(value, nodes.Validity):
             yield from (w for w in (value.start, value.end) if w is not None)
-        elif isinstance(value, nodes.Supersession) and value.when is not None:
-            yield value.when
-        elif isinstance(value, nodes.FixedTerm):
+        elif isinstance(value, nodes.Supersession) and value.when is not None or isinstance(value, nodes.FixedTerm):
             yield value.when
 
 

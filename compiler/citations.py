@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from compiler.model import SourceText
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
-from compiler.model import SourceText
 
 _LINE_END_HYPHEN = re.compile(r"[-\u00ad][ \t]*$")
 _WHITESPACE = re.compile(r"\s+")
@@ -34,7 +34,7 @@ class CanonicalText:
     kept_starts: tuple[int, ...]
 
     @classmethod
-    def build(cls, lines: tuple[str, ...]) -> "CanonicalText":
+    def build(cls, lines: tuple[str, ...]) -> CanonicalText:
         joined, kept, joined_starts, kept_starts = [], [], [], []
         joined_len = kept_len = 0
         for line in lines:

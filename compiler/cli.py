@@ -14,10 +14,10 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from dsl import codes
 from compiler import coverage, formats, timeline
 from compiler.pipeline import compile_paths
 from compiler.resolve import did_you_mean
+from dsl import codes
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 GRAPH_FORMATS = ("dot", "mermaid", "json")

@@ -12,10 +12,10 @@ from collections import defaultdict
 from decimal import Decimal
 from itertools import combinations
 
-from dsl import codes, nodes
-from dsl.diagnostics import Diagnostics, Related
 from compiler import units
 from compiler.check import parse_when
+from dsl import codes, nodes
+from dsl.diagnostics import Diagnostics, Related
 
 
 def check_consistency(decls: dict[str, nodes.Declaration], diags: Diagnostics) -> None:

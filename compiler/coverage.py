@@ -8,8 +8,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from dsl import nodes
 from compiler.model import Policy, SourceText
+from dsl import nodes
 
 # A passage is "quantified" when it holds an amount, a share, a quantity with a unit, or a year.
 QUANTIFIED = re.compile(

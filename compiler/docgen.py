@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dsl import codes
 from compiler.model import Policy
+from dsl import codes
 
 _FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "invalid"
 

@@ -11,9 +11,9 @@ import json
 
 import networkx as nx
 
+from compiler.model import Policy
 from dsl import codes
 from dsl.diagnostics import Diagnostics, Related
-from compiler.model import Policy
 
 # Relations that record provenance, history or expected contributions rather than what an
 # evaluation reads: they are drawn, but they never form a cycle. A measure's contribution to a
@@ -28,7 +28,7 @@ class PolicyGraph:
         self.graph = graph
 
     @classmethod
-    def build(cls, policy: Policy) -> "PolicyGraph":
+    def build(cls, policy: Policy) -> PolicyGraph:
         graph = nx.DiGraph()
         for decl in policy.declarations.values():
             graph.add_node(decl.id, kind=decl.kind, title=decl.title, span=decl.span)
@@ -64,12 +64,12 @@ class PolicyGraph:
     def evaluation_order(self) -> list[str]:
         return list(nx.lexicographical_topological_sort(self.logical()))
 
-    def focus(self, node: str) -> "PolicyGraph":
+    def focus(self, node: str) -> PolicyGraph:
         """The subgraph of everything upstream and downstream of `node`, and `node` itself."""
         keep = {node} | nx.ancestors(self.graph, node) | nx.descendants(self.graph, node)
         return PolicyGraph(self.graph.subgraph(keep).copy())
 
-    def without_documents(self) -> "PolicyGraph":
+    def without_documents(self) -> PolicyGraph:
         keep = [n for n, kind in self.graph.nodes(data="kind") if kind != "document"]
         return PolicyGraph(self.graph.subgraph(keep).copy())
 

@@ -7,13 +7,12 @@ of each declaration rather than copying its shape.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from dsl import nodes
-from dsl.source import Span
-
 from dsl.nodes import KINDS  # noqa: F401 - re-exported for the compiler's stages
+from dsl.source import Span
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,17 @@ import gc
 from dataclasses import dataclass
 from pathlib import Path
 
-from dsl import codes, nodes
-from dsl.diagnostics import Diagnostics
-from dsl.parser import parse_file, parse_text
-from dsl.source import SourceFile, Span
 from compiler import budgets, check
-from compiler.consistency import check_consistency
 from compiler.citations import CitationChecker, load_source
+from compiler.consistency import check_consistency
 from compiler.graph import PolicyGraph
 from compiler.model import Policy
 from compiler.resolve import build_symbols, resolve
 from compiler.unitcheck import UnitChecker
+from dsl import codes, nodes
+from dsl.diagnostics import Diagnostics
+from dsl.parser import parse_file, parse_text
+from dsl.source import SourceFile, Span
 
 RULE_SUFFIX = ".policy"
 

@@ -7,12 +7,12 @@ Every name written in a field is looked up across all files. A name that is unkn
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
+from compiler.model import Reference
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics, Related
-from compiler.model import Reference
 
 # keyword -> (kinds the name may refer to, direction). Direction "in": the named declaration is used
 # in the definition of this one (edge named -> this). "out": this one leads to the named one.

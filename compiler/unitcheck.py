@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dsl import codes, nodes
-from dsl.diagnostics import Diagnostics, Related
 from compiler import units
 from compiler.resolve import did_you_mean
 from compiler.units import UnitInfo
+from dsl import codes, nodes
+from dsl.diagnostics import Diagnostics, Related
 
 
 class UnitChecker:

@@ -54,7 +54,7 @@ class Diagnostics:
     ) -> None:
         self._items.append(Diagnostic(code, span, message, hint, related))
 
-    def extend(self, other: "Diagnostics") -> None:
+    def extend(self, other: Diagnostics) -> None:
         self._items.extend(other._items)
 
     @property

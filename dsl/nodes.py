@@ -213,19 +213,19 @@ class Flag:
 
 @dataclass(frozen=True, slots=True)
 class Not:
-    item: "Condition"
+    item: Condition
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class AllOf:
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
     span: Span = _span()
 
 

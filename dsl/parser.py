@@ -115,7 +115,7 @@ def _parse_by_declaration(source: SourceFile, diags: Diagnostics) -> tuple:
     text = source.text
     starts = [0] + [m.start() for m in _HEADER.finditer(text) if m.start() > 0]
     declarations: list = []
-    for begin, end in zip(starts, starts[1:] + [len(text)]):
+    for begin, end in zip(starts, starts[1:] + [len(text)], strict=True):
         piece = _blank(text[:begin]) + text[begin:end]
         if not piece.strip() or _only_comments(piece):
             continue

@@ -18,7 +18,7 @@ class Span:
     end: int = 0
 
     @classmethod
-    def from_meta(cls, path: str, meta) -> "Span":
+    def from_meta(cls, path: str, meta) -> Span:
         """Build a span from a Lark `Meta` or `Token` (they share attribute names)."""
         return cls(
             path,
@@ -31,7 +31,7 @@ class Span:
         )
 
     @classmethod
-    def point(cls, path: str, line: int = 1, column: int = 1) -> "Span":
+    def point(cls, path: str, line: int = 1, column: int = 1) -> Span:
         """A one-character span, for diagnostics about a place rather than a region."""
         return cls(path, line, column, line, column + 1)
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from dsl import Diagnostics, SourceFile, parse_text
 from compiler import compile_paths
+from dsl import Diagnostics, SourceFile, parse_text
 from tests.conftest import POLICY, ROOT
 
 BLOCK = re.compile(r"```policy\n(.*?)```", re.S)

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from dsl import Diagnostics, SourceFile, nodes as n, parse_text
+from dsl import Diagnostics, SourceFile, parse_text
+from dsl import nodes as n
 
 
 def parse(text: str) -> tuple[nodes.Declaration, ...]:
