@@ -125,7 +125,7 @@ def _year(when: nodes.When) -> int | None:
 def _check_numbers(f: nodes.Field, diags: Diagnostics) -> None:
     value = f.value
     if isinstance(value, nodes.Reduction):
-        for quantity in _quantities(value.amount):
+        for quantity in nodes.quantities_in(value.amount):
             if quantity.unit.text == "%" and not 0 <= float(quantity.number) <= 100:
                 diags.add(codes.INVALID_NUMBER, quantity.span,
                           f"a reduction of {quantity.number} % is outside 0-100 %",
@@ -137,16 +137,6 @@ def _check_numbers(f: nodes.Field, diags: Diagnostics) -> None:
         diags.add(codes.RANGE_REVERSED, value.span,
                   f"line range {value.first_line}-{value.last_line} runs backwards",
                   hint=f"write `regels {value.last_line}-{value.first_line}`")
-
-
-def _quantities(amount) -> list[nodes.Quantity]:
-    if isinstance(amount, nodes.Quantity):
-        return [amount]
-    if isinstance(amount, nodes.Range):
-        return [amount.low, amount.high]
-    if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Quantity):
-        return [amount.value]
-    return []
 
 
 def _warn_pending(decl: nodes.Declaration, f: nodes.Field, diags: Diagnostics) -> None:

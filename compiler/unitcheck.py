@@ -84,7 +84,7 @@ class UnitChecker:
     def _amount(self, decl: nodes.Declaration, amount, *, allow_share: bool) -> None:
         indicator = decl.value("indicator")
         expected = self.unit_of_name(indicator.name) if indicator else None
-        for quantity in _quantities(amount):
+        for quantity in nodes.quantities_in(amount):
             if allow_share and quantity.unit.text == "%":
                 self.known(quantity.unit)
                 continue
@@ -157,13 +157,3 @@ def _condition_of(value):
     if isinstance(value, nodes.ActorSubject):
         return None
     return value
-
-
-def _quantities(amount) -> list[nodes.Quantity]:
-    if isinstance(amount, nodes.Quantity):
-        return [amount]
-    if isinstance(amount, nodes.Range):
-        return [amount.low, amount.high]
-    if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Quantity):
-        return [amount.value]
-    return []

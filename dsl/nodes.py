@@ -87,6 +87,17 @@ class Pending:
 Amount = Union[Quantity, Range, Bound, Pending]
 
 
+def quantities_in(amount: Amount) -> list[Quantity]:
+    """The quantities an amount writes out: one, two for a range, none when pending or a name."""
+    if isinstance(amount, Quantity):
+        return [amount]
+    if isinstance(amount, Range):
+        return [amount.low, amount.high]
+    if isinstance(amount, Bound) and isinstance(amount.value, Quantity):
+        return [amount.value]
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class Reduction:
     """`reductie A t.o.v. JAAR`; `baseline` is None where the source names no baseline year."""
