@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from compiler.layout import policy_root
 from compiler.model import SourceText
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
@@ -97,6 +98,12 @@ def load_source(
         return None
     try:
         path = (declared_in.parent / field.value).resolve()
+        tree = policy_root(declared_in) or declared_in.resolve().parent
+        if not path.is_relative_to(tree):
+            diags.add(codes.SOURCE_OUTSIDE_TREE, field.span,
+                      f"source file `{field.value}` lies outside the policy tree `{tree}`",
+                      hint="keep source texts inside the policy tree, e.g. under policy/sources/")
+            return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as error:
         reason = {UnicodeDecodeError: "it is not UTF-8 text", ValueError: "the path is not valid"}.get(

@@ -15,6 +15,7 @@ from compiler import budgets, check
 from compiler.citations import CitationChecker, load_source
 from compiler.consistency import check_consistency
 from compiler.graph import PolicyGraph
+from compiler.layout import RULE_SUFFIX, policy_root
 from compiler.model import Policy
 from compiler.resolve import build_symbols, resolve
 from compiler.unitcheck import UnitChecker
@@ -23,7 +24,6 @@ from dsl.diagnostics import Diagnostics
 from dsl.parser import parse_file, parse_text
 from dsl.source import SourceFile, Span
 
-RULE_SUFFIX = ".policy"
 
 
 @dataclass
@@ -67,14 +67,6 @@ def compile_paths(paths: list[str]) -> Compilation:
     if context:
         compilation.diagnostics = _only_for(compilation.diagnostics, {str(f) for f in files})
     return compilation
-
-
-def policy_root(path: Path) -> Path | None:
-    """The nearest folder above `path` that holds a `sources/` folder: the policy tree's root."""
-    for folder in path.resolve().parents:
-        if (folder / "sources").is_dir():
-            return folder
-    return None
 
 
 def _context_files(paths: list[str]) -> list[Path]:

@@ -45,6 +45,7 @@ WRONG_KIND = Code("P103", "wrong-kind", E, "a reference names a declaration of t
 UNKNOWN_SOURCE_FILE = Code("P104", "unknown-source-file", E, "a document's `bestand` is not a readable text file")
 UNKNOWN_WORD = Code("P105", "unknown-word", E, "a word from a fixed vocabulary (kind, level, status, ...) is not in it")
 UNKNOWN_BUDGET_ITEM = Code("P106", "unknown-budget-item", E, "a budget reference names no post or package of the table")
+SOURCE_OUTSIDE_TREE = Code("P107", "source-outside-tree", E, "a document's `bestand` points outside the policy tree")
 
 # P2xx: semantics (compiler/check.py, compiler/citations.py, compiler/budgets.py)
 MISSING_FIELD = Code("P201", "missing-field", E, "a declaration lacks a field its kind requires")
