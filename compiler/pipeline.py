@@ -25,7 +25,6 @@ from dsl.parser import parse_file, parse_text
 from dsl.source import SourceFile, Span
 
 
-
 @dataclass
 class Compilation:
     """The result of checking a policy tree: the model, its graph and every diagnostic."""
