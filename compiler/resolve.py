@@ -25,7 +25,7 @@ FIELD_REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
     "aan": (("actor",), "in"),
     "draagt_bij_aan": (("doel",), "out"),
     "handhaving": (("handhaving",), "out"),
-    "betreft": (tuple(k for k in nodes.KINDS if k != "document"), "in"),
+    "betreft": (nodes.KINDS, "in"),
     "behoudt": (tuple(k for k in nodes.KINDS if k != "document"), "history"),
 }
 CONSEQUENCE_KINDS = {"verplichting": "verplichting", "besluit": "besluit", "maatregel": "maatregel"}
@@ -75,7 +75,7 @@ def resolve(symbols: dict[str, nodes.Declaration], diags: Diagnostics) -> list[R
 def _lookup(use: Use, symbols: dict[str, nodes.Declaration], diags: Diagnostics) -> str | None:
     name = use.ref.name
     found = symbols.get(name)
-    wanted = " or ".join(use.kinds)
+    wanted = " or ".join(use.kinds) if len(use.kinds) <= 3 else "declaration"
     if found is None:
         candidates = [s for s, d in symbols.items() if d.kind in use.kinds]
         diags.add(codes.UNKNOWN_REFERENCE, use.ref.span, f"unknown {wanted} `{name}`",

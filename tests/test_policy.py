@@ -53,3 +53,17 @@ def test_a_changed_number_in_table_1_is_caught(tmp_path, old, new, code):
     table.write_text(text.replace(old, new, 1), encoding="utf-8")
     found = {d.code.id for d in compile_paths([str(copy)]).diagnostics if d.severity.value == "error"}
     assert found == {code}
+
+
+@pytest.mark.parametrize("on, expected", [
+    ("2023-06-01", {"nplg": "in force", "transitiefonds": "in force", "nplg_kdw_2030": "in force",
+                    "uitvoeringsgerichte_gebiedsspecifieke_aanpak": "not yet"}),
+    ("2025-10-01", {"nplg": "ended", "transitiefonds": "ended", "nplg_kdw_2030": "in force",
+                    "uitvoeringsgerichte_gebiedsspecifieke_aanpak": "in force"}),
+])
+def test_history_the_nplg_stops_while_its_goals_stand(compilation, on, expected):
+    import datetime as dt
+
+    from compiler.timeline import as_of
+    states = {s.declaration.id: s.state for s in as_of(compilation.policy, dt.date.fromisoformat(on))}
+    assert {name: states[name] for name in expected} == expected
