@@ -65,15 +65,20 @@ def render_text(d: Diagnostic, *, colour: bool = False,
     return "\n".join(out)
 
 
+EXCERPT_WIDTH = 110  # characters of a source line shown under a diagnostic
+
+
 def _excerpt(d: Diagnostic, file_lines: tuple[str, ...], paint) -> list[str]:
     span = d.span
     if not 0 < span.line <= len(file_lines):
         return []
     text = file_lines[span.line - 1].expandtabs(1)
+    if len(text) > max(EXCERPT_WIDTH, span.column + 10):
+        text = text[: max(EXCERPT_WIDTH, span.column + 10)] + " …"
     width = len(str(span.line))
     gutter = paint(_BLUE, " " * width + " |")
     end = span.end_column if span.end_line == span.line else len(text) + 1
-    carets = "^" * max(1, min(end, len(text) + 1) - span.column)
+    carets = "^" * max(1, min(end, len(text) - 1) - span.column)
     return [
         gutter,
         paint(_BLUE, f"{span.line} |") + f" {text}",
