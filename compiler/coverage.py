@@ -14,7 +14,7 @@ from dsl import nodes
 # A passage is "quantified" when it holds an amount, a share, a quantity with a unit, or a year.
 QUANTIFIED = re.compile(
     r"€\s?\d|\d\s?%|\b\d+(?:[.,]\d+)*\s?(?:procent|miljoen|miljard|mln|mld|ha|hectare|kton|ton|"
-    r"km|kilometer|liter|cm|meter|Mton|TWh|PJ|GW|MW|woningen|jaar)\b|\b(?:19|20)\d{2}\b"
+    r"km|kilometer|liter|cm|meter|Mton|TWh|PJ|GW|MW|woningen|jaar)\b|(?<!Natura )(?<!Natura-)(?<!N)\b(?:19|20)\d{2}\b"
 )
 _PAGE_FURNITURE = re.compile(r"^\s*(?:Pagina \d+ van \d+|\d{1,3})\s*$")
 
