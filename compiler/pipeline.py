@@ -14,6 +14,7 @@ from pathlib import Path
 from compiler import budgets, check
 from compiler.citations import CitationChecker, load_source
 from compiler.consistency import check_consistency
+from compiler.numbers import check_numbers
 from compiler.graph import PolicyGraph
 from compiler.layout import RULE_SUFFIX, policy_root
 from compiler.model import Policy
@@ -128,6 +129,7 @@ def compile_modules(modules: list[nodes.Module], diags: Diagnostics, files: list
     citations = CitationChecker(sources, diags)
     for decl in symbols.values():
         citations.check(decl)
+        check_numbers(decl, diags)
     UnitChecker(symbols, diags).check()
     _check_budgets(symbols, diags)
     check_consistency(symbols, diags)

@@ -64,6 +64,7 @@ CONTRADICTORY_FLAGS = Code("P223", "contradictory-flags", E, "a target is marked
 INVALID_NUMBER = Code("P224", "invalid-number", E, "a number is outside what its field allows")
 BUDGET_TOTAL_MISMATCH = Code("P230", "budget-total-mismatch", E, "the cells of a budget table do not add up to its stated total")
 SUBALLOCATION_EXCEEDS = Code("P231", "suballocation-exceeds", E, "sub-allocations exceed the budget cell they are part of")
+NUMBER_NOT_IN_QUOTE = Code("P250", "number-not-in-quote", E, "a number a declaration states is not written in any of its quotes")
 SUPERSEDES_LATER = Code("P240", "supersedes-later", E, "a declaration supersedes or stops one that starts after it")
 RETAINS_UNRELATED = Code("P241", "retains-unrelated", E, "`behoudt` names a declaration that the stopped one does not lead to")
 

@@ -51,3 +51,13 @@ def test_locate_gives_the_starting_line():
 def test_quote_parts_drop_whitespace_and_split_on_ellipsis():
     assert quote_parts(" a b ... c\nd … e ") == ["ab", "cd", "e"]
     assert quote_parts("...") == []
+
+
+def test_numbers_are_read_as_the_sources_write_them():
+    from decimal import Decimal
+
+    from compiler.numbers import _numbers_in
+    found = _numbers_in("Totaal 3.000 en 12,5 en 1.125 en 0,4 – 0,8 Mton en 42-46% in 2035.")
+    for expected in ("3000", "12.5", "1125", "0.4", "0.8", "42", "46", "2035"):
+        assert Decimal(expected).normalize() in found, expected
+    assert Decimal("3.5") not in found

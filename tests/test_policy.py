@@ -38,13 +38,13 @@ def test_every_declaration_cites_seed_000(compilation):
             assert decl.node.all("bron"), decl.id
 
 
-@pytest.mark.parametrize("old, new, code", [
+@pytest.mark.parametrize("old, new, codes", [
     ("startpakket € 750 mln, vervolgpakket € 375 mln, totaal € 1125 mln",
-     "startpakket € 750 mln, vervolgpakket € 376 mln, totaal € 1125 mln", "P230"),
-    ("€ 50 mln", "€ 450 mln", "P231"),
-    ('regel 138 "Mest 250   250"', 'regel 138 "Mest 205   250"', "P205"),
+     "startpakket € 750 mln, vervolgpakket € 376 mln, totaal € 1125 mln", {"P230", "P250"}),
+    ("€ 50 mln", "€ 450 mln", {"P231", "P250"}),
+    ('regel 138 "Mest 250   250"', 'regel 138 "Mest 205   250"', {"P205"}),
 ])
-def test_a_changed_number_in_table_1_is_caught(tmp_path, old, new, code):
+def test_a_changed_number_in_table_1_is_caught(tmp_path, old, new, codes):
     copy = tmp_path / "policy"
     shutil.copytree(POLICY, copy)
     table = copy / "stikstof" / "begroting.policy"
@@ -52,7 +52,7 @@ def test_a_changed_number_in_table_1_is_caught(tmp_path, old, new, code):
     assert old in text
     table.write_text(text.replace(old, new, 1), encoding="utf-8")
     found = {d.code.id for d in compile_paths([str(copy)]).diagnostics if d.severity.value == "error"}
-    assert found == {code}
+    assert found == codes
 
 
 @pytest.mark.parametrize("on, expected", [
