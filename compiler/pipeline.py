@@ -14,10 +14,10 @@ from pathlib import Path
 from compiler import budgets, check
 from compiler.citations import CitationChecker, load_source
 from compiler.consistency import check_consistency
-from compiler.numbers import check_numbers
 from compiler.graph import PolicyGraph
 from compiler.layout import RULE_SUFFIX, policy_root
 from compiler.model import Policy
+from compiler.numbers import check_numbers
 from compiler.resolve import build_symbols, resolve
 from compiler.unitcheck import UnitChecker
 from dsl import codes, nodes
