@@ -83,7 +83,7 @@ def findings_markdown(policy: Policy, root: Path | None = None) -> str:
         f"{len(findings)} finding{'s' * (len(findings) != 1)}.",
     ]
     for decl in sorted(findings, key=lambda d: (d.span.path, d.span.line)):
-        where = f"{_relative(decl.span.path, root)}:{decl.span.line}"
+        where = _relative(decl.span.path, root)
         lines += ["", f"## {decl.title}", "", f"`{decl.id}` ({where})", "",
                   decl.node.value("wat")]
         concerns = decl.node.value("betreft") or ()
