@@ -196,9 +196,7 @@ def _out_of_order(diags, when, what, other, other_span, *, after=False) -> None:
 # History ---------------------------------------------------------------------
 
 
-def validity(
-    decls: dict[str, nodes.Declaration], references: list[Reference],
-) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+def validity(decls: dict[str, nodes.Declaration]) -> dict[str, tuple[dt.date | None, dt.date | None]]:
     """Each declaration's validity period: explicit `geldig`, else from its first cited document."""
     periods: dict[str, tuple[dt.date | None, dt.date | None]] = {}
     for name, decl in decls.items():

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dsl import nodes
-from dsl.nodes import KINDS  # noqa: F401 - re-exported for the compiler's stages
 from dsl.source import Span
 
 
@@ -62,10 +61,3 @@ class Policy:
 
     def of_kind(self, kind: str) -> list[Declaration]:
         return [d for d in self.declarations.values() if d.kind == kind]
-
-    def in_force(self, on: dt.date) -> list[Declaration]:
-        """Declarations whose validity period contains `on` (open ends count as unbounded)."""
-        return [
-            d for d in self.declarations.values()
-            if (d.valid_from is None or d.valid_from <= on) and (d.valid_to is None or on < d.valid_to)
-        ]

@@ -133,7 +133,7 @@ def compile_modules(modules: list[nodes.Module], diags: Diagnostics, files: list
     UnitChecker(symbols, diags).check()
     _check_budgets(symbols, diags)
     check_consistency(symbols, diags)
-    periods = check.validity(symbols, references)
+    periods = check.validity(symbols)
     check.check_history(symbols, periods, references, diags)
     policy = Policy(check.build_declarations(symbols, periods), tuple(references), sources)
     graph = PolicyGraph.build(policy)

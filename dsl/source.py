@@ -45,8 +45,3 @@ class SourceFile:
 
     path: str
     text: str
-
-    def line(self, number: int) -> str:
-        """The text of 1-based line `number`, or '' when out of range."""
-        lines = self.text.splitlines()
-        return lines[number - 1] if 0 < number <= len(lines) else ""
