@@ -22,6 +22,9 @@ _FAMILIES = {
     "P3": "Dependency graph",
     "P4": "Warnings that never block",
     "P5": "Consistency between source documents",
+    "D0": "Monitoring data",
+    "L0": "The ledger",
+    "S0": "Scenario files",
 }
 
 

@@ -1,6 +1,7 @@
 """The diagnostic code registry: the only place codes are defined. Codes are never renumbered.
 
-Families: P0xx reading and syntax, P1xx names, P2xx semantics, P3xx graph, P4xx warnings.
+Families: P0xx reading and syntax, P1xx names, P2xx semantics, P3xx graph, P4xx warnings,
+P5xx consistency between sources; D0xx monitoring data, L0xx the ledger, S0xx scenario files.
 """
 
 from __future__ import annotations
@@ -77,6 +78,36 @@ PENDING_VALUE = Code("P401", "pending-value", W, "a value the sources leave open
 # P5xx: consistency between source documents (compiler/consistency.py); findings, not errors
 SOURCES_DISAGREE = Code("P501", "sources-disagree", W,
                         "two documents give different values for the same target, and no `bevinding` records it")
+
+# D0xx: monitoring data (compiler/monitoring.py, validated against compiler/dataschema.py)
+DATA_UNREADABLE = Code("D001", "data-unreadable", E, "a data file is missing, too large, binary or not UTF-8")
+DATA_SYNTAX = Code("D002", "data-syntax", E, "a data file is not well-formed CSV or YAML, or has an unknown file type")
+MISSING_COLUMN = Code("D003", "missing-column", E, "a data file lacks a column the schema requires")
+UNKNOWN_COLUMN = Code("D004", "unknown-column", E, "a data file has a column the schema does not know")
+UNKNOWN_INDICATOR = Code("D005", "unknown-indicator", E, "a row names an indicator the policy does not declare")
+WRONG_UNIT = Code("D006", "wrong-unit", E, "a value's unit is unknown or does not fit its indicator")
+MISSING_VALUE = Code("D007", "missing-value", E, "a required field of a row is empty")
+NOT_A_NUMBER = Code("D008", "not-a-number", E, "a field that holds a number holds something else")
+DUPLICATE_ROW = Code("D009", "duplicate-row", E, "two rows give a value for the same thing")
+INVALID_PERIOD = Code("D010", "invalid-period", E, "a period is not a year (YYYY) or a date (YYYY-MM-DD)")
+INVALID_CHOICE = Code("D011", "invalid-choice", E, "a field that takes one of a fixed list of words holds another")
+WRONG_LEVEL = Code("D012", "wrong-level", E, "a series names a per-entity indicator, or an entity table a sector one")
+VALUE_OUT_OF_RANGE = Code("D013", "value-out-of-range", E, "a number is outside what its indicator allows")
+RAGGED_ROW = Code("D014", "ragged-row", E, "a row has more or fewer fields than the header")
+UNKNOWN_SUBJECT = Code("D015", "unknown-subject", E, "an event names an entity, actor or obligation that does not exist")
+TOO_MANY_ROWS = Code("D016", "too-many-rows", E, "a data file has more rows than the limit")
+EMPTY_DATA = Code("D017", "empty-data", W, "a data file has a header but no rows")
+
+# L0xx: the ledger (compiler/ledger.py)
+LEDGER_CONFLICT = Code("L001", "ledger-conflict", E,
+                       "a moment is already recorded with other inputs; re-evaluating it needs `--replace`")
+NOT_A_LEDGER = Code("L002", "not-a-ledger", E, "the ledger file is not a beleid ledger, or of another version")
+MOMENT_OUT_OF_ORDER = Code("L003", "moment-out-of-order", E, "a moment lies before one the ledger already holds")
+
+# S0xx: scenario files (compiler/scenario.py)
+SCENARIO_INVALID = Code("S001", "scenario-invalid", E, "a scenario file does not follow the scenario schema")
+ASSUMPTION_INVALID = Code("S002", "assumption-invalid", E,
+                          "a scenario assumes a value for something that is not pending, or writes it wrongly")
 
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)
