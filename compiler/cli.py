@@ -14,10 +14,18 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from compiler import coverage, formats, timeline
-from compiler.pipeline import compile_paths
+from compiler import coverage, datasets, formats, outcomes, timeline
+from compiler.dataschema import data_schema
+from compiler.evaluate import History, evaluate
+from compiler.explain import ExplainError, explain
+from compiler.ledger import Ledger, LedgerError
+from compiler.pipeline import compile_paths, policy_digest
 from compiler.resolve import did_you_mean
+from compiler.scenario import apply_assumptions, load_scenario
+from compiler.simulate import render_timeline, simulate
 from dsl import codes
+from dsl.diagnostics import Diagnostics
+from dsl.source import Span
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 GRAPH_FORMATS = ("dot", "mermaid", "json")
@@ -53,7 +61,52 @@ def _parser() -> argparse.ArgumentParser:
                          help="exit 1 when a document's coverage is below PCT percent")
     sources.add_argument("--output", "-o", help="write to this file instead of stdout")
     sources.set_defaults(handler=cmd_sources)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of monitoring data the policy implies")
+    schema.add_argument("paths", nargs="*", default=["policy"], help="rule files or folders (default: policy)")
+    schema.add_argument("--output", "-o", help="write to this file instead of stdout")
+    schema.set_defaults(handler=cmd_schema)
+
+    evaluate_ = sub.add_parser("evaluate", help="evaluate the policy against monitoring data; record it in the ledger")
+    _evaluation_arguments(evaluate_)
+    evaluate_.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate_.add_argument("--verbose", "-v", action="store_true", help="also list undecidable targets and all duties")
+    evaluate_.add_argument("--replace", action="store_true", help="record a moment again with changed inputs")
+    evaluate_.add_argument("--output", "-o", help="write to this file instead of stdout")
+    evaluate_.set_defaults(handler=cmd_evaluate)
+
+    explain_ = sub.add_parser("explain", help="why a target, trigger, obligation or ladder step holds")
+    explain_.add_argument("id", nargs="?", help="a declaration id (omit with --farm to explain one farm)")
+    explain_.add_argument("--farm", metavar="ID", help="explain for this farm")
+    _evaluation_arguments(explain_)
+    explain_.set_defaults(handler=cmd_explain)
+
+    simulate_ = sub.add_parser("simulate", help="run the monitoring moments of a scenario and print the timeline")
+    simulate_.add_argument("scenario", help="a scenario file (YAML), e.g. monitoring/scenario.yaml")
+    simulate_.add_argument("--policy", dest="paths", action="append", help="rule files or folders (default: policy)")
+    simulate_.add_argument("--ledger", default=":memory:", help="record the run in this ledger (default: none kept)")
+    simulate_.add_argument("--format", choices=("text", "json"), default="text")
+    simulate_.add_argument("--output", "-o", help="write to this file instead of stdout")
+    simulate_.set_defaults(handler=cmd_simulate)
     return parser
+
+
+def _evaluation_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy", dest="paths", action="append", help="rule files or folders (default: policy)")
+    parser.add_argument("--as-of", type=_moment, metavar="YYYY[-MM-DD]", default=None,
+                        help="the monitoring moment; a year means 31 December (default: today)")
+    parser.add_argument("--data", type=Path, metavar="DIR",
+                        help="a monitoring folder (default: monitoring/ beside the policy)")
+    parser.add_argument("--series", type=Path, action="append", default=[], metavar="FILE", help="series file(s)")
+    parser.add_argument("--farms", type=Path, metavar="FILE", help="an entity table (CSV)")
+    parser.add_argument("--events", type=Path, action="append", default=[], metavar="FILE", help="event file(s)")
+    parser.add_argument("--farm-count", type=_count, default=datasets.DEFAULT_SIZE,
+                        help="size of the synthetic population when no entity table is given")
+    parser.add_argument("--seed", type=_count, default=datasets.DEFAULT_SEED, help="seed of the synthetic population")
+    parser.add_argument("--keep-valid-rows", action="store_true",
+                        help="evaluate the valid rows of a table that has invalid ones (default: stop)")
+    parser.add_argument("--ledger", default=".beleid/ledger.sqlite", help="the ledger file (SQLite)")
+    parser.add_argument("--no-ledger", action="store_true", help="neither read nor write a ledger")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -127,6 +180,154 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print(f"beleid sources: `{doc.document}` coverage {doc.share:.1%} is below {args.fail_under}%",
               file=sys.stderr)
     return EXIT_FINDINGS if below else EXIT_OK
+
+
+def _moment(text: str) -> dt.date:
+    if text.isdigit() and len(text) == 4:
+        return dt.date(int(text), 12, 31)
+    return _date(text)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number of zero or more")
+    return int(text)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    compilation = compile_paths(args.paths)
+    if compilation.diagnostics.has_errors:
+        return _policy_errors(compilation)
+    _emit(json.dumps(data_schema(compilation.policy), indent=2, ensure_ascii=False), args.output)
+    return EXIT_OK
+
+
+def _policy_errors(compilation) -> int:
+    print(formats.summary(compilation.diagnostics, len(compilation.files)) + "; run `beleid check` for details",
+          file=sys.stderr)
+    return _exit_code(compilation.diagnostics)
+
+
+def _prepare(args: argparse.Namespace):
+    """Compile the policy and load the data; (compilation, monitoring) or an exit code."""
+    args.paths = args.paths or ["policy"]
+    compilation = compile_paths(args.paths)
+    if compilation.diagnostics.has_errors:
+        return _policy_errors(compilation)
+    diags = Diagnostics()
+    choice = datasets.DataChoice(args.data or datasets.bundled_folder(args.paths), tuple(args.series), args.farms,
+                                 tuple(args.events), args.farm_count, args.seed, args.keep_valid_rows)
+    monitoring = datasets.load(compilation.policy, choice, diags)
+    if len(diags):
+        print(formats.render(diags.sorted(), "text", colour=_is_terminal(None)), file=sys.stderr)
+    if diags.has_errors and not args.keep_valid_rows:
+        print("beleid: nothing was evaluated because the data has errors; fix them, or pass --keep-valid-rows "
+              "to leave the invalid rows out", file=sys.stderr)
+        return EXIT_FINDINGS
+    if diags.has_errors and monitoring.population is None and args.farms:
+        return EXIT_FINDINGS
+    return compilation, monitoring
+
+
+def _open_ledger(path: str) -> Ledger:
+    return Ledger(path)
+
+
+def _ledger_error(error: LedgerError, path: str) -> int:
+    print(formats.render_text(_as_diagnostic(error, path)), file=sys.stderr)
+    return EXIT_FINDINGS
+
+
+def _as_diagnostic(error: LedgerError, path: str):
+    diags = Diagnostics()
+    diags.add(error.code, Span.point(path), error.message, hint=error.hint)
+    return next(iter(diags))
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    prepared = _prepare(args)
+    if isinstance(prepared, int):
+        return prepared
+    compilation, monitoring = prepared
+    moment = args.as_of or dt.date.today()
+    try:
+        ledger = None if args.no_ledger else _open_ledger(args.ledger)
+        history = ledger.history(moment) if ledger else History()
+        evaluation = evaluate(compilation.policy, monitoring, moment, history)
+        note = None
+        if ledger:
+            recorded = ledger.record(evaluation, policy_digest(compilation.files), replace=args.replace)
+            note = (f"recorded {moment} in {args.ledger} ({recorded.obligations:,} open obligations, "
+                    f"{recorded.steps:,} ladder steps)") if recorded.changed else \
+                f"{moment} was already recorded in {args.ledger} with the same inputs; nothing changed"
+            ledger.close()
+    except LedgerError as error:
+        return _ledger_error(error, args.ledger)
+    if args.format == "json":
+        _emit(outcomes.render_json(evaluation, note), args.output)
+    else:
+        _emit(outcomes.render_text(evaluation, verbose=args.verbose) + (f"\n\nLedger: {note}" if note else ""),
+              args.output)
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    prepared = _prepare(args)
+    if isinstance(prepared, int):
+        return prepared
+    compilation, monitoring = prepared
+    moment = args.as_of or dt.date.today()
+    try:
+        ledger = None if args.no_ledger or not Path(args.ledger).exists() else _open_ledger(args.ledger)
+        history = ledger.history(moment) if ledger else History()
+        evaluation = evaluate(compilation.policy, monitoring, moment, history)
+        print(explain(compilation.policy, evaluation, args.id, args.farm, ledger))
+    except LedgerError as error:
+        return _ledger_error(error, args.ledger)
+    except ExplainError as error:
+        hint = did_you_mean(args.id, list(compilation.policy.declarations)) if args.id else None
+        print(f"beleid explain: {error}" + (f"; {hint}" if hint else ""), file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    args.paths = args.paths or ["policy"]
+    compilation = compile_paths(args.paths)
+    if compilation.diagnostics.has_errors:
+        return _policy_errors(compilation)
+    diags = Diagnostics()
+    scenario = load_scenario(Path(args.scenario), compilation.policy, diags)
+    if scenario is None:
+        print(formats.render(diags.sorted(), "text"), file=sys.stderr)
+        return EXIT_FINDINGS
+    policy = apply_assumptions(compilation.policy, scenario.assumptions)
+    choice = datasets.DataChoice(None, scenario.series, scenario.farms, scenario.events,
+                                 scenario.farm_size or datasets.DEFAULT_SIZE, scenario.farm_seed or datasets.DEFAULT_SEED)
+    monitoring = datasets.load(policy, choice, diags)
+    if diags.has_errors:
+        print(formats.render(diags.sorted(), "text"), file=sys.stderr)
+        return EXIT_FINDINGS
+    try:
+        with _open_ledger(args.ledger) as ledger:
+            summaries = simulate(compilation.policy, scenario, monitoring, ledger, policy_digest(compilation.files),
+                                 progress=lambda text: print(text, file=sys.stderr) if sys.stderr.isatty() else None)
+    except LedgerError as error:
+        return _ledger_error(error, args.ledger)
+    if args.format == "json":
+        _emit(json.dumps([_summary_json(s) for s in summaries], indent=2, ensure_ascii=False), args.output)
+    else:
+        _emit(render_timeline(scenario, summaries), args.output)
+    return EXIT_OK
+
+
+def _summary_json(summary) -> dict:
+    return {"moment": summary.moment.isoformat(), "targets": summary.targets,
+            "triggers": {k: {"state": v[0], "why": v[1]} for k, v in summary.triggers.items()},
+            "obligations": {k: {"farms": v[0], "new": v[1], "overdue": v[2], "term": v[3]}
+                            for k, v in summary.obligations.items()},
+            "ladders": {k: {"steps": list(v[0]), "escalated": v[1]} for k, v in summary.ladders.items()},
+            "overdue_duties": summary.overdue_duties, "events": summary.events}
 
 
 def _exit_code(diagnostics) -> int:

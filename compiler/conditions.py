@@ -66,7 +66,7 @@ class NationalConditions:
         if isinstance(condition, nodes.StateTest):
             return self._state(condition)
         if isinstance(condition, nodes.Flag):
-            value = self._operand(condition.attribute)
+            value = self.operand(condition.attribute)
             truth = None if value.number is None else bool(value.number)
             return Trace(f"{value.text} (yes/no)", truth)
         return self._comparison(condition)
@@ -87,7 +87,7 @@ class NationalConditions:
                      f"so `{test.state}` is {_word(truth)}", truth)
 
     def _comparison(self, comparison: nodes.Comparison) -> Trace:
-        left, right = self._operand(comparison.left), self._operand(comparison.right)
+        left, right = self.operand(comparison.left), self.operand(comparison.right)
         text = f"{left.text} {comparison.operator} {right.text}"
         if left.number is None or right.number is None:
             return Trace(text + ": unknown", None)
@@ -95,7 +95,7 @@ class NationalConditions:
         truth = bool(OPERATORS[comparison.operator](a, b))
         return Trace(f"{text}: {_word(truth)}", truth)
 
-    def _operand(self, operand) -> Value:
+    def operand(self, operand) -> Value:
         if isinstance(operand, nodes.Quantity):
             return Value(float(operand.number), operand.unit.text, f"{operand.number} {operand.unit.text}")
         if isinstance(operand, nodes.Call):
@@ -195,8 +195,8 @@ class EntityConditions:
         return self._comparison(condition)
 
     def _comparison(self, comparison: nodes.Comparison) -> Mask:
-        left, left_unknown, left_unit = self._operand(comparison.left)
-        right, right_unknown, right_unit = self._operand(comparison.right)
+        left, left_unknown, left_unit = self.operand(comparison.left)
+        right, right_unknown, right_unit = self.operand(comparison.right)
         if left is None or right is None:
             return self._constant(None)
         right = _scaled(right, right_unit, left_unit)
@@ -208,13 +208,13 @@ class EntityConditions:
             return self._constant(bool(result))
         return Mask(result, unknown)
 
-    def _operand(self, operand):
+    def operand(self, operand):
         if isinstance(operand, nodes.Quantity):
             return float(operand.number), None, operand.unit.text
         if isinstance(operand, nodes.Ref) and operand.name in self.population.columns:
             column, unknown = self._column(operand.name)
             return column, unknown, self.indicator_units.get(operand.name)
-        value = self.scalar._operand(operand)
+        value = self.scalar.operand(operand)
         return value.number, None, value.unit
 
     def _column(self, name: str):
@@ -259,3 +259,41 @@ def _any_of(masks: list[Mask]) -> Mask:
     if not unknowns:
         return Mask(true)
     return Mask(true, np.logical_or.reduce(unknowns) & ~true)
+
+
+def trace_for_entity(condition, population: Population, index: int, national: NationalConditions,
+                     indicator_units: dict[str, str]) -> Trace:
+    """The trace of `condition` for one entity: its own column values, for `beleid explain --farm`."""
+    if condition is None:
+        return Trace("every farm", True)
+    if isinstance(condition, (nodes.AllOf, nodes.AnyOf)):
+        parts = [trace_for_entity(c, population, index, national, indicator_units) for c in condition.items]
+        return _combine("all of" if isinstance(condition, nodes.AllOf) else "any of", parts,
+                        all_of=isinstance(condition, nodes.AllOf))
+    if isinstance(condition, nodes.Not):
+        inner = trace_for_entity(condition.item, population, index, national, indicator_units)
+        return Trace("not", None if inner.truth is None else not inner.truth, (inner,))
+    if isinstance(condition, nodes.Flag):
+        value = _entity_value(condition.attribute, population, index, national, indicator_units)
+        return Trace(f"{value.text} (yes/no)", None if value.number is None else bool(value.number))
+    if isinstance(condition, nodes.StateTest):
+        return national.evaluate(condition)
+    left = _entity_value(condition.left, population, index, national, indicator_units)
+    right = _entity_value(condition.right, population, index, national, indicator_units)
+    text = f"{left.text} {condition.operator} {right.text}"
+    if left.number is None or right.number is None:
+        return Trace(text + ": unknown", None)
+    a, b = _common(left, right)
+    truth = bool(OPERATORS[condition.operator](a, b))
+    return Trace(f"{text}: {_word(truth)}", truth)
+
+
+def _entity_value(operand, population: Population, index: int, national: NationalConditions,
+                  indicator_units: dict[str, str]) -> Value:
+    if isinstance(operand, nodes.Ref) and operand.name in population.columns:
+        number = float(population.columns[operand.name][index])
+        unit = indicator_units.get(operand.name)
+        if np.isnan(number):
+            return Value(None, unit, f"`{operand.name}` (empty for this farm)")
+        return Value(number, unit, f"`{operand.name}` = {number:g} {unit or ''}".rstrip())
+    return national.operand(operand)

@@ -101,11 +101,20 @@ class Evaluation:
     ladders: dict[str, LadderOutcome]
     monitoring: Monitoring
     history: History
+    indicator_units: dict[str, str] = field(default_factory=dict)
     assumed: frozenset[str] = frozenset()  # "decl.field" values a scenario assumed
 
     @property
     def population(self):
         return self.monitoring.population
+
+    def national(self) -> NationalConditions:
+        """A condition evaluator over this evaluation's data, targets and trigger states."""
+        def fired(name: str) -> bool | None:
+            outcome = self.triggers.get(name)
+            return None if outcome is None else {FIRED: True, NOT_FIRED: False}.get(outcome.state)
+        return NationalConditions(self.monitoring.series, self.moment, self.indicator_units, self.targets, fired,
+                                  frozenset())
 
 
 # ---------------------------------------------------------------------------------------- entry
@@ -135,7 +144,7 @@ def evaluate(policy: Policy, monitoring: Monitoring, moment: dt.date, history: H
         entity_obligations = _entity_obligations(in_force, issuers, columns, events, history, moment)
         ladders = _ladders(in_force, entity_obligations, columns, history)
     return Evaluation(moment, tuple(sorted(in_force)), targets, triggers, duties, entity_obligations, ladders,
-                      monitoring, history, assumed)
+                      monitoring, history, indicator_units, assumed)
 
 
 def _in_force(decl: Declaration, moment: dt.date) -> bool:

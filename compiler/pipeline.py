@@ -7,6 +7,7 @@ each stage tolerates names that did not resolve.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import gc
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,3 +158,11 @@ def _check_budgets(symbols: dict[str, nodes.Declaration], diags: Diagnostics) ->
         budgets.check_table(table, diags)
     for decl in symbols.values():
         budgets.check_budget_reference(decl, tables, diags)
+
+
+def policy_digest(files: list[str]) -> str:
+    """A fingerprint of the rule files' content, for the ledger."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(Path(name).read_bytes())
+    return digest.hexdigest()
