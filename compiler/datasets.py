@@ -14,7 +14,7 @@ from compiler.monitoring import Monitoring, Population, load_entities, load_even
 from compiler.synthetic import DEFAULT_SEED, DEFAULT_SIZE, generate_farms
 from dsl.diagnostics import Diagnostics
 
-SERIES_FILES = ("series.csv", "series.yaml", "series.yml", "projections.csv")
+SERIES_FILES = ("series.csv", "series.yaml", "series.yml")
 FARMS_FILE = "farms.csv"
 EVENTS_FILE = "events.csv"
 

@@ -328,11 +328,16 @@ class _Validator:
     """
 
     def __init__(self, schema: dict, record_type: str) -> None:
-        self.properties = schema["$defs"][record_type]["properties"]
+        definition = schema["$defs"][record_type]
+        self.properties = definition["properties"]
+        # Rules that tie fields together (a unit allowed for this indicator) defeat per-field classes.
+        self.memoise = "allOf" not in definition
         self.validator = jsonschema.Draft202012Validator({"$ref": f"#/$defs/{record_type}", **schema})
         self.cache: dict[tuple, list[jsonschema.ValidationError]] = {}
 
     def errors(self, record: dict) -> list[jsonschema.ValidationError]:
+        if not self.memoise:
+            return sorted(self.validator.iter_errors(record), key=lambda e: list(e.path))
         key = tuple(sorted((name, self._classify(name, value)) for name, value in record.items()))
         if key not in self.cache:
             self.cache[key] = sorted(self.validator.iter_errors(record), key=lambda e: list(e.path))
@@ -384,7 +389,7 @@ class _Context:
 def _report(error: jsonschema.ValidationError, row: _Row, record: dict, ctx: _Context,
             field_codes: dict[str, codes.Code]) -> None:
     name = str(error.path[0]) if error.path else None
-    where = f"row {row.line - 1 if ctx.header is not None else row.line}"
+    where = f"row {row.line - 1}" if ctx.header is not None else f"record on line {row.line}"
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         name = missing[0] if missing else None
@@ -404,7 +409,8 @@ def _report(error: jsonschema.ValidationError, row: _Row, record: dict, ctx: _Co
                       hint="fill in a value, or leave the whole row out")
         return
     code, hint = _classify_error(error, name, value, field_codes)
-    ctx.diags.add(code, ctx.span(row, name), f"{where}, field `{name}`: {_describe(error, value)}", hint=hint)
+    ctx.diags.add(code, ctx.span(row, name), f"{where}, field `{name}`: {_describe(error, name, value, record)}",
+                  hint=hint)
 
 
 def _required_list(error: jsonschema.ValidationError) -> str:
@@ -435,7 +441,16 @@ def _choice_hint(choices: list[str]) -> str:
     return f"choose one of {shown}" + (", ..." if len(choices) > 12 else "")
 
 
-def _describe(error: jsonschema.ValidationError, value) -> str:
+_ENUM_PHRASES = {
+    "indicator": "the policy declares no indicator `{value}`",
+    "unit": "`{value}` is not a unit of `{indicator}`",
+    "obligation": "the policy has no obligation, decision or duty `{value}`",
+}
+
+
+def _describe(error: jsonschema.ValidationError, name: str, value, record: dict) -> str:
+    if error.validator == "enum" and name in _ENUM_PHRASES:
+        return _ENUM_PHRASES[name].format(value=value, indicator=record.get("indicator"))
     if error.validator == "type":
         return f"`{value}` is not a number"
     if error.validator == "pattern":
@@ -488,7 +503,7 @@ def _observation(ctx, row, record, validator, entity_level, units_of) -> Observa
     indicator = record.get("indicator")
     if indicator in entity_level:
         ctx.diags.add(codes.WRONG_LEVEL, ctx.span(row, "indicator"),
-                      f"row {row.line - 1}: `{indicator}` has one value per farm, not a series",
+                      f"`{indicator}` has one value per farm, not a series",
                       hint="per-farm values belong in the entity table (farms.csv)")
         return None
     errors = validator.errors(record)

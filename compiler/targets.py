@@ -80,11 +80,14 @@ def target_status(policy: Policy, target: Declaration, series: Series, moment: d
     base = {"target": target.id, "indicator": indicator.id, "unit": unit}
     deadline_when = node.value("uiterlijk")
     deadline = parse_when(deadline_when, end=True) if isinstance(deadline_when, nodes.When) else None
-    if node.value("niveau") == "bedrijf" or _level(indicator) == "bedrijf":
+    if _level(indicator) == "bedrijf":
         return _entity_status(base, node, deadline, moment, population)
     goal = _goal(node, series, indicator.id, unit)
-    if isinstance(goal, str):
-        return TargetStatus(**base, status=CANNOT_DECIDE, reason=goal, deadline=deadline)
+    if not series.of(indicator.id) and not (isinstance(goal, _Undecidable) and goal.pending):
+        return TargetStatus(**base, status=NO_DATA, deadline=deadline,
+                            reason=f"the data holds no value of `{indicator.id}`")
+    if isinstance(goal, _Undecidable):
+        return TargetStatus(**base, status=CANNOT_DECIDE, reason=goal.reason, deadline=deadline)
     value, direction, start = goal
     observed = series.latest(indicator.id, moment)
     common = {**base, "deadline": deadline, "goal": value, "direction": direction}
@@ -118,20 +121,28 @@ def _level(indicator: Declaration) -> str | None:
 # ---------------------------------------------------------------------------------------- goal
 
 
+@dataclass(frozen=True)
+class _Undecidable:
+    """Why a target value cannot be known; `pending` when the policy itself leaves it open."""
+
+    reason: str
+    pending: bool = False
+
+
 def _goal(node: nodes.Declaration, series: Series, indicator: str, unit: str):
-    """(target value, direction, trajectory start) or a reason the value cannot be known."""
+    """(target value, direction, trajectory start), or `_Undecidable`."""
     reduction = node.value("reductie")
     if reduction is not None:
         return _reduction_goal(reduction, series, indicator, unit)
     amount = node.value("waarde")
     if amount is None or isinstance(amount, nodes.Pending):
         reason = amount.reason if isinstance(amount, nodes.Pending) and amount.reason else "no reason given"
-        return f"cannot decide: value pending ({reason})"
+        return _Undecidable(f"cannot decide: value pending ({reason})", pending=True)
     first = series.of(indicator)[0] if series.of(indicator) else None
     start = (first.year, first.value) if first else None
     if isinstance(amount, nodes.Bound):
         if not isinstance(amount.value, nodes.Quantity):
-            return f"the bound names `{amount.value.name}`, which has no single value"
+            return _Undecidable(f"the bound names `{amount.value.name}`, which has no single value")
         return _in(amount.value, unit), "down" if amount.direction == "at_most" else "up", start
     low, high = _ends(amount, unit)
     direction = "down" if start is not None and low < start[1] else "up"
@@ -141,13 +152,14 @@ def _goal(node: nodes.Declaration, series: Series, indicator: str, unit: str):
 
 def _reduction_goal(reduction: nodes.Reduction, series: Series, indicator: str, unit: str):
     if isinstance(reduction.amount, nodes.Pending):
-        return f"cannot decide: reduction pending ({reduction.amount.reason or 'no reason given'})"
+        return _Undecidable(f"cannot decide: reduction pending ({reduction.amount.reason or 'no reason given'})",
+                            pending=True)
     if reduction.baseline is None:
-        return "cannot decide: the source names no baseline year for the reduction"
+        return _Undecidable("cannot decide: the source names no baseline year for the reduction", pending=True)
     year = int(reduction.baseline.text[:4])
     baseline = series.in_year(indicator, year)
     if baseline is None:
-        return f"cannot decide: no value of `{indicator}` for the baseline year {year}"
+        return _Undecidable(f"cannot decide: no value of `{indicator}` for the baseline year {year}")
     low, _high = _ends(reduction.amount, unit, relative=True)  # the smaller reduction is the commitment
     if _is_share(reduction.amount):
         goal = baseline.value * (1 - low / 100)

@@ -36,3 +36,9 @@ def compile_with_base(tmp_path: Path, text: str):
     shutil.copytree(BASE, tmp_path / "base", dirs_exist_ok=True)
     (tmp_path / "extra.policy").write_text(text, encoding="utf-8")
     return compile_paths([str(tmp_path)])
+
+
+@pytest.fixture(scope="session")
+def bundled_policy():
+    """The compiled bundled policy (compiled once per test session)."""
+    return compile_paths([str(POLICY)]).policy
