@@ -14,6 +14,7 @@ from compiler.model import Policy
 from dsl import codes
 
 _FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "invalid"
+_DATA_FIXTURES = _FIXTURES.parent / "data" / "bad"
 
 _FAMILIES = {
     "P0": "Reading files and syntax",
@@ -52,13 +53,15 @@ def diagnostics_markdown() -> str:
         lines += ["", f"### {code.id}", "", f"`{code.slug}` ({code.severity.value}): {code.summary}."]
         example = _example(code)
         if example:
-            lines += ["", f"Example (`tests/fixtures/invalid/{example.name}`):", "", "```",
+            where = example.relative_to(_FIXTURES.parent.parent.parent).as_posix()
+            lines += ["", f"Example (`{where}`):", "", "```",
                       example.read_text(encoding="utf-8", errors="replace").rstrip(), "```"]
     return "\n".join(lines) + "\n"
 
 
 def _example(code: codes.Code) -> Path | None:
-    for path in sorted(_FIXTURES.glob(f"{code.id}_*.policy")):
+    candidates = sorted(_FIXTURES.glob(f"{code.id}_*.policy")) + sorted(_DATA_FIXTURES.rglob(f"{code.id}_*.*"))
+    for path in candidates:
         data = path.read_bytes()
         if b"\x00" not in data and len(data) < 2000:
             try:

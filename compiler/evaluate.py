@@ -341,7 +341,7 @@ def _entity_obligation(decl: Declaration, reason: str | None, columns: EntityCon
         known = index >= 0
         rows = index[known]
         was_open[rows] = True
-        values = [v for v, ok in zip(carried.values(), known) if ok]
+        values = [v for v, ok in zip(carried.values(), known, strict=True) if ok]
         issued[rows] = [v[0].toordinal() for v in values]
         due[rows] = [v[1].toordinal() if v[1] else 0 for v in values]
     applies = reason is not None

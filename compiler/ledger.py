@@ -166,7 +166,7 @@ class Ledger:
             for table in ("moments", "triggers", "obligations", "steps"):
                 self.db.execute(f"DELETE FROM {table} WHERE moment=?", (key,))  # noqa: S608 - fixed names
             self.db.execute("INSERT INTO moments VALUES (?, ?, ?, ?)",
-                            (key, policy_digest, data_digest, dt.datetime.now(dt.timezone.utc).isoformat()))
+                            (key, policy_digest, data_digest, dt.datetime.now(dt.UTC).isoformat()))
             self.db.executemany("INSERT INTO triggers VALUES (?, ?, ?)",
                                 [(key, t.trigger, t.state) for t in evaluation.triggers.values()])
             half = len(obligations) // 2
@@ -199,7 +199,7 @@ def _obligation_rows(evaluation: Evaluation):
         rows = np.flatnonzero(obligation.selected)
         issued = obligation.issued[rows]
         due = obligation.due[rows]
-        for index, i, d in zip(rows.tolist(), issued.tolist(), due.tolist()):
+        for index, i, d in zip(rows.tolist(), issued.tolist(), due.tolist(), strict=True):
             yield (key, obligation.obligation, population.label(index), dt.date.fromordinal(i).isoformat(),
                    dt.date.fromordinal(d).isoformat() if d else None)
 
@@ -209,7 +209,7 @@ def _step_rows(evaluation: Evaluation):
     population = evaluation.population
     for ladder in evaluation.ladders.values():
         rows = np.flatnonzero(ladder.steps)
-        for index, step in zip(rows.tolist(), ladder.steps[rows].tolist()):
+        for index, step in zip(rows.tolist(), ladder.steps[rows].tolist(), strict=True):
             yield key, ladder.ladder, population.label(index), step
 
 

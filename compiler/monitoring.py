@@ -253,7 +253,7 @@ def _csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | No
                           f"row has {len(cells)} fields, the header has {len(header)}",
                           hint="check for a stray or missing comma; quote text that contains commas")
                 continue
-            rows.append(_Row(line, dict(zip(header, cells)), {}))
+            rows.append(_Row(line, dict(zip(header, cells, strict=True)), {}))
         return [h.strip() for h in header], rows
     except csv.Error as error:
         diags.add(codes.DATA_SYNTAX, Span.point(str(path), reader.line_num), f"malformed CSV: {error}",
@@ -664,7 +664,7 @@ def _valid_entity_rows(ctx: _Context, rows: list[_Row], columns, validator: _Val
                           related=(Related("first given here", Span.point(str(ctx.path), first_line[record["id"]])),))
             continue
         first_line[record["id"]] = row.line
-        for cell, (name, factor) in columns.items():
+        for name, factor in columns.values():
             if factor != 1.0:
                 record[name] = record[name] * factor
         kept.append(record)

@@ -25,7 +25,7 @@ _DUTY_HEADINGS = {
 
 def per_category(mask: np.ndarray, codes: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:
     counts = np.bincount(codes[mask], minlength=len(names)) if mask.size else np.zeros(len(names), int)
-    return {name: int(n) for name, n in zip(names, counts)}
+    return {name: int(n) for name, n in zip(names, counts, strict=True)}
 
 
 def to_json(evaluation: Evaluation) -> dict:
@@ -61,8 +61,8 @@ def _target_json(t: TargetStatus) -> dict:
            "path": [list(p) for p in t.path]}
     if t.tally is not None:
         out["farms"] = {"meeting": t.tally.meeting, "failing": t.tally.failing, "unknown": t.tally.unknown,
-                        "failing_by_sector": dict(zip(FARM_SECTORS, t.tally.failing_by_sector)),
-                        "gap_by_sector": dict(zip(FARM_SECTORS, t.tally.gap_by_sector))}
+                        "failing_by_sector": dict(zip(FARM_SECTORS, t.tally.failing_by_sector, strict=True)),
+                        "gap_by_sector": dict(zip(FARM_SECTORS, t.tally.gap_by_sector, strict=True))}
     return out
 
 

@@ -7,8 +7,8 @@ each stage tolerates names that did not resolve.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import gc
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 

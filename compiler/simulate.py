@@ -63,9 +63,9 @@ def summarise(evaluation: Evaluation) -> MomentSummary:
         carried = len(previous_open.get(o.obligation, {}))
         new = int(np.count_nonzero(o.selected & (o.issued == evaluation.moment.toordinal())))
         obligations[o.obligation] = (o.count, new if carried or new else 0, int(np.count_nonzero(o.overdue)), o.due_text)
-    ladders = {l.ladder: (tuple(int(np.count_nonzero(l.steps == s)) for s in range(1, len(l.labels) + 1)),
-                          int(np.count_nonzero(l.steps > l.previous)))
-               for l in evaluation.ladders.values()}
+    ladders = {lad.ladder: (tuple(int(np.count_nonzero(lad.steps == s)) for s in range(1, len(lad.labels) + 1)),
+                            int(np.count_nonzero(lad.steps > lad.previous)))
+               for lad in evaluation.ladders.values()}
     return MomentSummary(
         evaluation.moment,
         {t.target: t.status for t in evaluation.targets.values()},

