@@ -169,7 +169,7 @@ class EntityConditions:
         self.scalar = scalar
         self.indicator_units = indicator_units
         self.cache: dict[object, Mask] = {}
-        self.nan_columns = {k for k, v in population.columns.items() if np.isnan(v).any()}
+        self.nan_columns = population.nan_columns()
 
     def mask(self, condition) -> Mask:
         if condition is None:

@@ -71,8 +71,10 @@ class EntityObligation:
     unknown: int  # entities whose selection could not be decided
     fulfilled: np.ndarray  # bool: a filed/complied event is known
     ended: np.ndarray  # bool: open at the previous moment, no longer selected now (e.g. norm met)
-    issued: np.ndarray  # int32 day ordinals: when each selected entity first got it (0 if not)
-    due: np.ndarray  # int32 day ordinals: due dates (0 where the term is pending or not selected)
+    # Day ordinals: when each selected entity first got it, and when it is due (0: no date). One
+    # number stands for every selected entity when nothing was carried over from the ledger.
+    issued: np.ndarray | int
+    due: np.ndarray | int
     overdue: np.ndarray  # bool
     due_text: str
     ladder: str | None
@@ -80,6 +82,12 @@ class EntityObligation:
     @property
     def count(self) -> int:
         return int(np.count_nonzero(self.selected))
+
+    def issued_of(self, rows: np.ndarray) -> np.ndarray:
+        return self.issued[rows] if isinstance(self.issued, np.ndarray) else np.full(len(rows), self.issued)
+
+    def due_of(self, rows: np.ndarray) -> np.ndarray:
+        return self.due[rows] if isinstance(self.due, np.ndarray) else np.full(len(rows), self.due)
 
 
 @dataclass(frozen=True)
@@ -332,32 +340,42 @@ def _entity_obligation(decl: Declaration, reason: str | None, columns: EntityCon
     size = population.size
     selection: Mask = columns.mask(decl.node.value("wie").where)
     fulfilled = _event_mask(population, decl.id, events)
-    was_open = np.zeros(size, dtype=bool)
-    issued = np.zeros(size, dtype=np.int32)
-    due = np.zeros(size, dtype=np.int32)
-    carried = history.open_obligations.get(decl.id, {})
-    if carried:
-        index = population.index_of(carried)
-        known = index >= 0
-        rows = index[known]
-        was_open[rows] = True
-        values = [v for v, ok in zip(carried.values(), known, strict=True) if ok]
-        issued[rows] = [v[0].toordinal() for v in values]
-        due[rows] = [v[1].toordinal() if v[1] else 0 for v in values]
     applies = reason is not None
     selected = selection.true & ~fulfilled if applies else np.zeros(size, dtype=bool)
-    new = selected & ~was_open
     new_due, due_text = due_date(decl, moment)
-    issued[new] = moment.toordinal()
-    due[new] = new_due.toordinal() if new_due else 0
-    issued[~selected] = 0
-    due[~selected] = 0
-    overdue = selected & (due > 0) & (due < moment.toordinal())
-    ended = was_open & ~selection.true & ~fulfilled & ~(selection.unknown if selection.unknown is not None else False)
-    unknown = int(np.count_nonzero(selection.unknown)) if selection.unknown is not None and applies else 0
+    today, due_ordinal = moment.toordinal(), new_due.toordinal() if new_due else 0
+    carried = history.open_obligations.get(decl.id, {})
     ladder = decl.node.value("handhaving")
-    return EntityObligation(decl.id, reason or "not issued: its trigger did not fire", selected, unknown, fulfilled,
-                            ended, issued, due, overdue, due_text, ladder.name if ladder else None)
+    common = dict(obligation=decl.id, reason=reason or "not issued: its trigger did not fire", selected=selected,
+                  unknown=int(np.count_nonzero(selection.unknown)) if selection.unknown is not None and applies else 0,
+                  fulfilled=fulfilled, due_text=due_text, ladder=ladder.name if ladder else None)
+    if not carried:  # everyone selected got it now: one issue date and one due date for all
+        overdue = selected if 0 < due_ordinal < today else np.zeros(size, dtype=bool)
+        return EntityObligation(**common, ended=np.zeros(size, dtype=bool), issued=today, due=due_ordinal,
+                                overdue=overdue)
+    was_open, issued, due = _carried(population, carried)
+    new = selected & ~was_open
+    issued[new], due[new] = today, due_ordinal
+    issued[~selected], due[~selected] = 0, 0
+    undecided = selection.unknown if selection.unknown is not None else False
+    ended = was_open & ~selection.true & ~fulfilled & ~undecided
+    overdue = selected & (due > 0) & (due < today)
+    return EntityObligation(**common, ended=ended, issued=issued, due=due, overdue=overdue)
+
+
+def _carried(population, carried: Mapping[str, tuple[dt.date, dt.date | None]]):
+    """Which entities held the obligation at the previous moment, with its issue and due dates."""
+    was_open = np.zeros(population.size, dtype=bool)
+    issued = np.zeros(population.size, dtype=np.int32)
+    due = np.zeros(population.size, dtype=np.int32)
+    index = population.index_of(carried)
+    known = index >= 0
+    rows = index[known]
+    values = [v for v, ok in zip(carried.values(), known, strict=True) if ok]
+    was_open[rows] = True
+    issued[rows] = [v[0].toordinal() for v in values]
+    due[rows] = [v[1].toordinal() if v[1] else 0 for v in values]
+    return was_open, issued, due
 
 
 def _event_mask(population, obligation: str, events) -> np.ndarray:

@@ -114,8 +114,9 @@ def _obligation(policy: Policy, evaluation: Evaluation, decl: Declaration, index
         lines.append(f"  farm {population.label(index)}: selected? {_TRUTH[trace.truth]}")
         lines += _trace_lines(trace, 2)
         if entity.selected[index]:
-            due = int(entity.due[index])
-            lines.append(f"  issued {_day(int(entity.issued[index]))}; due {_day(due) if due else entity.due_text}"
+            row = np.array([index])
+            due = int(entity.due_of(row)[0])
+            lines.append(f"  issued {_day(int(entity.issued_of(row)[0]))}; due {_day(due) if due else entity.due_text}"
                          + ("; OVERDUE" if entity.overdue[index] else ""))
         elif entity.fulfilled[index]:
             lines.append("  fulfilled: a filed or complied event is recorded for this farm")

@@ -197,8 +197,8 @@ def _obligation_rows(evaluation: Evaluation):
     population = evaluation.population
     for obligation in evaluation.entity_obligations.values():
         rows = np.flatnonzero(obligation.selected)
-        issued = obligation.issued[rows]
-        due = obligation.due[rows]
+        issued = obligation.issued_of(rows)
+        due = obligation.due_of(rows)
         for index, i, d in zip(rows.tolist(), issued.tolist(), due.tolist(), strict=True):
             yield (key, obligation.obligation, population.label(index), dt.date.fromordinal(i).isoformat(),
                    dt.date.fromordinal(d).isoformat() if d else None)

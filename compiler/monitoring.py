@@ -122,6 +122,14 @@ class Population:
             self.__dict__["_cached_lookup"] = cached
         return cached
 
+    def nan_columns(self) -> frozenset[str]:
+        """Columns with at least one empty value (computed once; the population never changes)."""
+        cached = self.__dict__.get("_cached_nan_columns")
+        if cached is None:
+            cached = frozenset(k for k, v in self.columns.items() if np.isnan(v).any())
+            self.__dict__["_cached_nan_columns"] = cached
+        return cached
+
     def digest(self) -> str:
         h = hashlib.sha256(f"{self.size}".encode())
         for array in (self.sector, self.province, *(self.columns[k] for k in sorted(self.columns))):

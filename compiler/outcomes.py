@@ -24,8 +24,27 @@ _DUTY_HEADINGS = {
 
 
 def per_category(mask: np.ndarray, codes: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:
-    counts = np.bincount(codes[mask], minlength=len(names)) if mask.size else np.zeros(len(names), int)
-    return {name: int(n) for name, n in zip(names, counts, strict=True)}
+    """How many entities of each category a mask holds. One `count_nonzero` per category measured
+    fastest (benchmarks/evaluate.py): no boolean indexing, no conversion of the mask to weights."""
+    return {name: int(np.count_nonzero(mask & (codes == k))) for k, name in enumerate(names)}
+
+
+def aggregates(evaluation: Evaluation, obligations: tuple[str, ...] | None = None,
+               targets: tuple[str, ...] | None = None) -> dict:
+    """Counts per sector and province of farm obligations, and the gap per sector of per-farm
+    targets (all of them, or the ones named): the figures the monitoring report shows."""
+    population = evaluation.population
+    if population is None:
+        return {}
+    return {
+        "obligations": {o.obligation: {"by_sector": per_category(o.selected, population.sector, FARM_SECTORS),
+                                       "by_province": per_category(o.selected, population.province, PROVINCES)}
+                        for o in evaluation.entity_obligations.values()
+                        if obligations is None or o.obligation in obligations},
+        "targets": {t.target: dict(zip(FARM_SECTORS, t.tally.gap_by_sector, strict=True))
+                    for t in evaluation.targets.values()
+                    if t.tally is not None and (targets is None or t.target in targets)},
+    }
 
 
 def to_json(evaluation: Evaluation) -> dict:

@@ -61,8 +61,8 @@ def summarise(evaluation: Evaluation) -> MomentSummary:
     obligations = {}
     for o in evaluation.entity_obligations.values():
         carried = len(previous_open.get(o.obligation, {}))
-        new = int(np.count_nonzero(o.selected & (o.issued == evaluation.moment.toordinal())))
-        obligations[o.obligation] = (o.count, new if carried or new else 0, int(np.count_nonzero(o.overdue)), o.due_text)
+        new = o.count if not carried else int(np.count_nonzero(o.selected & (o.issued == evaluation.moment.toordinal())))
+        obligations[o.obligation] = (o.count, new, int(np.count_nonzero(o.overdue)), o.due_text)
     ladders = {lad.ladder: (tuple(int(np.count_nonzero(lad.steps == s)) for s in range(1, len(lad.labels) + 1)),
                             int(np.count_nonzero(lad.steps > lad.previous)))
                for lad in evaluation.ladders.values()}

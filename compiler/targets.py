@@ -10,12 +10,14 @@ value holds until the next) or `traject geen` (only the deadline counts).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from compiler import units
 from compiler.check import parse_when
+from compiler.dataschema import FARM_SECTORS
 from compiler.model import Declaration, Policy
 from compiler.monitoring import Observation, Population, Series
 from dsl import nodes
@@ -35,15 +37,25 @@ STATE_MEANING = {
 
 @dataclass(frozen=True)
 class EntityTally:
-    """Per-entity target outcome: how many entities meet it, and the gap of those who do not."""
+    """Per-entity target outcome: how many entities meet it, and the gap of those who do not.
+    The per-sector figures are computed when first asked for; most runs never need them."""
 
     meeting: int
     failing: int
     unknown: int
-    failing_by_sector: tuple[int, ...]
-    gap_by_sector: tuple[float, ...]
     failing_mask: np.ndarray
     gap: np.ndarray
+    sector: np.ndarray
+
+    @functools.cached_property
+    def failing_by_sector(self) -> tuple[int, ...]:
+        return tuple(int(np.count_nonzero(self.failing_mask & (self.sector == k))) for k in range(len(FARM_SECTORS)))
+
+    @functools.cached_property
+    def gap_by_sector(self) -> tuple[float, ...]:
+        sums = np.bincount(self.sector, weights=self.gap, minlength=len(FARM_SECTORS)) if self.sector.size else \
+            np.zeros(len(FARM_SECTORS))
+        return tuple(float(g) for g in sums)
 
 
 @dataclass(frozen=True)
@@ -283,7 +295,9 @@ def _entity_status(base: dict, node: nodes.Declaration, deadline: dt.date | None
         return TargetStatus(**base, status=NO_DATA if values is None else CANNOT_DECIDE, deadline=deadline,
                             reason=reason)
     limit, direction = bound
-    tally = entity_tally(values, limit, direction, population.sector)
+    bound_column = amount.value.name if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref) else ""
+    may_be_empty = bool({base["indicator"], bound_column} & population.nan_columns())
+    tally = entity_tally(values, limit, direction, population.sector, may_be_empty=may_be_empty)
     due = deadline is None or moment >= deadline
     if tally.failing == 0 and tally.unknown == 0:
         status, word = MET, "every farm meets it"
@@ -309,16 +323,13 @@ def _entity_bound(amount, population: Population, unit: str):
     return "cannot decide: value pending"
 
 
-def entity_tally(values: np.ndarray, limit, direction: str, sector: np.ndarray) -> EntityTally:
-    """Per-farm comparison against a limit (a number or a column), counted per sector. Columnar."""
+def entity_tally(values: np.ndarray, limit, direction: str, sector: np.ndarray, *,
+                 may_be_empty: bool = True) -> EntityTally:
+    """Per-farm comparison against a limit (a number or a column), counted per sector. Columnar:
+    a handful of passes over the columns, whatever the number of farms."""
     gap = values - limit if direction == "down" else limit - values
     failing = gap > 0
-    unknown = np.isnan(gap)
+    n_unknown = int(np.count_nonzero(np.isnan(gap))) if may_be_empty else 0
     n_failing = int(np.count_nonzero(failing))
-    n_unknown = int(np.count_nonzero(unknown))
-    positive_gap = np.maximum(gap, 0.0)
-    sectors = int(sector.max()) + 1 if sector.size else 0
-    by_sector = tuple(int(np.count_nonzero(failing & (sector == k))) for k in range(max(sectors, 3)))
-    gap_sum = np.bincount(sector, weights=positive_gap, minlength=3) if sector.size else np.zeros(3)
-    return EntityTally(values.size - n_failing - n_unknown, n_failing, n_unknown, by_sector,
-                       tuple(float(g) for g in gap_sum), failing, positive_gap)
+    positive_gap = np.maximum(gap, 0.0, out=gap)
+    return EntityTally(values.size - n_failing - n_unknown, n_failing, n_unknown, failing, positive_gap, sector)

@@ -103,7 +103,7 @@ def test_off_track_fires_and_exactly_the_farms_over_their_norm_must_file_a_plan(
     over = population.columns["nh3_emissie_bedrijf"] > population.columns["bedrijfsnorm_nh3"]
     plan = result.entity_obligations["bedrijfsplan"]
     assert np.array_equal(plan.selected, over)
-    assert plan.due[over].tolist() == [dt.date(2028, 6, 30).toordinal()] * int(over.sum())
+    assert plan.due_of(np.flatnonzero(over)).tolist() == [dt.date(2028, 6, 30).toordinal()] * int(over.sum())
     decisions = {d.declaration for d in result.duties}
     assert "aanvullende_maatregelen_landbouw" in decisions
 
