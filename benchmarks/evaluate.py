@@ -93,6 +93,7 @@ def engine_outputs(evaluation, figures) -> tuple[dict, dict]:
 
 def engine_worker(folder: Path, reps: int) -> dict:
     policy, monitoring = engine_setup(folder)
+    gc.freeze()  # the compiled policy is long-lived: keep the collector from walking it before each run
     inputs_rss = baselines.rss_mib()
     times, result = [], None
     for rep in range(reps + 1):

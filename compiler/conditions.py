@@ -8,6 +8,7 @@ result carries a `Trace`: the condition in words, the values it read and the tru
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -244,21 +245,30 @@ def _either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     return a if b is None else a | b
 
 
+def _and(arrays: list[np.ndarray]) -> np.ndarray:
+    """Element-wise `and` of the arrays, pairwise (`np.logical_and.reduce` of a list would first copy
+    them all into one two-dimensional array)."""
+    return functools.reduce(np.logical_and, arrays)
+
+
+def _or(arrays: list[np.ndarray]) -> np.ndarray:
+    return functools.reduce(np.logical_or, arrays)
+
+
 def _all_of(masks: list[Mask]) -> Mask:
-    true = np.logical_and.reduce([m.true for m in masks])
+    true = _and([m.true for m in masks])
     unknowns = [m.unknown for m in masks if m.unknown is not None]
     if not unknowns:
         return Mask(true)
-    any_false = np.logical_or.reduce([m.false for m in masks])
-    return Mask(true, np.logical_or.reduce(unknowns) & ~any_false)
+    return Mask(true, _or(unknowns) & ~_or([m.false for m in masks]))
 
 
 def _any_of(masks: list[Mask]) -> Mask:
-    true = np.logical_or.reduce([m.true for m in masks])
+    true = _or([m.true for m in masks])
     unknowns = [m.unknown for m in masks if m.unknown is not None]
     if not unknowns:
         return Mask(true)
-    return Mask(true, np.logical_or.reduce(unknowns) & ~true)
+    return Mask(true, _or(unknowns) & ~true)
 
 
 def trace_for_entity(condition, population: Population, index: int, national: NationalConditions,

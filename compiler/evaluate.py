@@ -337,11 +337,15 @@ def _entity_obligations(in_force, issuers, columns: EntityConditions, events, hi
 def _entity_obligation(decl: Declaration, reason: str | None, columns: EntityConditions, events,
                        history: History, moment: dt.date) -> EntityObligation:
     population = columns.population
-    size = population.size
     selection: Mask = columns.mask(decl.node.value("wie").where)
     fulfilled = _event_mask(population, decl.id, events)
     applies = reason is not None
-    selected = selection.true & ~fulfilled if applies else np.zeros(size, dtype=bool)
+    if not applies:
+        selected = population.nobody()
+    else:
+        selected = selection.true if fulfilled is None else selection.true & ~fulfilled
+    if fulfilled is None:
+        fulfilled = population.nobody()
     new_due, due_text = due_date(decl, moment)
     today, due_ordinal = moment.toordinal(), new_due.toordinal() if new_due else 0
     carried = history.open_obligations.get(decl.id, {})
@@ -350,8 +354,8 @@ def _entity_obligation(decl: Declaration, reason: str | None, columns: EntityCon
                   unknown=int(np.count_nonzero(selection.unknown)) if selection.unknown is not None and applies else 0,
                   fulfilled=fulfilled, due_text=due_text, ladder=ladder.name if ladder else None)
     if not carried:  # everyone selected got it now: one issue date and one due date for all
-        overdue = selected if 0 < due_ordinal < today else np.zeros(size, dtype=bool)
-        return EntityObligation(**common, ended=np.zeros(size, dtype=bool), issued=today, due=due_ordinal,
+        overdue = selected if 0 < due_ordinal < today else population.nobody()
+        return EntityObligation(**common, ended=population.nobody(), issued=today, due=due_ordinal,
                                 overdue=overdue)
     was_open, issued, due = _carried(population, carried)
     new = selected & ~was_open
@@ -378,12 +382,14 @@ def _carried(population, carried: Mapping[str, tuple[dt.date, dt.date | None]]):
     return was_open, issued, due
 
 
-def _event_mask(population, obligation: str, events) -> np.ndarray:
+def _event_mask(population, obligation: str, events) -> np.ndarray | None:
+    """The entities with a filed or complied event for the obligation; None when there are none."""
     subjects = [s for (s, o), es in events.items() if o == obligation and any(e.event in FULFILLING_EVENTS for e in es)]
+    if not subjects:
+        return None
     mask = np.zeros(population.size, dtype=bool)
-    if subjects:
-        index = population.index_of(subjects)
-        mask[index[index >= 0]] = True
+    index = population.index_of(subjects)
+    mask[index[index >= 0]] = True
     return mask
 
 

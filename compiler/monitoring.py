@@ -122,6 +122,15 @@ class Population:
             self.__dict__["_cached_lookup"] = cached
         return cached
 
+    def nobody(self) -> np.ndarray:
+        """An all-false, read-only mask over the population, shared by every result that selects no one."""
+        cached = self.__dict__.get("_cached_nobody")
+        if cached is None:
+            cached = np.zeros(self.size, dtype=bool)
+            cached.setflags(write=False)
+            self.__dict__["_cached_nobody"] = cached
+        return cached
+
     def nan_columns(self) -> frozenset[str]:
         """Columns with at least one empty value (computed once; the population never changes)."""
         cached = self.__dict__.get("_cached_nan_columns")
