@@ -203,6 +203,13 @@ def _issuers(in_force: dict[str, Declaration], triggers: dict[str, TriggerOutcom
     return found
 
 
+def _not_issued(decl_id: str, issuers: dict[str, list[TriggerOutcome]]) -> str:
+    """Why a trigger's consequence was not issued: its triggers did not fire, or could not be decided."""
+    states = [f"`{t.trigger}` {'could not be decided' if t.state == UNDECIDED else 'did not fire'}"
+              for t in issuers.get(decl_id, [])]
+    return "not issued: " + ", ".join(states)
+
+
 def _reason(decl_id: str, issuers: dict[str, list[TriggerOutcome]]) -> str | None:
     """Why a declaration applies now: 'standing', 'trigger X', or None when its triggers did not fire."""
     named_by = issuers.get(decl_id)
@@ -330,16 +337,16 @@ def _entity_obligations(in_force, issuers, columns: EntityConditions, events, hi
         if decl.kind != "verplichting" or not isinstance(subject, nodes.EntitySubject):
             continue
         reason = _reason(decl.id, issuers)
-        found[decl.id] = _entity_obligation(decl, reason, columns, events, history, moment)
+        found[decl.id] = _entity_obligation(decl, reason or _not_issued(decl.id, issuers), reason is not None,
+                                            columns, events, history, moment)
     return found
 
 
-def _entity_obligation(decl: Declaration, reason: str | None, columns: EntityConditions, events,
+def _entity_obligation(decl: Declaration, reason: str, applies: bool, columns: EntityConditions, events,
                        history: History, moment: dt.date) -> EntityObligation:
     population = columns.population
     selection: Mask = columns.mask(decl.node.value("wie").where)
     fulfilled = _event_mask(population, decl.id, events)
-    applies = reason is not None
     if not applies:
         selected = population.nobody()
     else:
@@ -350,7 +357,7 @@ def _entity_obligation(decl: Declaration, reason: str | None, columns: EntityCon
     today, due_ordinal = moment.toordinal(), new_due.toordinal() if new_due else 0
     carried = history.open_obligations.get(decl.id, {})
     ladder = decl.node.value("handhaving")
-    common = dict(obligation=decl.id, reason=reason or "not issued: its trigger did not fire", selected=selected,
+    common = dict(obligation=decl.id, reason=reason, selected=selected,
                   unknown=int(np.count_nonzero(selection.unknown)) if selection.unknown is not None and applies else 0,
                   fulfilled=fulfilled, due_text=due_text, ladder=ladder.name if ladder else None)
     if not carried:  # everyone selected got it now: one issue date and one due date for all

@@ -15,6 +15,7 @@ from compiler.evaluate import Evaluation
 from compiler.targets import STATUSES, TargetStatus
 
 _ORDER = {status: i for i, status in enumerate(STATUSES)}
+_DUTY_ORDER = {"overdue": 0, "due": 1, "fulfilled": 2, "not_yet": 3}
 _DUTY_HEADINGS = {
     "overdue": "overdue: the due date has passed and no completion is recorded",
     "due": "due: not yet past the due date, or no date set",
@@ -203,16 +204,19 @@ def _ladder_lines(evaluation: Evaluation) -> list[str]:
 
 
 def _duty_lines(evaluation: Evaluation, verbose: bool) -> list[str]:
+    """Duties grouped per actor; without --verbose, duties that are merely due are counted, not listed."""
     duties = evaluation.duties
-    out = ["", f"Duties of actors ({len(duties)})"]
-    for status in ("overdue", "due", "fulfilled", "not_yet"):
-        chosen = [d for d in duties if d.status == status]
-        if not chosen:
-            continue
-        out.append(f"  {_DUTY_HEADINGS[status]} ({len(chosen)})")
-        for d in chosen if verbose or status != "due" else chosen[:0]:
+    counts = {status: sum(1 for d in duties if d.status == status) for status in _DUTY_HEADINGS}
+    out = ["", f"Duties per actor ({len(duties)}): " + ", ".join(f"{n} {s.replace('_', ' ')}"
+                                                                for s, n in counts.items() if n),
+           f"  (overdue: {_DUTY_HEADINGS['overdue'].split(': ')[1]})"]
+    for actor in sorted({d.actor for d in duties}):
+        mine = [d for d in duties if d.actor == actor]
+        shown = [d for d in mine if verbose or d.status != "due"]
+        hidden = len(mine) - len(shown)
+        out.append(f"  {actor or '(no actor)'}: {len(mine)}" + (f" ({hidden} due, --verbose lists them)" if hidden else ""))
+        for d in sorted(shown, key=lambda d: (_DUTY_ORDER[d.status], d.declaration)):
             due = d.due.isoformat() if isinstance(d.due, dt.date) else d.due_text
-            out.append(f"    {d.actor:<22} {d.declaration} (due {due}; {d.reason})")
-        if status == "due" and not verbose:
-            out.append(f"    {', '.join(d.declaration for d in chosen)}")
+            why = "" if d.reason == "standing" else f"; because {d.reason}"
+            out.append(f"    {d.status.replace('_', ' '):<9} {d.declaration} ({d.kind}, due {due}{why})")
     return out

@@ -118,7 +118,8 @@ def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:
                     previous is not None and previous.targets.get(target) != status:
                 out.append(f"  target   {target}: {status.replace('_', ' ')}")
         for trigger, (state, why) in sorted(s.triggers.items()):
-            if state != "not_fired" or previous is not None and previous.triggers[trigger][0] != state:
+            changed = previous is not None and previous.triggers.get(trigger, ("",))[0] != state
+            if state == "fired" or changed or previous is None and state == "undecided":
                 out.append(f"  trigger  {trigger}: {state.replace('_', ' ')} ({why})")
         for obligation, (count, new, overdue, term) in sorted(s.obligations.items()):
             if count or (previous and previous.obligations.get(obligation, (0,))[0]):
