@@ -190,7 +190,9 @@ class EntityConditions:
             return Mask(inner.false, inner.unknown)
         if isinstance(condition, nodes.Flag):
             column, unknown = self._column(condition.attribute.name)
-            return Mask(column != 0, unknown) if isinstance(column, np.ndarray) else self._constant(column)
+            if not isinstance(column, np.ndarray):
+                return self._constant(None)
+            return Mask(column != 0 if unknown is None else (column != 0) & ~unknown, unknown)
         if isinstance(condition, nodes.StateTest):
             return self._constant(self.scalar.evaluate(condition).truth)
         return self._comparison(condition)

@@ -16,7 +16,7 @@ import farm_rule_baselines as baselines  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def population(tmp_path_factory, monkeypatch_module=None):
+def population(tmp_path_factory):
     bench.DATA = tmp_path_factory.mktemp("bench")
     return bench.prepare(3000, seed=5)
 

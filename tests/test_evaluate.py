@@ -253,3 +253,13 @@ def test_series_latest_ignores_values_after_the_moment():
     values = series({"x": {"2025": 1.0, "2029": 2.0}})
     assert values.latest("x", END_2027).value == 1.0
     assert Series().latest("x", END_2027) is None
+
+
+def test_an_empty_yes_no_cell_is_unknown_not_yes(bundled_policy):
+    """Regression (found by tests/test_evaluation_properties.py): NaN != 0 made an empty cell count as yes."""
+    population = farms([("A", "melkvee", "utrecht", 1, 1), ("B", "melkvee", "utrecht", 1, 1)],
+                       structureel_verwijtbaar=[1, float("nan")])
+    columns = EntityConditions(population, _national({}), {"structureel_verwijtbaar": "ja_nee"})
+    mask = columns.mask(nodes.Flag(nodes.Ref("structureel_verwijtbaar")))
+    assert mask.true.tolist() == [True, False]
+    assert mask.unknown.tolist() == [False, True]
