@@ -244,6 +244,12 @@ def _as_diagnostic(error: LedgerError, path: str):
     return next(iter(diags))
 
 
+def _evaluate_at(moment: dt.date, compilation, monitoring, ledger: Ledger | None):
+    """Evaluate the moment against what the ledger (if any) knows of the moments before it."""
+    history = ledger.history(moment) if ledger else History()
+    return evaluate(compilation.policy, monitoring, moment, history)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
@@ -252,8 +258,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     moment = args.as_of or dt.date.today()
     try:
         ledger = None if args.no_ledger else _open_ledger(args.ledger)
-        history = ledger.history(moment) if ledger else History()
-        evaluation = evaluate(compilation.policy, monitoring, moment, history)
+        evaluation = _evaluate_at(moment, compilation, monitoring, ledger)
         note = None
         if ledger:
             recorded = ledger.record(evaluation, policy_digest(compilation.files), replace=args.replace)
@@ -276,11 +281,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if isinstance(prepared, int):
         return prepared
     compilation, monitoring = prepared
-    moment = args.as_of or dt.date.today()
     try:
         ledger = None if args.no_ledger or not Path(args.ledger).exists() else _open_ledger(args.ledger)
-        history = ledger.history(moment) if ledger else History()
-        evaluation = evaluate(compilation.policy, monitoring, moment, history)
+        evaluation = _evaluate_at(args.as_of or dt.date.today(), compilation, monitoring, ledger)
         print(explain(compilation.policy, evaluation, args.id, args.farm, ledger))
     except LedgerError as error:
         return _ledger_error(error, args.ledger)

@@ -88,13 +88,7 @@ class NationalConditions:
                      f"so `{test.state}` is {_word(truth)}", truth)
 
     def _comparison(self, comparison: nodes.Comparison) -> Trace:
-        left, right = self.operand(comparison.left), self.operand(comparison.right)
-        text = f"{left.text} {comparison.operator} {right.text}"
-        if left.number is None or right.number is None:
-            return Trace(text + ": unknown", None)
-        a, b = _common(left, right)
-        truth = bool(OPERATORS[comparison.operator](a, b))
-        return Trace(f"{text}: {_word(truth)}", truth)
+        return compare(self.operand(comparison.left), comparison.operator, self.operand(comparison.right))
 
     def operand(self, operand) -> Value:
         if isinstance(operand, nodes.Quantity):
@@ -120,6 +114,16 @@ class NationalConditions:
                 return Value(None, None, f"achterstand({name}) (unknown: {why})")
             return Value(status.gap, status.unit, f"achterstand({name}) = {status.gap:g} {status.unit}")
         return Value(None, None, f"effect({name}) (measured effects of measures are not monitored yet)")
+
+
+def compare(left: Value, operator_: str, right: Value) -> Trace:
+    """A comparison of two values as a trace: unknown when either value is."""
+    text = f"{left.text} {operator_} {right.text}"
+    if left.number is None or right.number is None:
+        return Trace(text + ": unknown", None)
+    a, b = _common(left, right)
+    truth = bool(OPERATORS[operator_](a, b))
+    return Trace(f"{text}: {_word(truth)}", truth)
 
 
 def _common(left: Value, right: Value) -> tuple[float, float]:
@@ -292,12 +296,7 @@ def trace_for_entity(condition, population: Population, index: int, national: Na
         return national.evaluate(condition)
     left = _entity_value(condition.left, population, index, national, indicator_units)
     right = _entity_value(condition.right, population, index, national, indicator_units)
-    text = f"{left.text} {condition.operator} {right.text}"
-    if left.number is None or right.number is None:
-        return Trace(text + ": unknown", None)
-    a, b = _common(left, right)
-    truth = bool(OPERATORS[condition.operator](a, b))
-    return Trace(f"{text}: {_word(truth)}", truth)
+    return compare(left, condition.operator, right)
 
 
 def _entity_value(operand, population: Population, index: int, national: NationalConditions,
