@@ -22,6 +22,7 @@ ratios are against the mean of those two runs. OpenFisca runs in its own environ
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import json
 import statistics
@@ -57,18 +58,20 @@ RULE = ("nh3_landbouw", "nh3_emissie_bedrijf", "bedrijfsnorm_nh3", "afstand_over
 
 def engine_setup(folder: Path):
     from compiler.model import Policy
-    from compiler.monitoring import Monitoring, Population
+    from compiler.monitoring import Monitoring, Population, Series
     from compiler.pipeline import compile_paths, compile_text
-    from tests.evaluation_helpers import assume, series
+    from compiler.scenario import Assumption, apply_assumptions, parse_value
 
-    bundled = assume(compile_paths([str(ROOT / "policy")]).policy, nh3_landbouw_2030__waarde="90 kton")
+    streefwaarde = Assumption("nh3_landbouw_2030", "waarde", parse_value("waarde", "90 kton", Path("<benchmark>")),
+                              "benchmark: the pending 2030 value, so that the trigger can fire")
+    bundled = apply_assumptions(compile_paths([str(ROOT / "policy")]).policy, (streefwaarde,))
     extra = compile_text(BENCHMARK_OBLIGATION, "<benchmark>").policy.declarations
     policy = Policy({**{k: bundled.declarations[k] for k in RULE}, **extra}, ())
     data = baselines.load(folder)
     population = Population(len(data["emission"]), data["sector"], data["province"],
                             {"nh3_emissie_bedrijf": data["emission"], "bedrijfsnorm_nh3": data["norm"],
                              "afstand_overbelast_natura2000": data["distance"]}, "benchmark")
-    monitoring = Monitoring(series({"nh3_landbouw": {"2019": 110.3, "2027": 105.0}}), population)
+    monitoring = Monitoring(Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 105.0}}), population)
     return policy, monitoring
 
 
@@ -76,7 +79,7 @@ def engine_rule(policy, monitoring):
     from compiler.evaluate import evaluate
     from compiler.outcomes import aggregates
 
-    evaluation = evaluate(policy, monitoring, __import__("datetime").date(2027, 12, 31))
+    evaluation = evaluate(policy, monitoring, dt.date(2027, 12, 31))
     return evaluation, aggregates(evaluation, obligations=("bedrijfsplan",), targets=("bedrijfsnorm_2035",))
 
 
@@ -111,10 +114,10 @@ def engine_worker(folder: Path, reps: int) -> dict:
 # ---------------------------------------------------------------------------------------- driver
 
 
-def prepare(size: int, seed: int) -> Path:
+def prepare(size: int, seed: int, root: Path = DATA) -> Path:
     from compiler.synthetic import generate_farms
 
-    folder = DATA / f"farms-{size}-{seed}"
+    folder = root / f"farms-{size}-{seed}"
     if (folder / "province.npy").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)

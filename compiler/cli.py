@@ -24,7 +24,7 @@ from compiler.resolve import did_you_mean
 from compiler.scenario import apply_assumptions, load_scenario
 from compiler.simulate import render_timeline, simulate
 from dsl import codes
-from dsl.diagnostics import Diagnostics
+from dsl.diagnostics import Diagnostic, Diagnostics
 from dsl.source import Span
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -229,19 +229,9 @@ def _prepare(args: argparse.Namespace):
     return compilation, monitoring
 
 
-def _open_ledger(path: str) -> Ledger:
-    return Ledger(path)
-
-
 def _ledger_error(error: LedgerError, path: str) -> int:
-    print(formats.render_text(_as_diagnostic(error, path)), file=sys.stderr)
+    print(formats.render_text(Diagnostic(error.code, Span.point(path), error.message, error.hint)), file=sys.stderr)
     return EXIT_FINDINGS
-
-
-def _as_diagnostic(error: LedgerError, path: str):
-    diags = Diagnostics()
-    diags.add(error.code, Span.point(path), error.message, hint=error.hint)
-    return next(iter(diags))
 
 
 def _evaluate_at(moment: dt.date, compilation, monitoring, ledger: Ledger | None):
@@ -257,7 +247,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     compilation, monitoring = prepared
     moment = args.as_of or dt.date.today()
     try:
-        ledger = None if args.no_ledger else _open_ledger(args.ledger)
+        ledger = None if args.no_ledger else Ledger(args.ledger)
         evaluation = _evaluate_at(moment, compilation, monitoring, ledger)
         note = None
         if ledger:
@@ -282,7 +272,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return prepared
     compilation, monitoring = prepared
     try:
-        ledger = None if args.no_ledger or not Path(args.ledger).exists() else _open_ledger(args.ledger)
+        ledger = None if args.no_ledger or not Path(args.ledger).exists() else Ledger(args.ledger)
         evaluation = _evaluate_at(args.as_of or dt.date.today(), compilation, monitoring, ledger)
         print(explain(compilation.policy, evaluation, args.id, args.farm, ledger))
     except LedgerError as error:
@@ -312,7 +302,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(formats.render(diags.sorted(), "text"), file=sys.stderr)
         return EXIT_FINDINGS
     try:
-        with _open_ledger(args.ledger) as ledger:
+        with Ledger(args.ledger) as ledger:
             summaries = simulate(compilation.policy, scenario, monitoring, ledger, policy_digest(compilation.files),
                                  progress=lambda text: print(text, file=sys.stderr) if sys.stderr.isatty() else None)
     except LedgerError as error:

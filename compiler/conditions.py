@@ -174,7 +174,7 @@ class EntityConditions:
         self.scalar = scalar
         self.indicator_units = indicator_units
         self.cache: dict[object, Mask] = {}
-        self.nan_columns = population.nan_columns()
+        self.nan_columns = population.nan_columns
 
     def mask(self, condition) -> Mask:
         if condition is None:

@@ -348,11 +348,11 @@ def _entity_obligation(decl: Declaration, reason: str, applies: bool, columns: E
     selection: Mask = columns.mask(decl.node.value("wie").where)
     fulfilled = _event_mask(population, decl.id, events)
     if not applies:
-        selected = population.nobody()
+        selected = population.nobody
     else:
         selected = selection.true if fulfilled is None else selection.true & ~fulfilled
     if fulfilled is None:
-        fulfilled = population.nobody()
+        fulfilled = population.nobody
     new_due, due_text = due_date(decl, moment)
     today, due_ordinal = moment.toordinal(), new_due.toordinal() if new_due else 0
     carried = history.open_obligations.get(decl.id, {})
@@ -361,8 +361,8 @@ def _entity_obligation(decl: Declaration, reason: str, applies: bool, columns: E
                   unknown=int(np.count_nonzero(selection.unknown)) if selection.unknown is not None and applies else 0,
                   fulfilled=fulfilled, due_text=due_text, ladder=ladder.name if ladder else None)
     if not carried:  # everyone selected got it now: one issue date and one due date for all
-        overdue = selected if 0 < due_ordinal < today else population.nobody()
-        return EntityObligation(**common, ended=population.nobody(), issued=today, due=due_ordinal,
+        overdue = selected if 0 < due_ordinal < today else population.nobody
+        return EntityObligation(**common, ended=population.nobody, issued=today, due=due_ordinal,
                                 overdue=overdue)
     was_open, issued, due = _carried(population, carried)
     new = selected & ~was_open

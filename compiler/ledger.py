@@ -163,7 +163,7 @@ class Ledger:
         key = moment.isoformat()
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("moments", "triggers", "obligations", "steps"):
+            for table in ("moments", "triggers", "obligations", "steps", "events"):
                 self.db.execute(f"DELETE FROM {table} WHERE moment=?", (key,))  # noqa: S608 - fixed names
             self.db.execute("INSERT INTO moments VALUES (?, ?, ?, ?)",
                             (key, policy_digest, data_digest, dt.datetime.now(dt.UTC).isoformat()))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import math
@@ -79,6 +80,15 @@ class Series:
         known = [o for o in self.of(indicator) if o.date <= on]
         return known[-1] if known else None
 
+    @classmethod
+    def from_values(cls, values: dict[str, dict[str, float]], status: str = "measured",
+                    source: str = "given in code") -> Series:
+        """Series built in code (tests, benchmarks): {indicator: {period: value}}, units as declared."""
+        here = Span.point(f"<{source}>")
+        return cls({indicator: tuple(Observation(indicator, str(period), float(v), status, source, here)
+                                     for period, v in sorted(by_period.items()))
+                    for indicator, by_period in values.items()})
+
     def in_year(self, indicator: str, year: int) -> Observation | None:
         return next((o for o in reversed(self.of(indicator)) if o.year == year), None)
 
@@ -104,40 +114,30 @@ class Population:
     def label(self, index: int) -> str:
         return str(self.labels[index]) if self.labels is not None else synthetic_label(index)
 
-    def labels_of(self, indices: Iterable[int]) -> list[str]:
-        return [self.label(int(i)) for i in indices]
-
     def index_of(self, labels: Iterable[str]) -> np.ndarray:
         """Row positions of the given ids; -1 where an id is unknown."""
-        lookup = self._lookup()
+        lookup = self._lookup
         return np.array([lookup.get(label, -1) for label in labels], dtype=np.int64)
 
-    def _lookup(self) -> dict[str, int]:
-        cached = self.__dict__.get("_cached_lookup")
-        if cached is None:
-            if self.labels is None:
-                cached = _SyntheticLookup(self.size)
-            else:
-                cached = {str(label): i for i, label in enumerate(self.labels)}
-            self.__dict__["_cached_lookup"] = cached
-        return cached
+    # Computed once each: a population never changes after it is built.
 
+    @functools.cached_property
+    def _lookup(self):
+        if self.labels is None:
+            return _SyntheticLookup(self.size)
+        return {str(label): i for i, label in enumerate(self.labels)}
+
+    @functools.cached_property
     def nobody(self) -> np.ndarray:
         """An all-false, read-only mask over the population, shared by every result that selects no one."""
-        cached = self.__dict__.get("_cached_nobody")
-        if cached is None:
-            cached = np.zeros(self.size, dtype=bool)
-            cached.setflags(write=False)
-            self.__dict__["_cached_nobody"] = cached
-        return cached
+        mask = np.zeros(self.size, dtype=bool)
+        mask.setflags(write=False)
+        return mask
 
+    @functools.cached_property
     def nan_columns(self) -> frozenset[str]:
-        """Columns with at least one empty value (computed once; the population never changes)."""
-        cached = self.__dict__.get("_cached_nan_columns")
-        if cached is None:
-            cached = frozenset(k for k, v in self.columns.items() if np.isnan(v).any())
-            self.__dict__["_cached_nan_columns"] = cached
-        return cached
+        """Columns with at least one empty value."""
+        return frozenset(k for k, v in self.columns.items() if np.isnan(v).any())
 
     def digest(self) -> str:
         h = hashlib.sha256(f"{self.size}".encode())
@@ -153,14 +153,13 @@ def synthetic_label(index: int) -> str:
     return f"B{index + 1:07d}"
 
 
-class _SyntheticLookup(dict):
+class _SyntheticLookup:
     """Maps `B0000042` to 41 without building a dictionary of every farm."""
 
     def __init__(self, size: int) -> None:
-        super().__init__()
         self.size = size
 
-    def get(self, label, default=-1):  # noqa: D102 - dict protocol
+    def get(self, label, default=-1) -> int:
         if isinstance(label, str) and len(label) == 8 and label[0] == "B" and label[1:].isdigit():
             index = int(label[1:]) - 1
             if 0 <= index < self.size:
@@ -673,7 +672,7 @@ def _valid_entity_rows(ctx: _Context, rows: list[_Row], columns, validator: _Val
         errors = validator.errors(record)
         if errors:
             for error in errors[:3]:
-                _report(error, row, record, ctx, {"id": codes.MISSING_VALUE})
+                _report(error, row, record, ctx, {})
             continue
         if record["id"] in first_line:
             ctx.diags.add(codes.DUPLICATE_ROW, ctx.span(row, "id"), f"farm `{record['id']}` appears twice",

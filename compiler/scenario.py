@@ -163,7 +163,7 @@ def _assumption(item: dict, policy: Policy, path: Path, diags: Diagnostics) -> A
                   f"`{decl.id}.{item['field']}` is not pending in the policy, so it cannot be assumed",
                   hint="a scenario may only fill in values the sources leave open")
         return None
-    value = _parse_value(item["field"], item["value"], path)
+    value = parse_value(item["field"], item["value"], path)
     if value is None:
         diags.add(codes.ASSUMPTION_INVALID, where, f"`{item['value']}` is not a valid `{item['field']}`",
                   hint='write it as in a rule file, e.g. "100 kton" or "6 maanden na monitoring"')
@@ -171,7 +171,8 @@ def _assumption(item: dict, policy: Policy, path: Path, diags: Diagnostics) -> A
     return Assumption(decl.id, item["field"], value, item["why"])
 
 
-def _parse_value(keyword: str, text: str, path: Path):
+def parse_value(keyword: str, text: str, path: Path):
+    """A field value written as in a rule file (`"100 kton"`), parsed by the policy grammar itself."""
     snippet = f"{ASSUMABLE[keyword]} aanname {{ {keyword} {text} }}"
     diags = Diagnostics()
     module = parse_text(SourceFile(f"{path}#assumption", snippet), diags)

@@ -224,8 +224,8 @@ def _trajectory_status(common: dict, node: nodes.Declaration, series: Series, in
         return TargetStatus(**common, status=NOT_YET_DUE, start=start, observed=observed,
                             reason=f"`traject geen`: only the deadline {deadline.year} counts")
     interims = _interims(node, series, indicator, unit, start)
-    if isinstance(interims, str):
-        return TargetStatus(**common, status=CANNOT_DECIDE, start=start, observed=observed, reason=interims)
+    if isinstance(interims, _Undecidable):
+        return TargetStatus(**common, status=CANNOT_DECIDE, start=start, observed=observed, reason=interims.reason)
     path = tuple(sorted({**({start[0]: start[1]} if start else {}), **interims,
                          deadline.year: common["goal"]}.items()))
     required = _on_path(path, observed.year, stepwise=shape == "stapsgewijs")
@@ -245,17 +245,17 @@ def _shape_word(shape: str) -> str:
     return {"lineair": "linear", "stapsgewijs": "stepwise"}.get(shape, shape)
 
 
-def _interims(node, series, indicator, unit, start) -> dict[int, float] | str:
+def _interims(node, series, indicator, unit, start) -> dict[int, float] | _Undecidable:
     found: dict[int, float] = {}
     for f in node.all("tussendoel"):
         interim: nodes.Interim = f.value
         year = int(interim.year.text[:4])
         if interim.kind == "open" or isinstance(interim.amount, nodes.Pending):
-            return f"cannot decide: the interim value for {year} is pending"
+            return _Undecidable(f"cannot decide: the interim value for {year} is pending", pending=True)
         low, high = _ends(interim.amount, unit, relative=interim.kind == "reductie")
         if interim.kind == "reductie":
             if start is None:
-                return f"cannot decide: the interim reduction for {year} has no baseline value"
+                return _Undecidable(f"cannot decide: the interim reduction for {year} has no baseline value")
             found[year] = start[1] * (1 - low / 100) if _is_share(interim.amount) else start[1] - low
         else:
             found[year] = high if start and low < start[1] else low
@@ -289,14 +289,15 @@ def _entity_status(base: dict, node: nodes.Declaration, deadline: dt.date | None
     if population is None:
         return TargetStatus(**base, status=NO_DATA, deadline=deadline, reason="no entity table was given")
     values = population.columns.get(base["indicator"])
+    if values is None:
+        return TargetStatus(**base, status=NO_DATA, deadline=deadline,
+                            reason=f"the entity table has no column `{base['indicator']}`")
     bound = _entity_bound(amount, population, base["unit"])
-    if values is None or isinstance(bound, str):
-        reason = bound if isinstance(bound, str) else f"the entity table has no column `{base['indicator']}`"
-        return TargetStatus(**base, status=NO_DATA if values is None else CANNOT_DECIDE, deadline=deadline,
-                            reason=reason)
+    if isinstance(bound, _Undecidable):
+        return TargetStatus(**base, status=CANNOT_DECIDE, deadline=deadline, reason=bound.reason)
     limit, direction = bound
     bound_column = amount.value.name if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref) else ""
-    may_be_empty = bool({base["indicator"], bound_column} & population.nan_columns())
+    may_be_empty = bool({base["indicator"], bound_column} & population.nan_columns)
     tally = entity_tally(values, limit, direction, population.sector, may_be_empty=may_be_empty)
     due = deadline is None or moment >= deadline
     if tally.failing == 0 and tally.unknown == 0:
@@ -315,12 +316,12 @@ def _entity_bound(amount, population: Population, unit: str):
         if isinstance(amount.value, nodes.Ref):
             column = population.columns.get(amount.value.name)
             if column is None:
-                return f"the entity table has no column `{amount.value.name}`"
+                return _Undecidable(f"the entity table has no column `{amount.value.name}`")
             return column, direction
         return _in(amount.value, unit), direction
     if isinstance(amount, nodes.Quantity):
         return _in(amount, unit), "down"
-    return "cannot decide: value pending"
+    return _Undecidable("cannot decide: value pending", pending=True)
 
 
 def entity_tally(values: np.ndarray, limit, direction: str, sector: np.ndarray, *,

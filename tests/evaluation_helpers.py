@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from compiler.dataschema import FARM_SECTORS, PROVINCES
-from compiler.monitoring import Event, Observation, Population, Series
-from compiler.scenario import Assumption, _parse_value, apply_assumptions
+from compiler.monitoring import Event, Population, Series
+from compiler.scenario import Assumption, apply_assumptions, parse_value
 from dsl.source import Span
 
 HERE = Span.point("<test>")
 
 
 def series(values: dict[str, dict[str, float]], status: str = "measured") -> Series:
-    return Series({indicator: tuple(Observation(indicator, str(period), float(v), status, "test", HERE)
-                                    for period, v in sorted(by_period.items()))
-                   for indicator, by_period in values.items()})
+    return Series.from_values(values, status, "test")
 
 
 def farms(rows: list[tuple], **extra_columns) -> Population:
@@ -43,8 +43,6 @@ def assume(policy, **values: str):
     assumptions = []
     for key, text in values.items():
         decl, field = key.split("__")
-        assumptions.append(Assumption(decl, field, _parse_value(field, text, HERE_PATH), "test"))
+        assumptions.append(Assumption(decl, field, parse_value(field, text, Path("<test>")), "test"))
     return apply_assumptions(policy, tuple(assumptions))
 
-
-HERE_PATH = __import__("pathlib").Path("<test>")

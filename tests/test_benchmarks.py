@@ -17,8 +17,7 @@ import farm_rule_baselines as baselines  # noqa: E402
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory):
-    bench.DATA = tmp_path_factory.mktemp("bench")
-    return bench.prepare(3000, seed=5)
+    return bench.prepare(3000, seed=5, root=tmp_path_factory.mktemp("bench"))
 
 
 def test_engine_and_hand_written_numpy_agree(population):

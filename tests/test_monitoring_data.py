@@ -18,22 +18,22 @@ from tests.conftest import FIXTURES
 DATA = FIXTURES / "data"
 BAD = sorted((DATA / "bad").rglob("D*.*"))
 
-# file name -> (line, column) the diagnostic must point at
+# kind/file name -> (line, column) the diagnostic must point at
 WHERE = {
-    "D001_binary.csv": (1, 1), "D001_latin1.csv": (2, 1), "D002_bad_yaml.yaml": (4, 4),
-    "D002_unclosed_quote.csv": (3, 1), "D002_unknown_type.txt": (1, 1), "D002_yaml_not_a_list.yaml": (1, 1),
-    "D003_missing_column.csv": (1, 1), "D004_unknown_column.csv": (1, 36), "D005_unknown_indicator.csv": (3, 1),
-    "D006_unknown_unit.csv": (3, 25), "D006_wrong_unit.csv": (3, 25), "D007_missing_value.csv": (3, 19),
-    "D007_yaml_missing_field.yaml": (2, 1), "D008_decimal_comma.csv": (3, 1), "D008_infinite.csv": (3, 19),
-    "D008_not_a_number.csv": (3, 19), "D009_duplicate_row.csv": (3, 14), "D010_impossible_date.csv": (3, 14),
-    "D010_invalid_period.csv": (3, 14), "D011_invalid_status.csv": (3, 30), "D012_farm_indicator.csv": (3, 1),
-    "D014_ragged_row.csv": (3, 1),
-    "D003_no_province.csv": (1, 1), "D004_unknown_column.csv#farms": (1, 20), "D006_header_unit.csv": (1, 20),
-    "D007_empty_cell.csv": (3, 20), "D008_text_in_number.csv": (3, 20), "D009_duplicate_id.csv": (3, 1),
-    "D011_unknown_sector.csv": (3, 4), "D011_unknown_province.csv": (3, 12), "D012_series_column.csv": (1, 20),
-    "D013_negative.csv": (3, 20), "D013_yes_no.csv": (3, 37), "D017_no_rows.csv": (1, 1),
-    "D010_bad_date.csv": (2, 23), "D011_unknown_event.csv": (2, 17), "D015_unknown_subject.csv": (2, 1),
-    "D015_unknown_obligation.csv": (2, 4),
+    "series/D001_binary.csv": (1, 1), "series/D001_latin1.csv": (2, 1), "series/D002_bad_yaml.yaml": (4, 4),
+    "series/D002_unclosed_quote.csv": (3, 1), "series/D002_unknown_type.txt": (1, 1), "series/D002_yaml_not_a_list.yaml": (1, 1),
+    "series/D003_missing_column.csv": (1, 1), "series/D004_unknown_column.csv": (1, 36), "series/D005_unknown_indicator.csv": (3, 1),
+    "series/D006_unknown_unit.csv": (3, 25), "series/D006_wrong_unit.csv": (3, 25), "series/D007_missing_value.csv": (3, 19),
+    "series/D007_yaml_missing_field.yaml": (2, 1), "series/D008_decimal_comma.csv": (3, 1), "series/D008_infinite.csv": (3, 19),
+    "series/D008_not_a_number.csv": (3, 19), "series/D009_duplicate_row.csv": (3, 14), "series/D010_impossible_date.csv": (3, 14),
+    "series/D010_invalid_period.csv": (3, 14), "series/D011_invalid_status.csv": (3, 30), "series/D012_farm_indicator.csv": (3, 1),
+    "series/D014_ragged_row.csv": (3, 1),
+    "farms/D003_no_province.csv": (1, 1), "farms/D004_unknown_column.csv": (1, 20), "farms/D006_header_unit.csv": (1, 20),
+    "farms/D007_empty_cell.csv": (3, 20), "farms/D008_text_in_number.csv": (3, 20), "farms/D009_duplicate_id.csv": (3, 1),
+    "farms/D011_unknown_sector.csv": (3, 4), "farms/D011_unknown_province.csv": (3, 12), "farms/D012_series_column.csv": (1, 20),
+    "farms/D013_negative.csv": (3, 20), "farms/D013_yes_no.csv": (3, 37), "farms/D017_no_rows.csv": (1, 1),
+    "events/D010_bad_date.csv": (2, 23), "events/D011_unknown_event.csv": (2, 17), "events/D015_unknown_subject.csv": (2, 1),
+    "events/D015_unknown_obligation.csv": (2, 4),
 }
 
 
@@ -60,10 +60,8 @@ def test_bad_file_gives_one_located_diagnostic(path, bundled_policy):
     expected_code = path.name.split("_")[0]
     assert [d.code.id for d in found] == [expected_code], [str(d.message) for d in found]
     diagnostic = found[0]
-    key = path.name if path.name in WHERE and f"{path.name}#{path.parent.name}" not in WHERE else \
-        f"{path.name}#{path.parent.name}"
     assert diagnostic.span.path == str(path)
-    assert (diagnostic.span.line, diagnostic.span.column) == WHERE[key]
+    assert (diagnostic.span.line, diagnostic.span.column) == WHERE[f"{path.parent.name}/{path.name}"]
     assert diagnostic.hint
 
 
