@@ -20,6 +20,8 @@ from compiler.evaluate import History, evaluate
 from compiler.explain import ExplainError, explain
 from compiler.ledger import Ledger, LedgerError
 from compiler.pipeline import compile_paths, policy_digest
+from compiler.report import handbook, site
+from compiler.report import state as report_state
 from compiler.resolve import did_you_mean
 from compiler.scenario import apply_assumptions, load_scenario
 from compiler.simulate import render_timeline, simulate
@@ -88,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     simulate_.add_argument("--format", choices=("text", "json"), default="text")
     simulate_.add_argument("--output", "-o", help="write to this file instead of stdout")
     simulate_.set_defaults(handler=cmd_simulate)
+
+    report = sub.add_parser("report", help="write the policy handbook and the monitoring report (nl, en; HTML, Markdown)")
+    _evaluation_arguments(report)
+    report.add_argument("--output", "-o", type=Path, default=Path("report"), metavar="DIR",
+                        help="the folder to write (default: report/); replaced only if beleid wrote it")
+    report.add_argument("--handbook-only", action="store_true", help="leave out the monitoring report")
+    report.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -281,6 +291,38 @@ def cmd_explain(args: argparse.Namespace) -> int:
         hint = did_you_mean(args.id, list(compilation.policy.declarations)) if args.id else None
         print(f"beleid explain: {error}" + (f"; {hint}" if hint else ""), file=sys.stderr)
         return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"beleid report: {message}", file=sys.stderr, flush=True)
+    moment = args.as_of or dt.date.today()
+    if args.handbook_only:
+        args.paths = args.paths or ["policy"]
+        compilation = compile_paths(args.paths)
+        if compilation.diagnostics.has_errors:
+            return _policy_errors(compilation)
+        state = None
+    else:
+        prepared = _prepare(args)
+        if isinstance(prepared, int):
+            return prepared
+        compilation, monitoring = prepared
+        progress(f"evaluating {moment} ({monitoring.population.size:,} farms)" if monitoring.population is not None
+                 else f"evaluating {moment}")
+        try:
+            ledger = None if args.no_ledger or not Path(args.ledger).exists() else Ledger(args.ledger)
+            state = report_state.build(_evaluate_at(moment, compilation, monitoring, ledger))
+        except LedgerError as error:
+            return _ledger_error(error, args.ledger)
+    try:
+        count = site.write(handbook.build(compilation.policy), state, args.output, moment, progress)
+    except site.ReportError as error:
+        print(f"beleid report: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    progress(f"wrote {count} files; open {args.output / 'index.html'}")
     return EXIT_OK
 
 

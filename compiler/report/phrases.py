@@ -1,0 +1,207 @@
+"""Field values of the rules as words in Dutch or English: numbers, amounts, dates, terms, conditions.
+
+The sentence templates (compiler/report/templates/sentences.*.j2) compose these phrases into
+sentences; this module knows nothing of pages or formats. Names of declarations are shown by their
+title, as the drafters wrote it (policy content stays Dutch in both languages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from dsl import nodes
+
+LANGUAGES = ("nl", "en")
+
+_MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}
+_PERIODS = {  # the grammar's PERIOD words, singular or plural, to (one, many)
+    "nl": {"dag": ("dag", "dagen"), "week": ("week", "weken"), "maand": ("maand", "maanden"),
+           "jaar": ("jaar", "jaar")},
+    "en": {"dag": ("day", "days"), "week": ("week", "weeks"), "maand": ("month", "months"),
+           "jaar": ("year", "years")},
+}
+_SINGULAR = {"dagen": "dag", "weken": "week", "maanden": "maand"}
+_OPERATORS = {  # a comparison as a clause that follows "als" / "if"
+    "nl": {"<": "{l} lager is dan {r}", "<=": "{l} ten hoogste {r} is", ">": "{l} hoger is dan {r}",
+           ">=": "{l} ten minste {r} is", "=": "{l} gelijk is aan {r}", "!=": "{l} niet gelijk is aan {r}"},
+    "en": {"<": "{l} is lower than {r}", "<=": "{l} is at most {r}", ">": "{l} is higher than {r}",
+           ">=": "{l} is at least {r}", "=": "{l} equals {r}", "!=": "{l} differs from {r}"},
+}
+_STATES = {
+    "nl": {"gehaald": "gehaald is", "niet_gehaald": "niet gehaald is", "op_schema": "op schema ligt",
+           "achter_op_schema": "achter op schema ligt", "actief": "is afgegaan"},
+    "en": {"gehaald": "is met", "niet_gehaald": "is not met", "op_schema": "is on track",
+           "achter_op_schema": "is behind schedule", "actief": "has fired"},
+}
+_WORDS = {
+    "nl": {"to": "tot", "at_most": "ten hoogste", "at_least": "ten minste", "pending": "nog open",
+           "and": "en", "or": "of", "not": "het niet zo is dat", "every": "elke", "yearly": "elk jaar",
+           "at_least_every": "ten minste elke", "after_monitoring": "na de monitoring die het aanwijst",
+           "shortfall": "de achterstand op", "effect": "het effect van",
+           "lower_than": "minder dan in", "less": "minder", "in_year": "in", "holds": "geldt",
+           "value_of": "de waarde van"},
+    "en": {"to": "to", "at_most": "at most", "at_least": "at least", "pending": "still open",
+           "and": "and", "or": "or", "not": "it is not the case that", "every": "every",
+           "yearly": "every year", "at_least_every": "at least every",
+           "after_monitoring": "after the monitoring that calls for it",
+           "shortfall": "the shortfall on", "effect": "the effect of", "lower_than": "less than in",
+           "less": "less", "in_year": "in", "holds": "holds", "value_of": "the value of"},
+}
+
+
+class Phrases:
+    """Turns field values into words of one language; `title` names a declaration by its id."""
+
+    def __init__(self, language: str, title: Callable[[str], str]) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+        self.language = language
+        self.title = title
+        self.words = _WORDS[language]
+        # (table title, line title, package title or None) of a budget reference; set by the report
+        self.budget_title: Callable[[nodes.BudgetRef], tuple[str, str, str | None]] = \
+            lambda ref: (ref.table.name, ref.post.name, ref.package.name if ref.package else None)
+
+    # names ------------------------------------------------------------------------------------------
+
+    def name(self, ref) -> str:
+        """A declaration named in a field, by its title."""
+        name = ref.name if isinstance(ref, nodes.Ref) else str(ref)
+        return f"«{self.title(name)}»"
+
+    def names(self, refs) -> str:
+        return self.join([self.name(r) for r in refs])
+
+    def budget(self, ref: nodes.BudgetRef) -> str:
+        """'de post «Natuur» (Vervolgpakket …) van «Tabel 1 …»' / 'the line «Natuur» (…) of «Tabel 1 …»'."""
+        table, post, package = self.budget_title(ref)
+        line, of = ("de post", "van") if self.language == "nl" else ("the line", "of")
+        return f"{line} «{post}»" + (f" ({package})" if package else "") + f" {of} «{table}»"
+
+    def join(self, items: list[str]) -> str:
+        """'a, b en c' / 'a, b and c'."""
+        if len(items) < 2:
+            return "".join(items)
+        return ", ".join(items[:-1]) + f" {self.words['and']} " + items[-1]
+
+    # numbers and amounts ------------------------------------------------------------------------
+
+    def number(self, text: str) -> str:
+        """A number as written in the rule, digits kept, with the language's separators:
+        1125.5 is 1.125,5 in Dutch and 1,125.5 in English."""
+        sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, _, decimals = text.partition(".")
+        groups = [whole[max(i - 3, 0):i] for i in range(len(whole), 0, -3)][::-1]
+        thousands, mark = (".", ",") if self.language == "nl" else (",", ".")
+        return sign + thousands.join(groups) + (mark + decimals if decimals else "")
+
+    def figure(self, value: float, decimals: int = 2) -> str:
+        """A computed value, rounded, with the language's separators (12,345.6 or 12.345,6)."""
+        text = f"{value:,.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if self.language == "nl":
+            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+        return text
+
+    def quantity(self, q: nodes.Quantity) -> str:
+        unit = q.unit.text
+        if unit.startswith("€"):
+            rest = unit[1:].strip()
+            return f"€ {self.number(q.number)}" + (f" {rest}" if rest else "")
+        if unit == "%":
+            return f"{self.number(q.number)}%"
+        return f"{self.number(q.number)} {unit}"
+
+    def amount(self, amount) -> str:
+        if isinstance(amount, nodes.Quantity):
+            return self.quantity(amount)
+        if isinstance(amount, nodes.Range):
+            low = self.number(amount.low.number) if amount.low.unit == amount.high.unit else self.quantity(amount.low)
+            return f"{low} {self.words['to']} {self.quantity(amount.high)}"
+        if isinstance(amount, nodes.Bound):
+            value = self.quantity(amount.value) if isinstance(amount.value, nodes.Quantity) else \
+                self.name(amount.value)
+            return f"{self.words[amount.direction]} {value}"
+        if isinstance(amount, nodes.Pending):
+            return self.pending(amount)
+        return str(amount)
+
+    def pending(self, pending: nodes.Pending) -> str:
+        reason = f" ({pending.reason})" if pending.reason else ""
+        return self.words["pending"] + reason
+
+    # dates and terms ------------------------------------------------------------------------------
+
+    def when(self, when: nodes.When | None) -> str:
+        if when is None:
+            return ""
+        if when.is_year:
+            return when.text
+        return self.date(dt.date.fromisoformat(when.text))
+
+    def date(self, day: dt.date) -> str:
+        return f"{day.day} {_MONTHS[self.language][day.month - 1]} {day.year}"
+
+    def period(self, count: int, period: str) -> str:
+        one, many = _PERIODS[self.language][_SINGULAR.get(period, period)]
+        return f"{count} {one if count == 1 else many}"
+
+    def by(self, when: nodes.When) -> str:
+        """'uiterlijk in 2035' / 'uiterlijk op 1 juli 2026'; 'by 2035' / 'by 1 July 2026'."""
+        if self.language == "nl":
+            return f"uiterlijk {'in' if when.is_year else 'op'} {self.when(when)}"
+        return f"by {self.when(when)}"
+
+    def term(self, term) -> str:
+        if isinstance(term, nodes.RelativeTerm):
+            return f"{self.period(term.count, term.period)} {self.words['after_monitoring']}"
+        if isinstance(term, nodes.FixedTerm):
+            return self.by(term.when)
+        if isinstance(term, nodes.Pending):
+            return self.pending(term)
+        return ""
+
+    def cadence(self, cadence: nodes.Cadence) -> str:
+        if cadence.period == "jaar" and cadence.every == 1 and not cadence.at_least:
+            return self.words["yearly"]
+        lead = self.words["at_least_every"] if cadence.at_least else self.words["every"]
+        return f"{lead} {self.period(cadence.every, cadence.period)}"
+
+    # conditions -----------------------------------------------------------------------------------
+
+    def condition(self, condition) -> str:
+        if isinstance(condition, nodes.AllOf | nodes.AnyOf):
+            joiner = self.words["and"] if isinstance(condition, nodes.AllOf) else self.words["or"]
+            parts = [self._nested(c) for c in condition.items]
+            return f", {joiner} ".join(parts[:-1]) + f" {joiner} " + parts[-1] if len(parts) > 2 else \
+                f" {joiner} ".join(parts)
+        if isinstance(condition, nodes.Not):
+            return f"{self.words['not']} {self._nested(condition.item)}"
+        if isinstance(condition, nodes.StateTest):
+            return f"«{self.title(condition.subject.name)}» {_STATES[self.language][condition.state]}"
+        if isinstance(condition, nodes.Flag):
+            return f"«{self.title(condition.attribute.name)}» {self.words['holds']}"
+        return self._comparison(condition)
+
+    def _nested(self, condition) -> str:
+        text = self.condition(condition)
+        return f"({text})" if isinstance(condition, nodes.AllOf | nodes.AnyOf) else text
+
+    def _comparison(self, comparison: nodes.Comparison) -> str:
+        pattern = _OPERATORS[self.language][comparison.operator]
+        return pattern.format(l=self.operand(comparison.left), r=self.operand(comparison.right))
+
+    def operand(self, operand) -> str:
+        if isinstance(operand, nodes.Quantity):
+            return self.quantity(operand) if operand.unit.text else self.number(operand.number)
+        if isinstance(operand, nodes.Call):
+            lead = self.words["shortfall"] if operand.function == "achterstand" else self.words["effect"]
+            return f"{lead} «{self.title(operand.argument.name)}»"
+        return f"«{self.title(operand.name)}»"

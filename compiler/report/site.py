@@ -1,0 +1,264 @@
+"""Write the reports: the policy handbook and the monitoring report, in Dutch and English, as a
+static HTML site (offline: one style sheet, inline pictures, no scripts) and as Markdown.
+
+The whole folder is written beside the target and moved into place at the end, so an interrupted
+run leaves the previous report intact; a folder that is not a beleid report is never replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from compiler import timeline
+from compiler.report import svg
+from compiler.report.handbook import Entry, Handbook
+from compiler.report.phrases import LANGUAGES
+from compiler.report.sentences import Sentences, environment
+from compiler.report.state import MonitoringState
+
+MARKER = ".beleid-report"  # marks a folder this module wrote, so it may be replaced
+FORMATS = ("html", "md")
+# A tile map of the provinces: (province, column, row), roughly where each lies.
+TILES = (("fryslan", 1, 0), ("groningen", 2, 0), ("noord_holland", 0, 1), ("flevoland", 1, 1),
+         ("drenthe", 2, 1), ("zuid_holland", 0, 2), ("utrecht", 1, 2), ("overijssel", 2, 2),
+         ("zeeland", 0, 3), ("noord_brabant", 1, 3), ("gelderland", 2, 3), ("limburg", 2, 4))
+PROVINCE_NAMES = {"groningen": "Groningen", "fryslan": "Fryslân", "drenthe": "Drenthe", "overijssel": "Overijssel",
+                  "flevoland": "Flevoland", "gelderland": "Gelderland", "utrecht": "Utrecht",
+                  "noord_holland": "Noord-Holland", "zuid_holland": "Zuid-Holland", "zeeland": "Zeeland",
+                  "noord_brabant": "Noord-Brabant", "limburg": "Limburg"}
+
+
+class ReportError(Exception):
+    """The report cannot be written where it was asked (the message says why and what to do)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the output folder
+    text: str
+
+
+def write(handbook: Handbook, state: MonitoringState | None, out: Path, moment: dt.date,
+          progress: Callable[[str], None] = lambda message: None) -> int:
+    """Write every page under `out`; returns the number of files written."""
+    _check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        count = 0
+        for page in pages(handbook, state, moment, progress):
+            target = staging / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.text, encoding="utf-8")
+            count += 1
+        (staging / MARKER).write_text("written by `beleid report`; the whole folder is replaced on the next run\n",
+                                      encoding="utf-8")
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def pages(handbook: Handbook, state: MonitoringState | None, moment: dt.date,
+          progress: Callable[[str], None] = lambda message: None) -> Iterator[Page]:
+    env = environment()
+    env.filters["md"] = _md
+    labels = yaml.safe_load(resources.files("compiler.report").joinpath("templates/labels.yaml").read_text("utf-8"))
+    yield Page("assets/style.css", resources.files("compiler.report").joinpath("templates/style.css")
+               .read_text("utf-8"))
+    yield Page("index.html", env.get_template("html/landing.html.j2").render(
+        labels=labels, languages=LANGUAGES, state=state, moment=moment))
+    steps = [(language, form) for language in LANGUAGES for form in FORMATS]
+    for number, (language, form) in enumerate(steps, 1):
+        site = _Site(env, labels, language, form, handbook, state, moment)
+        written = list(site.pages())
+        progress(f"[{number}/{len(steps)}] {language} {form}: {len(written)} files")
+        yield from written
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise ReportError(f"{out} exists and is not a report written by beleid; it is left untouched. "
+                          "Choose an empty or new folder with -o")
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Move the new report into place; the old one is removed only after the new one is there."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(out, old)
+    os.replace(staging, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+class _Site:
+    """The pages of one language in one format."""
+
+    def __init__(self, env, labels: dict, language: str, form: str, handbook: Handbook,
+                 state: MonitoringState | None, moment: dt.date) -> None:
+        self.env, self.form, self.language = env, form, language
+        self.hb, self.state, self.moment = handbook, state, moment
+        self.labels = labels[language]
+        self.sentences = Sentences(env, language, handbook)
+        self.phrases = self.sentences.phrases
+        self.folder = language if form == "html" else f"markdown/{language}"
+        self.suffix = ".html" if form == "html" else ".md"
+
+    def pages(self) -> Iterator[Page]:
+        yield self._page("index", self._intro_title(), documents=self._documents(), intro=self._intro(),
+                         theme_sizes={t.name: sum(len(c.entries) for c in t.chapters) for t in self.hb.themes})
+        yield self._page("themes", self.labels["themes"])
+        for theme in self.hb.themes:
+            yield self._page("theme", self.labels["theme_names"].get(theme.name, theme.name),
+                             name=f"theme-{theme.name}", theme=theme)
+        yield self._page("actors", self.labels["actors"])
+        yield self._page("timeline", self.labels["timeline"])
+        yield self._page("history", self.labels["history"], **self._history())
+        yield self._page("budgets", self.labels["budgets"])
+        yield self._page("findings", self.labels["findings"])
+        for document in self._documents():
+            yield from self._source(document)
+        if self.state is not None:
+            yield self._page("monitoring", self.labels["monitoring"])
+            for target in self.state.targets:
+                yield self._page("target", self.hb.title(target["id"]), name=f"target-{target['id']}", target=target)
+            if self.form == "md":
+                yield from self._plot_files()
+
+    # pages --------------------------------------------------------------------------------------
+
+    def _page(self, template: str, title: str, name: str | None = None, **extra) -> Page:
+        name = name or template
+        filename = name + self.suffix
+        text = self.env.get_template(f"{self.form}/{template}.{self.form}.j2").render(
+            **self._context(), page_title=title, filename=filename, **extra)
+        return Page(f"{self.folder}/{filename}", text)
+
+    def _context(self) -> dict:
+        return {"L": self.labels, "lang": self.language, "other": next(x for x in LANGUAGES if x != self.language),
+                "hb": self.hb, "s": self.sentences, "p": self.phrases, "state": self.state,
+                "moment": self.moment, "href": self.href, "picture": self.picture, "plot": self.plot,
+                "euros": self.euros, "first_source": self.first_source, "state_sentence": self.state_sentence,
+                "farms_sentence": self.farms_sentence, "tiles": TILES, "province_names": PROVINCE_NAMES}
+
+    def _intro_title(self) -> str:
+        return self.labels["site_title"]
+
+    def _intro(self) -> str:
+        counts = {}
+        for entry in self.hb.entries.values():
+            counts[entry.kind] = counts.get(entry.kind, 0) + 1
+        kinds = ", ".join(f"{n} × {self.labels['kinds'][k].lower()}" for k, n in sorted(counts.items()))
+        return f"{self.labels['handbook']}: {len(self.hb.entries)} {self.labels['declarations']} ({kinds})."
+
+    def _documents(self) -> list[Entry]:
+        return sorted((e for e in self.hb.entries.values() if e.kind == "document"), key=lambda e: e.id)
+
+    def _history(self) -> dict:
+        by_state: dict[str, list[Entry]] = {"ended": [], "not_yet": [], "in_force": [], "undated": []}
+        for status in timeline.as_of(self.hb.policy, self.moment):
+            by_state[status.state.replace(" ", "_")].append(self.hb.entries[status.declaration.id])
+        return {"history": by_state, "history_counts": {k: len(v) for k, v in by_state.items()}}
+
+    def _source(self, document: Entry) -> Iterator[Page]:
+        text = self.hb.policy.sources.get(document.id)
+        if text is None or self.form != "html":
+            return
+        cited = {line for entry in self.hb.entries.values() for q in entry.quotes if q.document == document.id
+                 for line in range(q.first_line, q.last_line + 1)}
+        yield self._page("source", document.title, name=f"source-{document.id}", document=document,
+                         lines=text.lines, cited=cited, source_path=text.path)
+
+    def _plot_files(self) -> Iterator[Page]:
+        for target in self.state.targets:
+            picture = self.plot(target)
+            if picture:
+                yield Page(f"{self.folder}/plots/{target['id']}.svg", picture + "\n")
+
+    # helpers the templates call -----------------------------------------------------------------
+
+    def href(self, ident: str) -> str:
+        entry = self.hb.entries.get(ident)
+        if entry is None:
+            return f"actors{self.suffix}#actor-{ident}"
+        return f"theme-{entry.theme}{self.suffix}#{ident}"
+
+    def source_href(self, document: str, line: int) -> str:
+        prefix = "" if self.form == "html" else f"../../{self.language}/"
+        return f"{prefix}source-{document}.html#L{line}"
+
+    def first_source(self, ident: str) -> str:
+        entry = self.hb.entries.get(ident)
+        if entry is None or not entry.quotes:
+            return ""
+        q = entry.quotes[0]
+        lines = f"{q.first_line}" + (f"–{q.last_line}" if q.last_line != q.first_line else "")
+        text = f"{self.hb.title(q.document)}, {self.labels['line' if q.first_line == q.last_line else 'lines']} {lines}"
+        link = self.source_href(q.document, q.first_line)
+        return f'<a href="{escape(link)}">{escape(text)}</a>' if self.form == "html" else f"[{_md(text)}]({link})"
+
+    def picture(self, entry: Entry) -> str:
+        items = [(i, self.hb.title(i)) for i in entry.uses], [(i, self.hb.title(i)) for i in entry.used_by]
+        if self.form == "md":
+            return _mermaid(entry, *items)
+        return svg.neighbourhood((entry.id, entry.title), *items, self.href,
+                                 {"uses": self.labels["uses"], "used_by": self.labels["used_by"]})
+
+    def plot(self, target: dict) -> str:
+        observed = tuple((y, v, s) for y, v, s, _ in self.state.series.get(target["indicator"], ()))
+        path = tuple((int(y), float(v)) for y, v in target["path"])
+        goal = (int(target["deadline"][:4]), target["goal"]) if target["goal"] is not None and target["deadline"] else None
+        if not observed and not path:
+            return ""
+        required = (target["observed"]["period"], target["required"]) if target["required"] is not None else None
+        labels = {k: self.labels[k] for k in ("observed", "projected", "path", "goal", "gap")}
+        return svg.trajectory(svg.Plot(self.hb.title(target["id"]), target["unit"], observed, path, goal, required,
+                                       labels), self.phrases.figure)
+
+    def euros(self, amount: Decimal | None) -> str:
+        if amount is None:
+            return ""
+        millions = amount / Decimal(1_000_000)
+        return f"€ {self.phrases.number(_plain(millions))} mln"
+
+    def state_sentence(self, target: dict) -> str:
+        return " ".join(str(self.sentences.module.target_state(target, self.phrases, self.labels)).split())
+
+    def farms_sentence(self, obligation: dict) -> str:
+        return " ".join(str(self.sentences.module.farms_sentence(obligation, self.phrases)).split())
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _md(text: str) -> str:
+    """Text safe inside Markdown: characters that would start markup are escaped."""
+    for char in "\\`*_[]|<>#":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _mermaid(entry: Entry, uses: list[tuple[str, str]], used_by: list[tuple[str, str]]) -> str:
+    def node(ident: str, title: str) -> str:
+        shown = title if len(title) <= 40 else title[:39] + "…"
+        return f'{ident}["{shown.replace(chr(34), "#quot;")}"]'
+    lines = ["```mermaid", "flowchart LR", f"  {node(entry.id, entry.title)}"]
+    lines += [f"  {node(i, t)} --> {entry.id}" for i, t in uses[:8]]
+    lines += [f"  {entry.id} --> {node(i, t)}" for i, t in used_by[:8]]
+    return "\n".join(lines + ["```"])

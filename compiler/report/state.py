@@ -1,0 +1,53 @@
+"""The monitoring report as data: an `Evaluation` reduced to what the report shows.
+
+The figures come from `compiler.outcomes.to_json` (the same data `beleid evaluate --format json`
+prints), so the report and the command line cannot disagree; this module adds the full observed
+series for the plots, the duties grouped per actor and the counts the overview needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from compiler import outcomes
+from compiler.dataschema import FARM_SECTORS, PROVINCES
+from compiler.evaluate import Evaluation
+from compiler.targets import STATUSES
+
+_DUTY_ORDER = ("overdue", "due", "not_yet", "fulfilled")
+
+
+@dataclass(frozen=True)
+class MonitoringState:
+    moment: str
+    data: dict  # outcomes.to_json of the evaluation
+    status_counts: dict[str, int]
+    series: dict[str, tuple[tuple[int, float, str, str], ...]]  # indicator -> (year, value, status, source)
+    duties_by_actor: dict[str, list[dict]]
+    overdue_reports: list[dict]
+    farms: int | None
+    sectors: tuple[str, ...] = FARM_SECTORS
+    provinces: tuple[str, ...] = PROVINCES
+
+    @property
+    def targets(self) -> list[dict]:
+        return self.data["targets"]
+
+    def target(self, ident: str) -> dict | None:
+        return next((t for t in self.targets if t["id"] == ident), None)
+
+
+def build(evaluation: Evaluation) -> MonitoringState:
+    data = outcomes.to_json(evaluation)
+    counts = {status: sum(1 for t in data["targets"] if t["status"] == status) for status in STATUSES}
+    indicators = {t["indicator"] for t in data["targets"]}
+    series = {name: tuple((o.year, o.value, o.status, o.source) for o in evaluation.monitoring.series.of(name)
+                          if o.date <= evaluation.moment)
+              for name in sorted(indicators)}
+    by_actor: dict[str, list[dict]] = {}
+    for duty in sorted(data["duties"], key=lambda d: (_DUTY_ORDER.index(d["status"]), d["due"] or "", d["id"])):
+        by_actor.setdefault(duty["actor"] or "", []).append(duty)
+    overdue_reports = [d for d in data["duties"] if d["kind"] == "borging" and d["status"] == "overdue"]
+    population = evaluation.population
+    return MonitoringState(data["moment"], data, counts, series, dict(sorted(by_actor.items())), overdue_reports,
+                           population.size if population is not None else None)
