@@ -89,9 +89,17 @@ def _target_json(t: TargetStatus) -> dict:
 def _entity_json(o, population) -> dict:
     return {"id": o.obligation, "reason": o.reason, "farms": o.count, "unknown": o.unknown,
             "overdue": int(np.count_nonzero(o.overdue)), "ended": int(np.count_nonzero(o.ended)),
-            "term": o.due_text, "ladder": o.ladder,
+            "term": o.due_text, "due": _single_day(o.due), "ladder": o.ladder,
             "by_sector": per_category(o.selected, population.sector, FARM_SECTORS),
             "by_province": per_category(o.selected, population.province, PROVINCES)}
+
+
+def _single_day(due) -> str | None:
+    """The due date shared by every selected entity, or None (no date, or dates that differ)."""
+    if isinstance(due, np.ndarray):
+        days = np.unique(due[due > 0]) if due.size else due
+        due = int(days[0]) if days.size == 1 else 0
+    return dt.date.fromordinal(int(due)).isoformat() if due else None
 
 
 def _flatten(trace, depth: int = 0) -> list[str]:

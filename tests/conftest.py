@@ -15,6 +15,16 @@ BASE = FIXTURES / "base"
 POLICY = ROOT / "policy"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden report files under tests/golden/ instead of comparing")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
 @pytest.fixture
 def policy_dir(tmp_path: Path):
     """A scratch policy tree holding a copy of the base fixture; call it with extra rule text."""

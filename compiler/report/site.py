@@ -154,7 +154,7 @@ class _Site:
                 "hb": self.hb, "s": self.sentences, "p": self.phrases, "state": self.state,
                 "moment": self.moment, "href": self.href, "picture": self.picture, "plot": self.plot,
                 "euros": self.euros, "first_source": self.first_source, "state_sentence": self.state_sentence,
-                "farms_sentence": self.farms_sentence, "tiles": TILES, "province_names": PROVINCE_NAMES}
+                "farms_sentence": self.farms_sentence, "day": self.day, "tiles": TILES, "province_names": PROVINCE_NAMES}
 
     def _intro_title(self) -> str:
         return self.labels["site_title"]
@@ -229,6 +229,10 @@ class _Site:
         labels = {k: self.labels[k] for k in ("observed", "projected", "path", "goal", "gap")}
         return svg.trajectory(svg.Plot(self.hb.title(target["id"]), target["unit"], observed, path, goal, required,
                                        labels), self.phrases.figure)
+
+    def day(self, iso: str | None) -> str:
+        """An ISO date from the evaluation, written out in the language; a label when there is none."""
+        return self.phrases.date(dt.date.fromisoformat(iso)) if iso else self.labels["no_term"]
 
     def euros(self, amount: Decimal | None) -> str:
         if amount is None:
