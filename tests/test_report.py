@@ -5,6 +5,7 @@ a folder that is not one."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import shutil
@@ -18,7 +19,7 @@ from compiler.cli import main
 from compiler.report import handbook, site
 from compiler.report.phrases import Phrases
 from compiler.report.sentences import Sentences, environment
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, compile_with_base
 from tests.report_helpers import fixture_arguments, text_files, write_fixture_report
 
 GOLDEN = ROOT / "tests" / "golden" / "report"
@@ -317,3 +318,19 @@ def test_progress_is_shown_unless_quiet(tmp_path, monkeypatch, capsys):
     assert main(["report", "--policy", "tests/fixtures/base", "--handbook-only", "-o", str(tmp_path / "s")]) == 0
     err = capsys.readouterr().err
     assert "[1/4] nl html" in err and "[4/4] en md" in err and "index.html" in err
+
+
+def test_rule_text_cannot_inject_markup(tmp_path):
+    compilation = compile_with_base(tmp_path, '''
+maatregel gevaarlijk "Regeling <script>alert(1)</script> & meer" {
+    eigenaar kabinet
+    bron brief regel 6 "Als uit de monitoring blijkt dat de landbouw achterblijft"
+}
+''')
+    assert not compilation.diagnostics.has_errors
+    pages = list(site.pages(handbook.build(compilation.policy), None, dt.date(2027, 12, 31)))
+    html = [p.text for p in pages if p.path.endswith(".html")]
+    assert not any("<script>" in text for text in html)
+    assert any("Regeling &lt;script&gt;alert(1)&lt;/script&gt; &amp; meer" in text for text in html)
+    markdown = "".join(p.text for p in pages if p.path.endswith(".md"))
+    assert "<script>" not in markdown and r"Regeling \<script\>" in markdown

@@ -24,8 +24,11 @@ _TESTS = {
 
 
 def environment() -> jinja2.Environment:
-    """The template environment of every report template: strict about undefined names."""
+    """The environment of every report template. HTML templates escape what they insert; sentences and
+    Markdown are plain text (Markdown escapes with the `md` filter)."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("compiler.report", "templates"),
+                             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",),
+                                                                 default_for_string=False),
                              undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.tests.update(_TESTS)

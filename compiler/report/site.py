@@ -261,7 +261,9 @@ def _md(text: str) -> str:
 def _mermaid(entry: Entry, uses: list[tuple[str, str]], used_by: list[tuple[str, str]]) -> str:
     def node(ident: str, title: str) -> str:
         shown = title if len(title) <= 40 else title[:39] + "…"
-        return f'{ident}["{shown.replace(chr(34), "#quot;")}"]'
+        for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+            shown = shown.replace(char, code)
+        return f'{ident}["{shown}"]'
     lines = ["```mermaid", "flowchart LR", f"  {node(entry.id, entry.title)}"]
     lines += [f"  {node(i, t)} --> {entry.id}" for i, t in uses[:8]]
     lines += [f"  {entry.id} --> {node(i, t)}" for i, t in used_by[:8]]
