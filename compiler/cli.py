@@ -14,7 +14,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from compiler import coverage, datasets, formats, outcomes, timeline
+from compiler import coverage, datasets, formats, outcomes, policytest, timeline
 from compiler.dataschema import data_schema
 from compiler.evaluate import History, evaluate
 from compiler.explain import ExplainError, explain
@@ -90,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     simulate_.add_argument("--format", choices=("text", "json"), default="text")
     simulate_.add_argument("--output", "-o", help="write to this file instead of stdout")
     simulate_.set_defaults(handler=cmd_simulate)
+
+    test = sub.add_parser("test", help="run the policy's scenario tests and report what they cover")
+    test.add_argument("tests", nargs="*", type=Path, help="test files or folders (default: tests/ in the policy folder)")
+    test.add_argument("--policy", dest="paths", action="append", help="rule files or folders (default: policy)")
+    test.add_argument("--min-coverage", type=float, metavar="PCT", help="fail when coverage is below PCT percent")
+    test.add_argument("--format", choices=("text", "json"), default="text")
+    test.add_argument("--output", "-o", help="write the result to this file instead of stdout")
+    test.set_defaults(handler=cmd_test)
 
     report = sub.add_parser("report", help="write the policy handbook and the monitoring report (nl, en; HTML, Markdown)")
     _evaluation_arguments(report)
@@ -292,6 +300,30 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"beleid explain: {error}" + (f"; {hint}" if hint else ""), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    args.paths = args.paths or ["policy"]
+    compilation = compile_paths(args.paths)
+    if compilation.diagnostics.has_errors:
+        return _policy_errors(compilation)
+    files = policytest.discover(args.tests or [Path(args.paths[0]) / "tests"])
+    if not files:
+        print("beleid test: no test files found; policy tests are YAML files under policy/tests/", file=sys.stderr)
+        return EXIT_USAGE
+    diags = Diagnostics()
+    outcome = policytest.run(compilation.policy, files, diags)
+    if len(diags):
+        print(formats.render(diags.sorted(), "text", colour=_is_terminal(None)), file=sys.stderr)
+    if args.format == "json":
+        _emit(json.dumps(policytest.to_json(outcome), indent=2, ensure_ascii=False), args.output)
+    else:
+        _emit(policytest.render_text(outcome), args.output)
+    below = args.min_coverage is not None and outcome.coverage.percent() < args.min_coverage
+    if below:
+        print(f"beleid test: coverage {outcome.coverage.percent():.1f}% is below --min-coverage "
+              f"{args.min_coverage:g}%", file=sys.stderr)
+    return EXIT_FINDINGS if outcome.failures or diags.has_errors or below else EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ _FAMILIES = {
     "D0": "Monitoring data",
     "L0": "The ledger",
     "S0": "Scenario files",
+    "T0": "Policy test files (`beleid test`)",
 }
 
 

@@ -290,23 +290,31 @@ def _column_of(row: _Row, name: str, header: list[str] | None, lines: list[str])
     return sum(len(cell) + 1 for cell in raw.split(",")[:index]) + 1
 
 
-class _LineLoader(yaml.SafeLoader):
+class TextDateLoader(yaml.SafeLoader):
+    """A safe YAML loader that leaves dates as written: `2027-13-40` becomes text for the schema to
+    reject with a location, instead of an exception from the date constructor."""
+
+
+TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
+class LineLoader(TextDateLoader):
     """A safe YAML loader that remembers the line and column of every mapping and its keys."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(loader: LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__columns__"] = {str(k.value): k.start_mark.column + 1 for k, _ in node.value}
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[_Row]:
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))

@@ -17,6 +17,7 @@ import jsonschema
 import yaml
 
 from compiler.model import Declaration, Policy
+from compiler.monitoring import TextDateLoader
 from compiler.resolve import did_you_mean
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
@@ -102,7 +103,7 @@ class Scenario:
 
 def load_scenario(path: Path, policy: Policy, diags: Diagnostics) -> Scenario | None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=TextDateLoader)  # noqa: S506 - a SafeLoader
     except (OSError, UnicodeDecodeError) as error:
         diags.add(codes.SCENARIO_INVALID, Span.point(str(path)), f"cannot read `{path}`: {error}",
                   hint="give a YAML scenario file, e.g. monitoring/scenario.yaml")

@@ -109,6 +109,12 @@ SCENARIO_INVALID = Code("S001", "scenario-invalid", E, "a scenario file does not
 ASSUMPTION_INVALID = Code("S002", "assumption-invalid", E,
                           "a scenario assumes a value for something that is not pending, or writes it wrongly")
 
+# T0xx: policy scenario tests (compiler/policytest.py)
+TEST_FILE_INVALID = Code("T001", "test-file-invalid", E,
+                         "a policy test file is not valid YAML or does not follow the test schema")
+TEST_DATA_INVALID = Code("T002", "test-data-invalid", E,
+                         "a policy test names a declaration, farm or data file that does not exist")
+
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)
 )

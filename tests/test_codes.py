@@ -47,6 +47,8 @@ TESTED_ELSEWHERE = {
     "L003": "tests/test_ledger.py::test_moments_are_recorded_in_order",
     "S001": "tests/test_cli_evaluate.py::test_invalid_scenarios_are_located",
     "S002": "tests/test_cli_evaluate.py::test_a_scenario_may_not_overrule_a_fixed_value",
+    "T001": "tests/test_policytest.py::test_bad_test_files_are_located",
+    "T002": "tests/test_policytest.py::test_bad_test_files_are_located",
 }
 
 

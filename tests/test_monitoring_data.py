@@ -24,7 +24,7 @@ WHERE = {
     "series/D002_unclosed_quote.csv": (3, 1), "series/D002_unknown_type.txt": (1, 1), "series/D002_yaml_not_a_list.yaml": (1, 1),
     "series/D003_missing_column.csv": (1, 1), "series/D004_unknown_column.csv": (1, 36), "series/D005_unknown_indicator.csv": (3, 1),
     "series/D006_unknown_unit.csv": (3, 25), "series/D006_wrong_unit.csv": (3, 25), "series/D007_missing_value.csv": (3, 19),
-    "series/D007_yaml_missing_field.yaml": (2, 1), "series/D008_decimal_comma.csv": (3, 1), "series/D008_infinite.csv": (3, 19),
+    "series/D007_yaml_missing_field.yaml": (2, 1), "series/D010_yaml_unquoted_date.yaml": (2, 3), "series/D008_decimal_comma.csv": (3, 1), "series/D008_infinite.csv": (3, 19),
     "series/D008_not_a_number.csv": (3, 19), "series/D009_duplicate_row.csv": (3, 14), "series/D010_impossible_date.csv": (3, 14),
     "series/D010_invalid_period.csv": (3, 14), "series/D011_invalid_status.csv": (3, 30), "series/D012_farm_indicator.csv": (3, 1),
     "series/D014_ragged_row.csv": (3, 1),
