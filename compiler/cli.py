@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import json
 import os
 import sys
@@ -14,12 +15,12 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from compiler import coverage, datasets, formats, outcomes, policytest, timeline
+from compiler import coverage, datasets, fmt, formats, outcomes, policytest, timeline
 from compiler.dataschema import data_schema
 from compiler.evaluate import History, evaluate
 from compiler.explain import ExplainError, explain
 from compiler.ledger import Ledger, LedgerError
-from compiler.pipeline import compile_paths, policy_digest
+from compiler.pipeline import compile_paths, discover, policy_digest
 from compiler.report import handbook, site
 from compiler.report import state as report_state
 from compiler.resolve import did_you_mean
@@ -98,6 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--format", choices=("text", "json"), default="text")
     test.add_argument("--output", "-o", help="write the result to this file instead of stdout")
     test.set_defaults(handler=cmd_test)
+
+    fmt_ = sub.add_parser("fmt", help="lay out rule files in the canonical format (comments are kept)")
+    fmt_.add_argument("paths", nargs="*", default=["policy"], help="rule files or folders (default: policy)")
+    fmt_.add_argument("--check", action="store_true", help="change nothing; exit 1 when a file is not formatted")
+    fmt_.add_argument("--diff", action="store_true", help="change nothing; print what formatting would change")
+    fmt_.set_defaults(handler=cmd_fmt)
 
     report = sub.add_parser("report", help="write the policy handbook and the monitoring report (nl, en; HTML, Markdown)")
     _evaluation_arguments(report)
@@ -300,6 +307,39 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"beleid explain: {error}" + (f"; {hint}" if hint else ""), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    diags = Diagnostics()
+    files = discover(args.paths, diags)
+    if diags.has_errors or not files:
+        print(formats.render(diags.sorted(), "text") if len(diags) else "beleid fmt: no rule files found",
+              file=sys.stderr)
+        return EXIT_USAGE
+    unformatted, broken = [], 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            formatted = fmt.format_text(text, str(path))
+        except fmt.FormatError as error:
+            print(f"{error}\n  = hint: fix the syntax first (`beleid check {path}`); the file was not changed",
+                  file=sys.stderr)
+            broken += 1
+            continue
+        if formatted == text:
+            continue
+        unformatted.append(path)
+        if args.diff:
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
+                                                       str(path), f"{path} (formatted)"))
+        elif not args.check:
+            _emit(formatted, str(path))
+    verb = "would reformat" if args.check or args.diff else "reformatted"
+    for path in unformatted:
+        print(f"{verb} {path}", file=sys.stderr)
+    print(f"beleid fmt: {len(files)} files, {len(unformatted)} {verb}" + (f", {broken} not parsed" if broken else ""),
+          file=sys.stderr)
+    return EXIT_FINDINGS if broken or ((args.check or args.diff) and unformatted) else EXIT_OK
 
 
 def cmd_test(args: argparse.Namespace) -> int:
