@@ -16,6 +16,7 @@ import traceback
 from pathlib import Path
 
 from compiler import coverage, datasets, fmt, formats, outcomes, policytest, timeline
+from compiler import diff as policydiff
 from compiler.dataschema import data_schema
 from compiler.evaluate import History, evaluate
 from compiler.explain import ExplainError, explain
@@ -105,6 +106,20 @@ def _parser() -> argparse.ArgumentParser:
     fmt_.add_argument("--check", action="store_true", help="change nothing; exit 1 when a file is not formatted")
     fmt_.add_argument("--diff", action="store_true", help="change nothing; print what formatting would change")
     fmt_.set_defaults(handler=cmd_fmt)
+
+    diff_ = sub.add_parser("diff", help="what a policy change means: field by field, guards, impact on the data")
+    diff_.add_argument("base", help="the version before: a git revision (main, HEAD~1) or a policy folder")
+    diff_.add_argument("head", nargs="?", default="policy", help="the version after (default: the policy/ folder)")
+    diff_.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff_.add_argument("--output", "-o", help="write to this file instead of stdout")
+    diff_.add_argument("--as-of", type=_moment, metavar="YYYY[-MM-DD]", default=None,
+                       help="the date guards and impact are judged on (default: today)")
+    diff_.add_argument("--data", type=Path, metavar="DIR", help="monitoring folder for the impact (default: monitoring/)")
+    diff_.add_argument("--farms", type=Path, metavar="FILE", help="an entity table for the impact")
+    diff_.add_argument("--farm-count", type=_count, default=datasets.DEFAULT_SIZE,
+                       help="size of the synthetic population when no entity table is given")
+    diff_.add_argument("--no-impact", action="store_true", help="compare the rules only; evaluate no data")
+    diff_.set_defaults(handler=cmd_diff)
 
     report = sub.add_parser("report", help="write the policy handbook and the monitoring report (nl, en; HTML, Markdown)")
     _evaluation_arguments(report)
@@ -340,6 +355,38 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     print(f"beleid fmt: {len(files)} files, {len(unformatted)} {verb}" + (f", {broken} not parsed" if broken else ""),
           file=sys.stderr)
     return EXIT_FINDINGS if broken or ((args.check or args.diff) and unformatted) else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    repo = Path.cwd()
+    try:
+        base, head = policydiff.load_version(args.base, repo), policydiff.load_version(args.head, repo)
+    except policydiff.DiffError as error:
+        print(f"beleid diff: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for name, version in (("base", base), ("head", head)):
+        if version.diagnostics.has_errors:
+            print(f"beleid diff: the {name} version has errors; run `beleid check` on it", file=sys.stderr)
+            print(formats.render(version.diagnostics.sorted(), "text"), file=sys.stderr)
+            return EXIT_FINDINGS
+    moment = args.as_of or dt.date.today()
+    changes = policydiff.diff_policies(base.policy, head.policy)
+    guards = policydiff.guard_errors(changes, base.policy, head.policy, moment)
+    effect = None
+    if not args.no_impact and not changes.is_empty:
+        diags = Diagnostics()
+        choice = datasets.DataChoice(args.data or datasets.bundled_folder([args.head]), farms=args.farms,
+                                     farm_size=args.farm_count)
+        monitoring = datasets.load(head.policy, choice, diags)
+        if diags.has_errors:
+            print(formats.render(diags.sorted(), "text"), file=sys.stderr)
+            return EXIT_FINDINGS
+        effect = policydiff.impact(changes, base.policy, head.policy, monitoring, moment)
+    if args.format == "json":
+        _emit(json.dumps(policydiff.to_json(changes, effect, guards), indent=2, ensure_ascii=False), args.output)
+    else:
+        _emit(policydiff.render_markdown(changes, effect, guards), args.output)
+    return EXIT_FINDINGS if guards else EXIT_OK
 
 
 def cmd_test(args: argparse.Namespace) -> int:

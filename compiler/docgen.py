@@ -27,6 +27,7 @@ _FAMILIES = {
     "L0": "The ledger",
     "S0": "Scenario files",
     "T0": "Policy test files (`beleid test`)",
+    "G0": "Commitment guards of `beleid diff`",
 }
 
 

@@ -115,6 +115,14 @@ TEST_FILE_INVALID = Code("T001", "test-file-invalid", E,
 TEST_DATA_INVALID = Code("T002", "test-data-invalid", E,
                          "a policy test names a declaration, farm or data file that does not exist")
 
+# G0xx: commitment guards of the semantic diff (compiler/diff.py)
+FROZEN_VALUE_CHANGED = Code("G001", "frozen-value-changed", E,
+                            "a change touches a declaration that a `borging` freezes (`vast_tot`) before that date")
+SUPERSEDED_EDITED = Code("G002", "superseded-edited", E,
+                         "a change edits a declaration that another declaration has replaced or stopped")
+CITATION_DROPPED = Code("G003", "citation-dropped", E,
+                        "a declaration loses a citation without re-citing the same lines")
+
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)
 )

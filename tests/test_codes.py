@@ -48,6 +48,9 @@ TESTED_ELSEWHERE = {
     "S001": "tests/test_cli_evaluate.py::test_invalid_scenarios_are_located",
     "S002": "tests/test_cli_evaluate.py::test_a_scenario_may_not_overrule_a_fixed_value",
     "T001": "tests/test_policytest.py::test_bad_test_files_are_located",
+    "G001": "tests/test_diff.py::test_frozen_value_change_is_caught",
+    "G002": "tests/test_diff.py::test_superseded_edit_is_caught_G002",
+    "G003": "tests/test_diff.py::test_citation_dropped_is_caught_G003",
     "T002": "tests/test_policytest.py::test_bad_test_files_are_located",
 }
 
