@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from compiler import compile_paths
+from compiler.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -36,6 +37,14 @@ def policy_dir(tmp_path: Path):
         return tmp_path
 
     return make
+
+
+def run_cli(capsys, *argv):
+    """Run `beleid ARGV` in-process: (exit code, stdout, stderr); never a traceback."""
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
 
 
 def codes_in(compilation) -> list[str]:

@@ -8,15 +8,8 @@ import shutil
 
 import pytest
 
-from compiler.cli import main
 from tests.conftest import POLICY, ROOT
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+from tests.conftest import run_cli as run
 
 
 @pytest.fixture

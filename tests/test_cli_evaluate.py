@@ -9,18 +9,11 @@ import shutil
 import jsonschema
 import pytest
 
-from compiler.cli import main
 from tests.conftest import FIXTURES, POLICY, ROOT
+from tests.conftest import run_cli as run
 
 DATA = FIXTURES / "data"
 TREND = ROOT / "monitoring" / "scenarios" / "trend.yaml"
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 @pytest.fixture

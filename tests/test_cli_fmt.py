@@ -5,17 +5,10 @@ from __future__ import annotations
 import shutil
 
 from compiler import compile_paths
-from compiler.cli import main
 from tests.conftest import POLICY
+from tests.conftest import run_cli as run
 
 MESSY = 'doel   x "X" {\n  indicator nh3_landbouw\n      uiterlijk 2035   # deadline\n\n\n}\n'
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def test_the_bundled_policy_is_formatted(capsys):

@@ -10,17 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from compiler.cli import main
 from tests.conftest import POLICY
+from tests.conftest import run_cli as run
 
 TESTS = POLICY / "tests"
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 @pytest.fixture
