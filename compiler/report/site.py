@@ -182,7 +182,7 @@ class _Site:
         cited = {line for entry in self.hb.entries.values() for q in entry.quotes if q.document == document.id
                  for line in range(q.first_line, q.last_line + 1)}
         yield self._page("source", document.title, name=f"source-{document.id}", document=document,
-                         lines=text.lines, cited=cited, source_path=text.path)
+                         lines=text.lines, cited=cited, source_path=document.fields.get("bestand", ""))
 
     def _plot_files(self) -> Iterator[Page]:
         for target in self.state.targets:
