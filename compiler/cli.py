@@ -248,12 +248,18 @@ def _policy_errors(compilation) -> int:
     return _exit_code(compilation.diagnostics)
 
 
-def _prepare(args: argparse.Namespace):
-    """Compile the policy and load the data; (compilation, monitoring) or an exit code."""
+def _compile(args: argparse.Namespace):
+    """The compiled policy of `--policy` (default: policy/), or an exit code when it has errors."""
     args.paths = args.paths or ["policy"]
     compilation = compile_paths(args.paths)
-    if compilation.diagnostics.has_errors:
-        return _policy_errors(compilation)
+    return _policy_errors(compilation) if compilation.diagnostics.has_errors else compilation
+
+
+def _prepare(args: argparse.Namespace):
+    """Compile the policy and load the data; (compilation, monitoring) or an exit code."""
+    compilation = _compile(args)
+    if isinstance(compilation, int):
+        return compilation
     diags = Diagnostics()
     choice = datasets.DataChoice(args.data or datasets.bundled_folder(args.paths), tuple(args.series), args.farms,
                                  tuple(args.events), args.farm_count, args.seed, args.keep_valid_rows)
@@ -390,10 +396,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    args.paths = args.paths or ["policy"]
-    compilation = compile_paths(args.paths)
-    if compilation.diagnostics.has_errors:
-        return _policy_errors(compilation)
+    compilation = _compile(args)
+    if isinstance(compilation, int):
+        return compilation
     files = policytest.discover(args.tests or [Path(args.paths[0]) / "tests"])
     if not files:
         print("beleid test: no test files found; policy tests are YAML files under policy/tests/", file=sys.stderr)
@@ -419,10 +424,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"beleid report: {message}", file=sys.stderr, flush=True)
     moment = args.as_of or dt.date.today()
     if args.handbook_only:
-        args.paths = args.paths or ["policy"]
-        compilation = compile_paths(args.paths)
-        if compilation.diagnostics.has_errors:
-            return _policy_errors(compilation)
+        compilation = _compile(args)
+        if isinstance(compilation, int):
+            return compilation
         state = None
     else:
         prepared = _prepare(args)
@@ -446,10 +450,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    args.paths = args.paths or ["policy"]
-    compilation = compile_paths(args.paths)
-    if compilation.diagnostics.has_errors:
-        return _policy_errors(compilation)
+    compilation = _compile(args)
+    if isinstance(compilation, int):
+        return compilation
     diags = Diagnostics()
     scenario = load_scenario(Path(args.scenario), compilation.policy, diags)
     if scenario is None:

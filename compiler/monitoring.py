@@ -312,6 +312,24 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode, deep: bool = 
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+UNREADABLE = object()  # what `read_yaml_file` returns when the file could not be read or parsed
+
+
+def read_yaml_file(path: Path, diags: Diagnostics, code: codes.Code, example: str, loader=TextDateLoader):
+    """A YAML file's data, or UNREADABLE after a located diagnostic with `code` (unreadable or
+    malformed). Always a safe loader; dates stay text."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - SafeLoader subclasses
+    except (OSError, UnicodeDecodeError) as error:
+        diags.add(code, Span.point(str(path)), f"cannot read `{path}`: {error}", hint=f"give a YAML file, e.g. {example}")
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))
+        diags.add(code, where, f"malformed YAML: {getattr(error, 'problem', None) or error}",
+                  hint="check the indentation and the `:` after each key")
+    return UNREADABLE
+
+
 def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[_Row]:
     try:
         data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import jsonschema
 import numpy as np
-import yaml
 
 from compiler import dataschema
 from compiler.evaluate import Evaluation, evaluate
 from compiler.ledger import Ledger
 from compiler.model import Policy
 from compiler.monitoring import (
+    UNREADABLE,
     LineLoader,
     Monitoring,
     Population,
@@ -30,6 +30,7 @@ from compiler.monitoring import (
     load_entities,
     load_events,
     load_series,
+    read_yaml_file,
 )
 from compiler.resolve import did_you_mean
 from compiler.scenario import ASSUMABLE, Assumption, apply_assumptions, parse_value
@@ -175,17 +176,8 @@ def run(policy: Policy, files: list[Path], diags: Diagnostics) -> Outcome:
 
 
 def _load(path: Path, diags: Diagnostics) -> dict | None:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506 - a SafeLoader
-    except (OSError, UnicodeDecodeError) as error:
-        diags.add(codes.TEST_FILE_INVALID, Span.point(str(path)), f"cannot read `{path}`: {error}",
-                  hint="give a YAML test file, e.g. policy/tests/doelsturing.yaml")
-        return None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))
-        diags.add(codes.TEST_FILE_INVALID, where, f"malformed YAML: {getattr(error, 'problem', None) or error}",
-                  hint="check the indentation and the `:` after each key")
+    data = read_yaml_file(path, diags, codes.TEST_FILE_INVALID, "policy/tests/doelsturing.yaml", LineLoader)
+    if data is UNREADABLE:
         return None
     errors = list(jsonschema.Draft202012Validator(TEST_SCHEMA).iter_errors(_without_lines(data)))
     for error in errors[:10]:

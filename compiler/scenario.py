@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from compiler.model import Declaration, Policy
-from compiler.monitoring import TextDateLoader
+from compiler.monitoring import UNREADABLE, read_yaml_file
 from compiler.resolve import did_you_mean
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
@@ -102,17 +101,8 @@ class Scenario:
 
 
 def load_scenario(path: Path, policy: Policy, diags: Diagnostics) -> Scenario | None:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=TextDateLoader)  # noqa: S506 - a SafeLoader
-    except (OSError, UnicodeDecodeError) as error:
-        diags.add(codes.SCENARIO_INVALID, Span.point(str(path)), f"cannot read `{path}`: {error}",
-                  hint="give a YAML scenario file, e.g. monitoring/scenario.yaml")
-        return None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))
-        diags.add(codes.SCENARIO_INVALID, where, f"malformed YAML: {getattr(error, 'problem', error)}",
-                  hint="check the indentation and the `:` after each key")
+    data = read_yaml_file(path, diags, codes.SCENARIO_INVALID, "monitoring/scenarios/trend.yaml")
+    if data is UNREADABLE:
         return None
     errors = sorted(jsonschema.Draft202012Validator(SCENARIO_SCHEMA).iter_errors(data),
                     key=lambda e: list(map(str, e.path)))

@@ -48,6 +48,8 @@ def bundled_report(tmp_path_factory) -> Path:
 def test_golden_files(fixture_report, update_golden):
     written = text_files(fixture_report)
     assert not [name for name, text in written.items() if str(ROOT) in text], "a page holds a machine's path"
+    # the style sheet is copied verbatim from the package, so it is compared with its source, not kept twice
+    assert written.pop("assets/style.css") == (ROOT / "compiler/report/templates/style.css").read_text("utf-8")
     if update_golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for name, text in written.items():

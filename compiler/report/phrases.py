@@ -58,15 +58,16 @@ _WORDS = {
 class Phrases:
     """Turns field values into words of one language; `title` names a declaration by its id."""
 
-    def __init__(self, language: str, title: Callable[[str], str]) -> None:
+    def __init__(self, language: str, title: Callable[[str], str],
+                 budget_title: Callable[[nodes.BudgetRef], tuple[str, str, str | None]] | None = None) -> None:
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
         self.language = language
         self.title = title
         self.words = _WORDS[language]
-        # (table title, line title, package title or None) of a budget reference; set by the report
-        self.budget_title: Callable[[nodes.BudgetRef], tuple[str, str, str | None]] = \
-            lambda ref: (ref.table.name, ref.post.name, ref.package.name if ref.package else None)
+        # (table title, line title, package title or None) of a budget reference; ids when not given
+        self.budget_title = budget_title or (
+            lambda ref: (ref.table.name, ref.post.name, ref.package.name if ref.package else None))
 
     # names ------------------------------------------------------------------------------------------
 

@@ -41,8 +41,7 @@ class Sentences:
     """Renders the sentence of a declaration, and its history, in one language."""
 
     def __init__(self, env: jinja2.Environment, language: str, handbook: Handbook) -> None:
-        self.phrases = Phrases(language, handbook.title)
-        self.phrases.budget_title = _budget_titles(handbook)
+        self.phrases = Phrases(language, handbook.title, _budget_titles(handbook))
         self.module = env.get_template(f"sentences.{language}.j2").module
 
     def of(self, entry: Entry) -> str:

@@ -120,7 +120,7 @@ class _Site:
         self.suffix = ".html" if form == "html" else ".md"
 
     def pages(self) -> Iterator[Page]:
-        yield self._page("index", self._intro_title(), documents=self._documents(), intro=self._intro(),
+        yield self._page("index", self.labels["site_title"], documents=self._documents(), intro=self._intro(),
                          theme_sizes={t.name: sum(len(c.entries) for c in t.chapters) for t in self.hb.themes})
         yield self._page("themes", self.labels["themes"])
         for theme in self.hb.themes:
@@ -153,11 +153,8 @@ class _Site:
         return {"L": self.labels, "lang": self.language, "other": next(x for x in LANGUAGES if x != self.language),
                 "hb": self.hb, "s": self.sentences, "p": self.phrases, "state": self.state,
                 "moment": self.moment, "href": self.href, "picture": self.picture, "plot": self.plot,
-                "euros": self.euros, "first_source": self.first_source, "state_sentence": self.state_sentence,
+                "euros": self.euros, "source_href": self.source_href, "first_source": self.first_source, "state_sentence": self.state_sentence,
                 "farms_sentence": self.farms_sentence, "day": self.day, "tiles": TILES, "province_names": PROVINCE_NAMES}
-
-    def _intro_title(self) -> str:
-        return self.labels["site_title"]
 
     def _intro(self) -> str:
         counts = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compiler import outcomes
-from compiler.dataschema import FARM_SECTORS, PROVINCES
 from compiler.evaluate import Evaluation
 from compiler.targets import STATUSES
 
@@ -26,8 +25,6 @@ class MonitoringState:
     duties_by_actor: dict[str, list[dict]]
     overdue_reports: list[dict]
     farms: int | None
-    sectors: tuple[str, ...] = FARM_SECTORS
-    provinces: tuple[str, ...] = PROVINCES
 
     @property
     def targets(self) -> list[dict]:
