@@ -16,7 +16,7 @@ from compiler import budgets, check
 from compiler.citations import CitationChecker, load_source
 from compiler.consistency import check_consistency
 from compiler.graph import PolicyGraph
-from compiler.layout import RULE_SUFFIX, policy_root
+from compiler.layout import RULE_SUFFIX, escapes, policy_root, repository_root
 from compiler.model import Policy
 from compiler.numbers import check_numbers
 from compiler.resolve import build_symbols, resolve
@@ -25,6 +25,10 @@ from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import parse_file, parse_text
 from dsl.source import SourceFile, Span
+
+# Far above any real policy (the bundled tree has a few hundred; benchmarks/check.py checks 100
+# times that); it bounds the work and memory an oversized or generated tree can ask for.
+MAX_DECLARATIONS = 50_000
 
 
 @dataclass
@@ -38,18 +42,79 @@ class Compilation:
 
 
 def discover(paths: list[str], diags: Diagnostics) -> list[Path]:
-    """Rule files under the given paths (directories are searched recursively), sorted."""
+    """Rule files under the given paths (directories are searched recursively), sorted.
+
+    Symbolic links are followed while they stay inside the repository; a link that leads out of
+    it (P012) or back into a folder it lies in (P011) is reported and not followed.
+    """
     found: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob(f"*{RULE_SUFFIX}") if p.is_file()))
+            found.extend(_rule_files_in(path, diags))
         elif path.is_file():
             found.append(path)
         else:
             diags.add(codes.UNREADABLE_FILE, Span.point(given), f"no such file or directory: `{given}`",
                       hint="give the policy folder, e.g. `beleid check policy/`")
-    return sorted(set(found))
+    return _unique_files(found)
+
+
+def _rule_files_in(folder: Path, diags: Diagnostics) -> list[Path]:
+    boundary = repository_root(folder)
+    found: list[Path] = []
+    pending = [(folder, (folder.resolve(),))]
+    while pending:
+        current, chain = pending.pop()
+        for path in _entries(current, diags):
+            if path.is_symlink() and not _link_allowed(path, chain, boundary, diags):
+                continue
+            if path.is_dir():
+                pending.append((path, (*chain, path.resolve())))
+            elif path.suffix == RULE_SUFFIX and path.is_file():
+                found.append(path)
+    return found
+
+
+def _entries(folder: Path, diags: Diagnostics) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as error:
+        diags.add(codes.UNREADABLE_FILE, Span.point(str(folder)), f"cannot read folder: {error.strerror}",
+                  hint="check that the folder exists and is readable")
+        return []
+
+
+def _link_allowed(link: Path, chain: tuple[Path, ...], boundary: Path, diags: Diagnostics) -> bool:
+    """A symbolic link is followed only inside the repository and never back into its own folders."""
+    if escapes(link, boundary):
+        if link.is_dir() or link.suffix == RULE_SUFFIX:
+            diags.add(codes.PATH_OUTSIDE_REPOSITORY, Span.point(str(link)),
+                      f"`{link}` is a link to `{_link_target(link)}`, outside the repository `{boundary}`",
+                      hint="copy the rule files into the repository instead of linking to them")
+        return False
+    if link.is_dir() and link.resolve() in chain:
+        diags.add(codes.LINK_CYCLE, Span.point(str(link)),
+                  f"`{link}` links back to `{link.resolve()}`, a folder it lies in",
+                  hint="remove the link; a folder cannot contain itself")
+        return False
+    return True
+
+
+def _link_target(link: Path) -> str:
+    try:
+        return str(link.readlink())
+    except OSError:
+        return "?"
+
+
+def _unique_files(found: list[Path]) -> list[Path]:
+    """Sorted, each real file once (under the first name it was found by), so a linked folder
+    inside the tree does not declare everything twice."""
+    by_real: dict[Path, Path] = {}
+    for path in sorted(set(found)):
+        by_real.setdefault(path.resolve(), path)
+    return sorted(by_real.values())
 
 
 def compile_paths(paths: list[str]) -> Compilation:
@@ -71,13 +136,13 @@ def compile_paths(paths: list[str]) -> Compilation:
 
 
 def _context_files(paths: list[str]) -> list[Path]:
-    found: set[Path] = set()
+    found: list[Path] = []
     for given in paths:
         path = Path(given)
         root = policy_root(path) if path.is_file() else None
         if root is not None:
-            found.update(_display_path(p) for p in root.rglob(f"*{RULE_SUFFIX}") if p.is_file())
-    return sorted(found)
+            found.extend(_display_path(p) for p in _rule_files_in(root, Diagnostics()))
+    return _unique_files(found)
 
 
 def _display_path(path: Path) -> Path:
@@ -120,6 +185,9 @@ def compile_text(text: str, path: str = "<text>") -> Compilation:
 
 
 def compile_modules(modules: list[nodes.Module], diags: Diagnostics, files: list[str]) -> Compilation:
+    """Resolve, check and graph parsed modules as one policy (nothing at all past the limit)."""
+    if _over_declaration_limit(modules, diags):
+        modules = []
     symbols = build_symbols(modules, diags)
     for decl in symbols.values():
         check.check_fields(decl, diags)
@@ -140,6 +208,17 @@ def compile_modules(modules: list[nodes.Module], diags: Diagnostics, files: list
     graph = PolicyGraph.build(policy)
     graph.check_cycles(diags)
     return Compilation(policy, graph, diags, files)
+
+
+def _over_declaration_limit(modules: list[nodes.Module], diags: Diagnostics) -> bool:
+    declarations = [decl for module in modules for decl in module.declarations]
+    if len(declarations) <= MAX_DECLARATIONS:
+        return False
+    diags.add(codes.TOO_MANY_DECLARATIONS, declarations[MAX_DECLARATIONS].span,
+              f"the policy holds {len(declarations):,} declarations, over the limit of {MAX_DECLARATIONS:,}; "
+              "this one is the first past it, and nothing was checked",
+              hint="check a part of the tree (a theme folder) at a time, or split the repository")
+    return True
 
 
 def _load_sources(symbols: dict[str, nodes.Declaration], diags: Diagnostics):

@@ -19,6 +19,7 @@ import numpy as np
 
 from compiler import dataschema
 from compiler.evaluate import Evaluation, evaluate
+from compiler.layout import within_repository
 from compiler.ledger import Ledger
 from compiler.model import Policy
 from compiler.monitoring import (
@@ -286,7 +287,7 @@ def _inline_series(policy: Policy, path: Path, values: dict, line: int, diags: D
 
 def _paths(path: Path, given, line: int, diags: Diagnostics) -> list[Path]:
     names = [given] if isinstance(given, str) else list(given or [])
-    paths = [path.parent / name for name in names]
+    paths = within_repository([path.parent / name for name in names], path, line, diags)
     for missing in (p for p in paths if not p.is_file()):
         diags.add(codes.TEST_DATA_INVALID, Span.point(str(path), line), f"no data file `{missing}`",
                   hint="data paths are relative to the test file")

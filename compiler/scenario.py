@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jsonschema
 
+from compiler.layout import within_repository
 from compiler.model import Declaration, Policy
 from compiler.monitoring import UNREADABLE, read_yaml_file
 from compiler.resolve import did_you_mean
@@ -114,6 +115,9 @@ def load_scenario(path: Path, policy: Policy, diags: Diagnostics) -> Scenario | 
         return None
     base = path.parent
     farms = data.get("farms", {})
+    for key in ("series", "events", "farms"):
+        names = [data[key]] if isinstance(data.get(key), str) else data.get(key, [])
+        within_repository([base / name for name in names if isinstance(name, str)], path, _line_of(path, [key]), diags)
     assumptions = tuple(a for a in (_assumption(item, policy, path, diags) for item in data.get("assumptions", []))
                         if a is not None)
     if diags.has_errors:

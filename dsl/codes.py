@@ -38,6 +38,12 @@ FILE_TOO_LARGE = Code("P006", "file-too-large", E, "a rule file is larger than t
 NESTING_TOO_DEEP = Code("P007", "nesting-too-deep", E, "a condition nests deeper than the limit")
 UNREADABLE_FILE = Code("P008", "unreadable-file", E, "a path given on the command line cannot be read")
 EMPTY_FILE = Code("P009", "empty-file", W, "a rule file contains no declarations")
+TOO_MANY_DECLARATIONS = Code("P010", "too-many-declarations", E,
+                              "a policy tree holds more declarations than the limit; it was not checked further")
+LINK_CYCLE = Code("P011", "link-cycle", E,
+                  "a symbolic link leads back into a folder it lies in, so the folder would be read forever")
+PATH_OUTSIDE_REPOSITORY = Code("P012", "path-outside-repository", E,
+                               "a file or folder reached from the policy, a test or a scenario lies outside the repository")
 
 # P1xx: names (compiler/resolve.py)
 DUPLICATE_ID = Code("P101", "duplicate-id", E, "two declarations share one id")

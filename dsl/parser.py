@@ -23,6 +23,8 @@ MAX_FILE_BYTES = 2_000_000
 # Conditions nest through brackets and `niet`; these are the grammar's only recursive rules.
 MAX_NESTING = 64
 _NEGATION_CHAIN = re.compile(r"(?:\bniet\s+){%d,}" % (MAX_NESTING + 1))
+# Quoted text and comments, matched left to right as the lexer does (`#` in a quote is text).
+_STRING_OR_COMMENT = re.compile(r'"[^"]*"|#[^\n]*')
 
 # How Lark's terminal names read in a message.
 _TERMINAL_WORDS = {
@@ -158,14 +160,19 @@ def _only_comments(text: str) -> bool:
 
 
 def _max_paren_depth(text: str) -> tuple[int, int]:
-    """The deepest nesting of brackets or of `niet`, and the offset where it is reached."""
-    chain = _NEGATION_CHAIN.search(text) if text.count("niet") > MAX_NESTING else None
+    """The deepest nesting of brackets or of `niet` in the code, and the offset where it is reached.
+
+    Comments and quoted text are blanked first (offsets kept), so brackets or the word `niet`
+    written inside them never count.
+    """
+    if text.count("(") <= MAX_NESTING and text.count("niet") <= MAX_NESTING:
+        return 0, 0
+    code = _STRING_OR_COMMENT.sub(lambda match: _blank(match.group()), text)
+    chain = _NEGATION_CHAIN.search(code)
     if chain:
         return len(chain.group().split()), chain.start()
-    if text.count("(") <= MAX_NESTING:
-        return 0, 0
     depth = deepest = where = 0
-    for offset, char in enumerate(text):
+    for offset, char in enumerate(code):
         if char == "(":
             depth += 1
             if depth > deepest:

@@ -41,6 +41,9 @@ def _fixture_codes() -> set[str]:
 # Codes about data, the ledger and scenarios are triggered by tests that name them here.
 DATA_FIXTURES = ROOT / "tests" / "fixtures" / "data" / "bad"
 TESTED_ELSEWHERE = {
+    "P010": "tests/test_limits.py::test_too_many_declarations_stops_before_checking",
+    "P011": "tests/test_limits.py::test_a_link_cycle_is_reported_once_and_not_followed",
+    "P012": "tests/test_limits.py::test_links_out_of_the_repository_are_refused",
     "D016": "tests/test_monitoring_data.py::test_too_many_rows_is_a_limit",
     "L001": "tests/test_ledger.py::test_other_inputs_for_a_recorded_moment_conflict",
     "L002": "tests/test_ledger.py::test_a_foreign_file_is_refused_and_left_alone",
