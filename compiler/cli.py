@@ -128,6 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--handbook-only", action="store_true", help="leave out the monitoring report")
     report.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
     report.set_defaults(handler=cmd_report)
+
+    lsp = sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors; see docs/editors.md)")
+    lsp.set_defaults(handler=cmd_lsp)
     return parser
 
 
@@ -495,6 +498,12 @@ def _exit_code(diagnostics) -> int:
 
 def _is_terminal(output: str | None) -> bool:
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from compiler.lsp import serve  # pygls is loaded only for editors, not for every command
+
+    return serve()
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -290,9 +290,30 @@ def _column_of(row: _Row, name: str, header: list[str] | None, lines: list[str])
     return sum(len(cell) + 1 for cell in raw.split(",")[:index]) + 1
 
 
+MAX_YAML_DEPTH = 100
+
+
+class YamlTooDeep(yaml.composer.ComposerError):
+    """YAML that nests deeper than MAX_YAML_DEPTH levels."""
+
+
 class TextDateLoader(yaml.SafeLoader):
     """A safe YAML loader that leaves dates as written: `2027-13-40` becomes text for the schema to
-    reject with a location, instead of an exception from the date constructor."""
+    reject with a location, instead of an exception from the date constructor. Nesting deeper than
+    MAX_YAML_DEPTH is a located error (the composer would otherwise recurse until Python gives up)."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        nested = int(self.check_event(yaml.CollectionStartEvent))
+        if nested and self._depth >= MAX_YAML_DEPTH:
+            raise YamlTooDeep(None, None, f"it nests more than {MAX_YAML_DEPTH} levels deep",
+                              self.peek_event().start_mark)
+        self._depth += nested
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= nested
 
 
 TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
@@ -319,25 +340,29 @@ def read_yaml_file(path: Path, diags: Diagnostics, code: codes.Code, example: st
     """A YAML file's data, or UNREADABLE after a located diagnostic with `code` (unreadable or
     malformed). Always a safe loader; dates stay text."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - SafeLoader subclasses
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         diags.add(code, Span.point(str(path)), f"cannot read `{path}`: {error}", hint=f"give a YAML file, e.g. {example}")
+        return UNREADABLE
+    return _load_yaml(text, path, diags, code, loader)
+
+
+def _load_yaml(text: str, path: Path, diags: Diagnostics, code: codes.Code, loader):
+    """Parse YAML text with a safe loader; malformed or too deeply nested text is a located `code`."""
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses only
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))
-        diags.add(code, where, f"malformed YAML: {getattr(error, 'problem', None) or error}",
-                  hint="check the indentation and the `:` after each key")
+        hint = ("data, tests and scenarios need only a few levels; is this the right file?"
+                if isinstance(error, YamlTooDeep) else "check the indentation and the `:` after each key")
+        diags.add(code, where, f"malformed YAML: {getattr(error, 'problem', None) or error}", hint=hint)
     return UNREADABLE
 
 
 def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[_Row]:
-    try:
-        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))
-        diags.add(codes.DATA_SYNTAX, where, f"malformed YAML: {getattr(error, 'problem', None) or error}",
-                  hint="check the indentation and the `:` after each key")
+    data = _load_yaml(text, path, diags, codes.DATA_SYNTAX, LineLoader)
+    if data is UNREADABLE:
         return []
     if isinstance(data, dict) and len([k for k in data if not str(k).startswith("__")]) == 1:
         data = next(v for k, v in data.items() if not str(k).startswith("__"))

@@ -175,3 +175,52 @@ def test_a_scenario_may_not_read_data_outside_the_repository(tmp_path, capsys):
     assert code == 1
     assert "P012" in out + err and "scenario.yaml:3" in out + err
     assert "root:" not in out + err
+
+
+# ----------------------------------------------------------------------------------- YAML nesting
+
+
+def _deep(levels: int) -> str:
+    return "[" * levels + "1" + "]" * levels
+
+
+@pytest.mark.parametrize("kind", ["series", "scenario", "test"])
+def test_deeply_nested_yaml_is_a_located_error(tmp_path, capsys, kind):
+    from compiler.monitoring import MAX_YAML_DEPTH
+
+    deep = _deep(MAX_YAML_DEPTH * 20)  # deep enough to exhaust Python's recursion without the limit
+    if kind == "series":
+        path = tmp_path / "reeks.yaml"
+        path.write_text(f"- indicator: {deep}\n", encoding="utf-8")
+        argv = ["evaluate", "--policy", POLICY, "--series", path, "--as-of", "2027", "--no-ledger"]
+        expected = "D002"
+    elif kind == "scenario":
+        path = tmp_path / "scenario.yaml"
+        path.write_text(f"name: diep\nmoments: [2027]\nseries: {deep}\n", encoding="utf-8")
+        argv = ["simulate", path, "--policy", POLICY]
+        expected = "S001"
+    else:
+        path = tmp_path / "diep.yaml"
+        path.write_text(f"name: diep\ncases: {deep}\n", encoding="utf-8")
+        argv = ["test", path, "--policy", POLICY]
+        expected = "T001"
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 1
+    line = 1 if kind == "series" else (3 if kind == "scenario" else 2)
+    assert f"{path.name}:{line}:" in out + err
+    assert f"error[{expected}]" in out + err and f"more than {MAX_YAML_DEPTH} levels" in out + err
+
+
+def test_yaml_at_the_depth_limit_still_loads(tmp_path):
+    from compiler.monitoring import MAX_YAML_DEPTH, TextDateLoader, read_yaml_file
+    from dsl import codes
+    from dsl.diagnostics import Diagnostics
+
+    path = tmp_path / "diep.yaml"
+    path.write_text(_deep(MAX_YAML_DEPTH), encoding="utf-8")
+    diags = Diagnostics()
+    data = read_yaml_file(path, diags, codes.DATA_SYNTAX, "", TextDateLoader)
+    assert len(diags) == 0
+    for _ in range(MAX_YAML_DEPTH):
+        (data,) = data
+    assert data == 1
