@@ -55,7 +55,13 @@ from compiler.outcomes import per_category
 from compiler.pipeline import Compilation, compile_paths
 from compiler.schema import REPEATABLE
 from dsl import nodes
-from dsl.codes import CITATION_DROPPED, FROZEN_VALUE_CHANGED, SUPERSEDED_EDITED, Code
+from dsl.codes import (
+    CITATION_DROPPED,
+    FROZEN_VALUE_CHANGED,
+    PATH_OUTSIDE_REPOSITORY,
+    SUPERSEDED_EDITED,
+    Code,
+)
 from dsl.diagnostics import Diagnostic, Diagnostics, Related
 from dsl.source import Span
 
@@ -962,11 +968,23 @@ def _compile_revision(spec: str, commit: str, repo: Path, folder: str) -> Compil
     if archive.returncode != 0:
         raise DiffError(f"revision `{spec}` has no `{folder}/` folder",
                         hint=f"{archive.stderr.decode(errors='replace').strip() or 'check the revision'}")
+    refused: list[tuple[tarfile.TarInfo, Exception]] = []
+
+    def inside_only(member: tarfile.TarInfo, destination: str) -> tarfile.TarInfo | None:
+        try:
+            return tarfile.data_filter(member, destination)
+        except tarfile.FilterError as error:  # a link out of the checkout, an absolute path, ...
+            refused.append((member, error))
+            return None
+
     with tempfile.TemporaryDirectory(prefix="beleid-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
-        compilation = compile_paths([str(Path(tmp) / folder)])
-        return relocate(compilation, str(Path(tmp)), f"{spec}:", separator="")
+            tar.extractall(tmp, filter=inside_only)
+        compilation = relocate(compile_paths([str(Path(tmp) / folder)]), str(Path(tmp)), f"{spec}:", separator="")
+    for member, error in refused:
+        compilation.diagnostics.add(PATH_OUTSIDE_REPOSITORY, Span.point(f"{spec}:{member.name}"),
+                                    f"not read: {error}", hint="rule files are read from inside the repository only")
+    return compilation
 
 
 def relocate(compilation: Compilation, old: str, new: str, *, separator: str = "/") -> Compilation:

@@ -224,3 +224,24 @@ def test_yaml_at_the_depth_limit_still_loads(tmp_path):
     for _ in range(MAX_YAML_DEPTH):
         (data,) = data
     assert data == 1
+
+
+# ------------------------------------------------------------------ links in a git revision (diff)
+
+
+def test_a_link_out_of_a_revision_is_refused_by_diff(tmp_path, capsys, monkeypatch):
+    import subprocess
+
+    repo = _repository(tmp_path)
+    shutil.rmtree(repo / ".git")
+    os.symlink("/etc/hostname", repo / "policy" / "buiten.policy")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "links"], check=True)
+    monkeypatch.chdir(repo)
+    code, out, err = run_cli(capsys, "diff", "HEAD", "policy", "--no-impact")
+    assert code == 1
+    assert "HEAD:policy/buiten.policy:1:1: error[P012]" in out + err  # the revision, never extracted
+    code, out, _ = run_cli(capsys, "check", "policy")
+    assert code == 1 and "policy/buiten.policy:1:1: error[P012]" in out  # the working tree
