@@ -90,6 +90,10 @@ def quote_parts(quote: str) -> list[str]:
     return [p for p in (part.translate(_DELETE_WHITESPACE) for part in _ELLIPSIS.split(quote)) if p]
 
 
+# The bundled sources are 20-450 kB of text; a source forty times the largest is not a document.
+MAX_SOURCE_BYTES = 20_000_000
+
+
 def load_source(
     document: nodes.Declaration, declared_in: Path, diags: Diagnostics,
 ) -> SourceText | None:
@@ -105,10 +109,18 @@ def load_source(
                       f"source file `{field.value}` lies outside the policy tree `{tree}`",
                       hint="keep source texts inside the policy tree, e.g. under policy/sources/")
             return None
+        if path.exists() and not path.is_file():  # a folder, a pipe or a device: never a text to read
+            raise IsADirectoryError(0, "not a regular file")
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            diags.add(codes.FILE_TOO_LARGE, field.span,
+                      f"source file `{field.value}` is {size:,} bytes, over the limit of {MAX_SOURCE_BYTES:,}",
+                      hint="cite the document as plain text; the largest bundled source is under 0.5 MB")
+            return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        reason = {UnicodeDecodeError: "it is not UTF-8 text", ValueError: "the path is not valid"}.get(
-            type(error), "it cannot be read")
+        reason = {UnicodeDecodeError: "it is not UTF-8 text", ValueError: "the path is not valid",
+                  IsADirectoryError: "it is not a regular file"}.get(type(error), "it cannot be read")
         shown = field.value if field.value.isprintable() else field.value.encode("unicode_escape").decode()
         diags.add(codes.UNKNOWN_SOURCE_FILE, field.span, f"source file `{shown}`: {reason}",
                   hint="the path is relative to this rule file; source texts live in policy/sources/")

@@ -245,3 +245,26 @@ def test_a_link_out_of_a_revision_is_refused_by_diff(tmp_path, capsys, monkeypat
     assert "HEAD:policy/buiten.policy:1:1: error[P012]" in out + err  # the revision, never extracted
     code, out, _ = run_cli(capsys, "check", "policy")
     assert code == 1 and "policy/buiten.policy:1:1: error[P012]" in out  # the working tree
+
+
+# ----------------------------------------------------------------------------------- source texts
+
+
+def test_an_oversized_source_text_is_a_limit(tmp_path, capsys, monkeypatch):
+    from compiler import citations
+
+    repo = _repository(tmp_path)
+    monkeypatch.setattr(citations, "MAX_SOURCE_BYTES", 100)
+    code, out, _ = run_cli(capsys, "check", repo / "policy")
+    assert code == 1
+    assert "error[P006]" in out and "over the limit of 100" in out and "basis.policy:8:" in out
+
+
+def test_a_source_that_is_a_pipe_is_refused_without_blocking(tmp_path, capsys):
+    repo = _repository(tmp_path)
+    source = repo / "policy" / "sources" / "brief.txt"
+    source.unlink()
+    os.mkfifo(source)  # reading it would wait forever for a writer
+    code, out, _ = run_cli(capsys, "check", repo / "policy")
+    assert code == 1
+    assert "error[P104]" in out and "not a regular file" in out
