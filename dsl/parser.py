@@ -49,9 +49,7 @@ def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | No
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            diags.add(codes.FILE_TOO_LARGE, Span.point(display),
-                      f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
-                      hint="split the rules over several files, grouped by theme")
+            _too_large(size, display, diags)
             return None
         data = path.read_bytes()
     except OSError as error:
@@ -61,8 +59,17 @@ def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | No
     return decode_source(data, display, diags)
 
 
+def _too_large(size: int, display: str, diags: Diagnostics) -> None:
+    diags.add(codes.FILE_TOO_LARGE, Span.point(display), f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+              hint="split the rules over several files, grouped by theme")
+
+
 def decode_source(data: bytes, display: str, diags: Diagnostics) -> SourceFile | None:
-    """Decode bytes as UTF-8, rejecting binary content with a positioned diagnostic."""
+    """Decode bytes as UTF-8 within the size limit, rejecting binary content with a positioned
+    diagnostic (also for text that never was a file, such as an editor's unsaved buffer)."""
+    if len(data) > MAX_FILE_BYTES:
+        _too_large(len(data), display, diags)
+        return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         diags.add(codes.BINARY_FILE, Span.point(display, line), "file contains NUL bytes",

@@ -268,3 +268,13 @@ def test_a_source_that_is_a_pipe_is_refused_without_blocking(tmp_path, capsys):
     code, out, _ = run_cli(capsys, "check", repo / "policy")
     assert code == 1
     assert "error[P104]" in out and "not a regular file" in out
+
+
+def test_unsaved_text_over_the_size_limit_is_refused_like_a_file(monkeypatch):
+    """Text that never was a file (an editor's buffer in the language server) has the same limit."""
+    from dsl.diagnostics import Diagnostics
+
+    monkeypatch.setattr(parser, "MAX_FILE_BYTES", 50)
+    diags = Diagnostics()
+    assert parser.decode_source(ACTOR.format(n=1).encode(), "buffer.policy", diags) is None
+    assert [d.code.id for d in diags] == ["P006"]

@@ -337,3 +337,17 @@ maatregel gevaarlijk "Regeling <script>alert(1)</script> & meer" {
     assert any("Regeling &lt;script&gt;alert(1)&lt;/script&gt; &amp; meer" in text for text in html)
     markdown = "".join(p.text for p in pages if p.path.endswith(".md"))
     assert "<script>" not in markdown and r"Regeling \<script\>" in markdown
+
+
+def test_an_impossible_date_is_written_as_given_not_a_crash(tmp_path):
+    """The language server renders sentences for rules with errors (P220) while a drafter types."""
+    from compiler.pipeline import compile_paths
+    from compiler.report import handbook
+    from compiler.report.sentences import Sentences, environment
+
+    shutil.copytree(FIXTURES / "base", tmp_path / "base")
+    shutil.copy(FIXTURES / "invalid" / "P220_invalid_date.policy", tmp_path / "x.policy")
+    book = handbook.build(compile_paths([str(tmp_path)]).policy)
+    bad = next(entry for entry in book.entries.values() if entry.declaration.id == "rare_datum")
+    for language in ("nl", "en"):
+        assert "2025-13-01" in Sentences(environment(), language, book).of(bad)

@@ -145,7 +145,10 @@ class Phrases:
             return ""
         if when.is_year:
             return when.text
-        return self.date(dt.date.fromisoformat(when.text))
+        try:
+            return self.date(dt.date.fromisoformat(when.text))
+        except ValueError:  # an impossible date (P220), e.g. while a drafter is still typing it
+            return when.text
 
     def date(self, day: dt.date) -> str:
         return f"{day.day} {_MONTHS[self.language][day.month - 1]} {day.year}"
