@@ -130,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=cmd_report)
 
     lsp = sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors; see docs/editors.md)")
+    lsp.add_argument("--stdio", action="store_true",
+                     help="accepted because many editor clients pass it; stdio is the only transport")
     lsp.set_defaults(handler=cmd_lsp)
     return parser
 

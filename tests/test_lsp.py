@@ -467,3 +467,13 @@ def test_serve_exits_zero_only_after_a_shutdown_request(shut_down: bool, exit_co
                           capture_output=True, timeout=TIMEOUT, check=False)
     assert done.returncode == exit_code, done.stderr.decode()
     assert b'"name": "beleid"' in done.stdout or b'"name":"beleid"' in done.stdout
+
+
+def test_the_cli_command_serves_and_accepts_the_stdio_flag_clients_pass():
+    messages = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+                {"jsonrpc": "2.0", "id": 2, "method": "shutdown"}, {"jsonrpc": "2.0", "method": "exit"}]
+    done = subprocess.run([sys.executable, "-m", "compiler.cli", "lsp", "--stdio"],
+                          input=b"".join(map(_frame, messages)), env=SERVER_ENV,
+                          capture_output=True, timeout=TIMEOUT, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b'"documentFormattingProvider": true' in done.stdout or b'"documentFormattingProvider":true' in done.stdout
