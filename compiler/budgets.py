@@ -34,8 +34,11 @@ def format_euros(amount: Decimal) -> str:
     >>> format_euros(Decimal("5600000000"))
     '€ 5600 mln'
     """
-    if amount and amount % Decimal("100000") == 0:
-        return f"€ {_plain(amount / Decimal('1000000'))} mln"
+    try:
+        if amount and amount % Decimal("100000") == 0:
+            return f"€ {_plain(amount / Decimal('1000000'))} mln"
+    except InvalidOperation:  # more digits than the decimal context holds (28): written in full
+        pass
     return f"€ {_plain(amount)}"
 
 

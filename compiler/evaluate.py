@@ -223,16 +223,21 @@ def _reason(decl_id: str, issuers: dict[str, list[TriggerOutcome]]) -> str | Non
 
 
 def add_period(start: dt.date, count: int, period: str) -> dt.date:
-    """`start` plus `count` days, weeks, months or years (month ends are kept)."""
-    if period.startswith("dag"):
-        return start + dt.timedelta(days=count)
-    if period.startswith("we"):
-        return start + dt.timedelta(weeks=count)
-    months = count * (12 if period == "jaar" else 1)
-    year, month = divmod(start.month - 1 + months, 12)
-    year += start.year
-    day = min(start.day, calendar.monthrange(year, month + 1)[1])
-    return dt.date(year, month + 1, day)
+    """`start` plus `count` days, weeks, months or years (month ends are kept). A date past the end
+    of the calendar (year 9999) is `dt.date.max`, one before its start `dt.date.min`: a term of
+    `99999 jaar` is due never, not a traceback."""
+    try:
+        if period.startswith("dag"):
+            return start + dt.timedelta(days=count)
+        if period.startswith("we"):
+            return start + dt.timedelta(weeks=count)
+        months = count * (12 if period == "jaar" else 1)
+        year, month = divmod(start.month - 1 + months, 12)
+        year += start.year
+        day = min(start.day, calendar.monthrange(year, month + 1)[1])
+        return dt.date(year, month + 1, day)
+    except (OverflowError, ValueError):
+        return dt.date.max if count >= 0 else dt.date.min
 
 
 def due_date(decl: Declaration, issued: dt.date) -> tuple[dt.date | None, str]:
@@ -310,7 +315,7 @@ def _recurring(decl, actor, mine, first_year: int, cadence: nodes.Cadence, momen
     due = dt.date(first_year, 12, 31)
     if moment < dt.date(first_year, 1, 1):
         return [ActorDuty(decl.id, "borging", actor, "standing", NOT_YET, due, text)]
-    while add_period(due, months, "maanden") <= moment:
+    while due < add_period(due, months, "maanden") <= moment:  # stops at the calendar's end too
         due = add_period(due, months, "maanden")
     if due < moment:
         if not _reported(mine, add_period(due, -months, "maanden"), due):

@@ -69,7 +69,10 @@ def format_text(text: str, path: str = "<text>") -> str:
     """The canonical layout of one rule file; raises FormatError when it does not parse."""
     text = text.removeprefix("\ufeff")
     module = _parse(text, path)
-    return _Formatter(text, _tokens(text, path), module).run()
+    # A file the checker finds empty (blank, comments, or blank by Python's wider idea of whitespace,
+    # e.g. a lone U+00A0) has no tokens to lay out: its comments are kept, nothing else.
+    tokens = _tokens(text, path) if module.declarations else []
+    return _Formatter(text, tokens, module).run()
 
 
 def is_formatted(text: str, path: str = "<text>") -> bool:

@@ -10,6 +10,7 @@ and atomic (a run killed half-way leaves the file as it was: SQLite's rollback j
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sqlite3
 import sys
@@ -51,6 +52,23 @@ class LedgerError(Exception):
         self.code, self.message, self.hint = code, message, hint
 
 
+def _damaged(path: str, error: Exception) -> LedgerError:
+    return LedgerError(codes.NOT_A_LEDGER, f"`{path}` is damaged or holds values beleid did not write ({error})",
+                       "move the file away and evaluate the moments again into a new ledger")
+
+
+def _reads(method):
+    """A ledger method reading the file: a damaged file, or values in it that beleid did not write
+    (a moment that is not a date, a step that is not a number), is L002, not a traceback."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, ValueError, TypeError) as error:
+            raise _damaged(self.path, error) from None
+    return guarded
+
+
 @dataclass(frozen=True)
 class Recorded:
     moment: dt.date
@@ -68,17 +86,26 @@ class Ledger:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
-            self._prepare()
         except sqlite3.DatabaseError as error:
+            raise LedgerError(codes.NOT_A_LEDGER, f"`{self.path}` is not a beleid ledger ({error})",
+                              "give another --ledger path, or move the file away") from None
+        try:
+            self._prepare()
+        except LedgerError:
+            self.db.close()  # a refused file is left as it was: no journal or WAL files linger
+            raise
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # SQLite's message may quote bad bytes
+            self.db.close()
             raise LedgerError(codes.NOT_A_LEDGER, f"`{self.path}` is not a beleid ledger ({error})",
                               "give another --ledger path, or move the file away") from None
 
     def _prepare(self) -> None:
-        self.db.execute("PRAGMA journal_mode=DELETE")
-        self.db.execute("PRAGMA synchronous=FULL")
+        """Create the tables in a new (empty) file, or check that the file is a ledger of this
+        version; the file's settings (journal mode) change only after that check."""
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if application == 0 and tables == 0:
+            self._settings()
             self.db.execute("BEGIN IMMEDIATE")
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 self.db.execute(statement)
@@ -91,6 +118,11 @@ class Ledger:
             raise LedgerError(codes.NOT_A_LEDGER,
                               f"`{self.path}` is not a beleid ledger of version {SCHEMA_VERSION}",
                               "give another --ledger path; beleid never changes a file it did not make")
+        self._settings()
+
+    def _settings(self) -> None:
+        self.db.execute("PRAGMA journal_mode=DELETE")
+        self.db.execute("PRAGMA synchronous=FULL")
 
     def close(self) -> None:
         self.db.close()
@@ -103,10 +135,12 @@ class Ledger:
 
     # ------------------------------------------------------------------------------------ reading
 
+    @_reads
     def moments(self) -> list[dt.date]:
         rows = self.db.execute("SELECT moment FROM moments ORDER BY moment").fetchall()
         return [dt.date.fromisoformat(r[0]) for r in rows]
 
+    @_reads
     def history(self, moment: dt.date) -> History:
         """What the ledger knows before `moment`: the previous moment's open obligations and steps,
         and every event recorded so far."""
@@ -124,9 +158,10 @@ class Ledger:
         steps: dict[str, dict[str, int]] = {}
         for ladder, subject, step in self.db.execute(
                 "SELECT ladder, subject, step FROM steps WHERE moment=?", (previous,)):
-            steps.setdefault(ladder, {})[subject] = step
+            steps.setdefault(ladder, {})[subject] = int(step)
         return History(earlier[-1], open_obligations, steps, events)
 
+    @_reads
     def steps_of(self, ladder: str, subject: str) -> list[tuple[dt.date, int]]:
         rows = self.db.execute("SELECT moment, step FROM steps WHERE ladder=? AND subject=? ORDER BY moment",
                                (ladder, subject))
@@ -134,6 +169,7 @@ class Ledger:
 
     # ------------------------------------------------------------------------------------ writing
 
+    @_reads
     def check_order(self, moment: dt.date, policy_digest: str, data_digest: str, *, replace: bool) -> bool:
         """True when `moment` is already recorded with these inputs (nothing to do); raises on conflict."""
         row = self.db.execute("SELECT policy_digest, data_digest FROM moments WHERE moment=?",
@@ -161,6 +197,13 @@ class Ledger:
         steps = list(_step_rows(evaluation))
         events = list(_event_rows(evaluation))
         key = moment.isoformat()
+        try:
+            self._write(key, evaluation, policy_digest, data_digest, obligations, steps, events)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            raise _damaged(self.path, error) from None
+        return Recorded(moment, True, len(obligations), len(steps))
+
+    def _write(self, key, evaluation, policy_digest, data_digest, obligations, steps, events) -> None:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for table in ("moments", "triggers", "obligations", "steps", "events"):
@@ -177,9 +220,9 @@ class Ledger:
             self.db.executemany("INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)", events)
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite has already rolled back after some errors
+                self.db.execute("ROLLBACK")
             raise
-        return Recorded(moment, True, len(obligations), len(steps))
 
 
 def _pause_if_asked() -> None:

@@ -296,6 +296,43 @@ MAX_YAML_DEPTH = 100
 class YamlTooDeep(yaml.composer.ComposerError):
     """YAML that nests deeper than MAX_YAML_DEPTH levels."""
 
+    hint = "data, tests and scenarios need only a few levels; is this the right file?"
+
+
+MAX_YAML_ALIASED = 100_000
+
+
+class YamlAliasError(yaml.composer.ComposerError):
+    """YAML whose aliases (`*a`) make a collection contain itself, or repeat more than
+    MAX_YAML_ALIASED values (a "billion laughs" file of a few hundred bytes)."""
+
+    hint = "write the values out instead of repeating them with `&anchor` and `*alias`"
+
+
+def _check_aliases(root: yaml.Node, first_alias) -> None:
+    """Walks the composed nodes once (each shared node once, no recursion): the size the aliases
+    expand the document to, and whether a collection contains itself."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    active: set[int] = set()
+    while stack:
+        node, finished = stack.pop()
+        children = [] if isinstance(node, yaml.ScalarNode) else \
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if finished:
+            active.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in active:
+            raise YamlAliasError(None, None, "an alias makes this collection contain itself", node.start_mark)
+        active.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    if sizes[id(root)] > len(sizes) + MAX_YAML_ALIASED:
+        raise YamlAliasError(None, None, f"its aliases repeat more than {MAX_YAML_ALIASED:,} values", first_alias)
+
 
 class TextDateLoader(yaml.SafeLoader):
     """A safe YAML loader that leaves dates as written: `2027-13-40` becomes text for the schema to
@@ -303,8 +340,17 @@ class TextDateLoader(yaml.SafeLoader):
     MAX_YAML_DEPTH is a located error (the composer would otherwise recurse until Python gives up)."""
 
     _depth = 0
+    _first_alias = None  # where the first alias (`*a`) stands, if any
+
+    def compose_document(self):
+        node = super().compose_document()
+        if self._first_alias is not None and node is not None:
+            _check_aliases(node, self._first_alias)
+        return node
 
     def compose_node(self, parent, index):
+        if self._first_alias is None and self.check_event(yaml.AliasEvent):
+            self._first_alias = self.peek_event().start_mark
         nested = int(self.check_event(yaml.CollectionStartEvent))
         if nested and self._depth >= MAX_YAML_DEPTH:
             raise YamlTooDeep(None, None, f"it nests more than {MAX_YAML_DEPTH} levels deep",
@@ -314,6 +360,16 @@ class TextDateLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= nested
+
+    def construct_object(self, node, deep=False):
+        """A scalar its tag cannot build (`!!int 1.5`, `0x_`, `!!bool maybe`, an empty `!!int`) is a
+        located error, not the ValueError, KeyError or IndexError of PyYAML's constructor."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, IndexError):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(None, None, f"`{node.value}` is not a valid {tag}",
+                                                    node.start_mark) from None
 
 
 TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
@@ -354,8 +410,7 @@ def _load_yaml(text: str, path: Path, diags: Diagnostics, code: codes.Code, load
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))
-        hint = ("data, tests and scenarios need only a few levels; is this the right file?"
-                if isinstance(error, YamlTooDeep) else "check the indentation and the `:` after each key")
+        hint = getattr(error, "hint", None) or "check the indentation and the `:` after each key"
         diags.add(code, where, f"malformed YAML: {getattr(error, 'problem', None) or error}", hint=hint)
     return UNREADABLE
 
@@ -374,8 +429,9 @@ def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[_Row]:
         return []
     rows = []
     for item in data[:MAX_ROWS]:
-        line, columns = item.pop("__line__"), item.pop("__columns__")
-        record = {str(k): ("" if v is None else v) for k, v in item.items()}
+        # Not popped: a YAML alias (`- *a`) makes two items one dict, so it is read twice.
+        line, columns = item["__line__"], item["__columns__"]
+        record = {str(k): ("" if v is None else v) for k, v in item.items() if k not in ("__line__", "__columns__")}
         rows.append(_Row(line, record, columns))
     if len(data) > MAX_ROWS:
         diags.add(codes.TOO_MANY_ROWS, Span.point(str(path)), f"`{path.name}` has more than {MAX_ROWS:,} records",
@@ -411,6 +467,8 @@ class _Validator:
         return self.cache[key]
 
     def _classify(self, name: str, value) -> object:
+        if isinstance(value, (list, dict)):  # a YAML record can hold collections: each is its own class
+            return ("c", repr(value))
         prop = self.properties.get(name)
         if prop is None or "enum" in prop or "const" in prop or "allOf" in prop:
             return ("v", type(value).__name__, value)
@@ -595,9 +653,12 @@ def _decimal(value) -> Decimal:
 
 
 def _valid_period(period: str) -> bool:
+    """A real date, or a year that has one (`0000` has none)."""
     try:
         if len(period) > 4:
             dt.date.fromisoformat(period)
+        else:
+            dt.date(int(period), 12, 31)
         return True
     except ValueError:
         return False

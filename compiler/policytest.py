@@ -11,6 +11,7 @@ per-farm obligation issued and not issued, each ladder step reached, each target
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import numpy as np
 from compiler import dataschema
 from compiler.evaluate import Evaluation, evaluate
 from compiler.layout import within_repository
-from compiler.ledger import Ledger
+from compiler.ledger import Ledger, LedgerError
 from compiler.model import Policy
 from compiler.monitoring import (
     UNREADABLE,
@@ -28,6 +29,7 @@ from compiler.monitoring import (
     Monitoring,
     Population,
     Series,
+    _valid_period,
     load_entities,
     load_events,
     load_series,
@@ -227,7 +229,14 @@ def _run_case(policy: Policy, path: Path, case: dict, outcome: Outcome, diags: D
                           f"`as_of: {step['as_of']}` is not a year or a date", hint="write 2027 or 2027-06-30")
             return
         evaluation = evaluate(assumed, monitoring, moment, ledger.history(moment))
-        ledger.record(evaluation, "policy tests")
+        try:
+            ledger.record(evaluation, "policy tests")
+        except LedgerError as error:  # the case's ledger refuses a moment out of order, or one run again
+            again = "again with other data" if error.code is codes.LEDGER_CONFLICT else "before one it already ran"
+            diags.add(codes.TEST_FILE_INVALID, Span.point(str(path), step["__line__"]),
+                      f"`as_of: {step['as_of']}` runs a moment of case `{case['name']}` {again}",
+                      hint="list the moments of a case in order, each once")
+            return
         outcome.moments += 1
         outcome.coverage.record(evaluation)
         checks, failures = _compare(evaluation, step["expect"], monitoring.population)
@@ -281,6 +290,13 @@ def _inline_series(policy: Policy, path: Path, values: dict, line: int, diags: D
         diags.add(codes.TEST_DATA_INVALID, Span.point(str(path), line), f"`{name}` is not a series indicator",
                   hint=did_you_mean(name, sorted(known)) or "name an indicator declared with a national, sector, "
                                                             "province or area level")
+    wrong = sorted({str(period) for name, by_period in values.items() if name in known for period in by_period
+                    if not (re.fullmatch(dataschema.PERIOD_PATTERN, str(period)) and _valid_period(str(period)))})
+    for period in wrong:
+        diags.add(codes.TEST_FILE_INVALID, Span.point(str(path), line), f"`{period}` is not a year or a date",
+                  hint="write a year (2027) or a date as YYYY-MM-DD (2027-06-30)")
+    if wrong:
+        return Series()
     return Series.from_values({name: {str(period): v for period, v in by_period.items()}
                                for name, by_period in values.items() if name in known}, "measured", path.name)
 

@@ -107,7 +107,8 @@ EMPTY_DATA = Code("D017", "empty-data", W, "a data file has a header but no rows
 # L0xx: the ledger (compiler/ledger.py)
 LEDGER_CONFLICT = Code("L001", "ledger-conflict", E,
                        "a moment is already recorded with other inputs; re-evaluating it needs `--replace`")
-NOT_A_LEDGER = Code("L002", "not-a-ledger", E, "the ledger file is not a beleid ledger, or of another version")
+NOT_A_LEDGER = Code("L002", "not-a-ledger", E,
+                    "the ledger file is not a beleid ledger, is of another version, or is damaged")
 MOMENT_OUT_OF_ORDER = Code("L003", "moment-out-of-order", E, "a moment lies before one the ledger already holds")
 
 # S0xx: scenario files (compiler/scenario.py)

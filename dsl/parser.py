@@ -23,6 +23,9 @@ MAX_FILE_BYTES = 2_000_000
 # Conditions nest through brackets and `niet`; these are the grammar's only recursive rules.
 MAX_NESTING = 64
 _NEGATION_CHAIN = re.compile(r"(?:\bniet\s+){%d,}" % (MAX_NESTING + 1))
+# The grammar's whitespace (lark's common.WS); other characters Python calls space, such as U+00A0,
+# are characters the lexer rejects (P002), so a file of them is not empty.
+_BLANK = " \t\f\r\n"
 # Quoted text and comments, matched left to right as the lexer does (`#` in a quote is text).
 _STRING_OR_COMMENT = re.compile(r'"[^"]*"|#[^\n]*')
 
@@ -90,7 +93,7 @@ def decode_source(data: bytes, display: str, diags: Diagnostics) -> SourceFile |
 
 def parse_text(source: SourceFile, diags: Diagnostics) -> Module:
     """Parse one rule file; on a syntax error report it and return a module without declarations."""
-    if not source.text.strip() or _only_comments(source.text):
+    if not source.text.strip(_BLANK) or _only_comments(source.text):
         diags.add(codes.EMPTY_FILE, Span.point(source.path), "file contains no declarations",
                   hint="add a declaration or remove the file")
         return Module(source.path, ())
@@ -126,7 +129,7 @@ def _parse_by_declaration(source: SourceFile, diags: Diagnostics) -> tuple:
     declarations: list = []
     for begin, end in zip(starts, starts[1:] + [len(text)], strict=True):
         piece = _blank(text[:begin]) + text[begin:end]
-        if not piece.strip() or _only_comments(piece):
+        if not piece.strip(_BLANK) or _only_comments(piece):
             continue
         try:
             declarations.extend(_parse(piece, source.path))
@@ -163,7 +166,7 @@ def _blank(text: str) -> str:
 
 
 def _only_comments(text: str) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+    return all(not line.strip(_BLANK) or line.lstrip(_BLANK).startswith("#") for line in text.split("\n"))
 
 
 def _max_paren_depth(text: str) -> tuple[int, int]:

@@ -110,3 +110,11 @@ def test_kinds_match_the_grammar():
     grammar = (Path(n.__file__).parent / "policy.lark").read_text(encoding="utf-8")
     kind_rule = grammar[grammar.index("KIND:"):grammar.index("// ----", grammar.index("KIND:"))]
     assert sorted(re.findall(r'"([a-z]+)"', kind_rule)) == sorted(n.KINDS)
+
+
+@pytest.mark.parametrize(("text", "line"), [("\u00a0", 1), ("\x1d\n", 1), ('actor a "A" {\n    soort sector\n}\n\u00a0\n', 4)])
+def test_characters_python_calls_space_are_not_blank_to_the_lexer(text, line):
+    """Only the grammar's whitespace is blank: a lone U+00A0 is a P002, never an empty file (P009)."""
+    diags = Diagnostics()
+    parse_text(SourceFile("x.policy", text), diags)
+    assert [(d.code.id, d.span.line, d.span.column) for d in diags] == [("P002", line, 1)]
