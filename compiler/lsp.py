@@ -757,24 +757,26 @@ def markdown_hover(text: str, where: lsp.Range) -> lsp.Hover:
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=where)
 
 
+def _identifier_at(ls: PolicyServer, params) -> tuple[Cursor, str | None, Positions]:
+    """The cursor of a position request, the id under it (if any) and positions in its text."""
+    cursor = cursor_at(ls, params.text_document.uri, params.position)
+    return cursor, cursor.identifier(), Positions(ls, {cursor.document.name: cursor.document.text})
+
+
 @guarded()
 def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
-    cursor = cursor_at(ls, params.text_document.uri, params.position)
-    name = cursor.identifier()
+    cursor, name, where = _identifier_at(ls, params)
     if name is None:
         return None
-    where = Positions(ls, {cursor.document.name: cursor.document.text})
     found = [where.location(d.id.span) for d in ls.declarations(scope_for(cursor.document.uri), name)]
     return found or None
 
 
 @guarded()
 def references(ls: PolicyServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
-    cursor = cursor_at(ls, params.text_document.uri, params.position)
-    name = cursor.identifier()
+    cursor, name, where = _identifier_at(ls, params)
     if name is None:
         return None
-    where = Positions(ls, {cursor.document.name: cursor.document.text})
     found = []
     for parsed in ls.tree(scope_for(cursor.document.uri)):
         for declaration in parsed.module.declarations:
