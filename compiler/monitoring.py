@@ -636,7 +636,7 @@ def _observation(ctx, row, record, validator, entity_level, units_of) -> Observa
         _report(errors[0], row, record, ctx, {"indicator": codes.UNKNOWN_INDICATOR, "unit": codes.WRONG_UNIT})
         return None
     period = str(record["period"])
-    if not _valid_period(period):
+    if not valid_period(period):
         ctx.diags.add(codes.INVALID_PERIOD, ctx.span(row, "period"), f"`{period}` is not a real date",
                       hint="write a year (2027) or a date as YYYY-MM-DD")
         return None
@@ -652,7 +652,7 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value))
 
 
-def _valid_period(period: str) -> bool:
+def valid_period(period: str) -> bool:
     """A real date, or a year that has one (`0000` has none)."""
     try:
         if len(period) > 4:
@@ -831,7 +831,7 @@ def load_events(paths: list[Path], policy: Policy, population: Population | None
             if errors:
                 _report(errors[0], row, record, ctx, {"obligation": codes.UNKNOWN_SUBJECT})
                 continue
-            if not _valid_period(record["date"]):
+            if not valid_period(record["date"]):
                 ctx.diags.add(codes.INVALID_PERIOD, ctx.span(row, "date"), f"`{record['date']}` is not a real date",
                               hint="write the date as YYYY-MM-DD")
                 continue

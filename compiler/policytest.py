@@ -29,11 +29,11 @@ from compiler.monitoring import (
     Monitoring,
     Population,
     Series,
-    _valid_period,
     load_entities,
     load_events,
     load_series,
     read_yaml_file,
+    valid_period,
 )
 from compiler.resolve import did_you_mean
 from compiler.scenario import ASSUMABLE, Assumption, apply_assumptions, parse_value
@@ -291,7 +291,7 @@ def _inline_series(policy: Policy, path: Path, values: dict, line: int, diags: D
                   hint=did_you_mean(name, sorted(known)) or "name an indicator declared with a national, sector, "
                                                             "province or area level")
     wrong = sorted({str(period) for name, by_period in values.items() if name in known for period in by_period
-                    if not (re.fullmatch(dataschema.PERIOD_PATTERN, str(period)) and _valid_period(str(period)))})
+                    if not (re.fullmatch(dataschema.PERIOD_PATTERN, str(period)) and valid_period(str(period)))})
     for period in wrong:
         diags.add(codes.TEST_FILE_INVALID, Span.point(str(path), line), f"`{period}` is not a year or a date",
                   hint="write a year (2027) or a date as YYYY-MM-DD (2027-06-30)")
