@@ -16,6 +16,28 @@ BASE = FIXTURES / "base"
 POLICY = ROOT / "policy"
 
 
+FUZZ_REPORT = pytest.StashKey[dict]()  # the CI fuzz campaign's figures, set by test_fuzz_campaign.py
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Print the fuzz campaign's figures, so a CI log shows executions and escaped exceptions."""
+    report = config.stash.get(FUZZ_REPORT, None)
+    if report is None:
+        return
+    terminalreporter.section("fuzz campaign")
+    for target in report["targets"]:
+        terminalreporter.write_line(f"{target['target']:<12} {target['executions']:>8,} executions  "
+                                    f"{target['corpus']:>5} corpus  {target['escaped']} escaped")
+
+
+@pytest.fixture
+def show_fuzz_report(pytestconfig):
+    """Keep the fuzz campaign's report for the summary at the end of the run."""
+    def keep(report: dict) -> None:
+        pytestconfig.stash[FUZZ_REPORT] = report
+    return keep
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite the golden report files under tests/golden/ instead of comparing")

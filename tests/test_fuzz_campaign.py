@@ -33,8 +33,9 @@ def campaign(keep: Path, *args: str, timeout: int = 300) -> tuple[subprocess.Com
     return done, json.loads(done.stdout)
 
 
-def test_every_target_executes_and_nothing_escapes(tmp_path):
+def test_every_target_executes_and_nothing_escapes(tmp_path, show_fuzz_report):
     done, report = campaign(tmp_path, "--seconds", str(SECONDS))
+    show_fuzz_report(report)
     assert [t["target"] for t in report["targets"]] == list(DEFAULT_TARGETS)
     for target in report["targets"]:
         assert target["executions"] > 0 and target["error"] is None, (target["target"], target["error"])
