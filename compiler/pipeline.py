@@ -7,6 +7,7 @@ each stage tolerates names that did not resolve.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import hashlib
 from dataclasses import dataclass
@@ -87,6 +88,13 @@ def _entries(folder: Path, diags: Diagnostics) -> list[Path]:
 
 def _link_allowed(link: Path, chain: tuple[Path, ...], boundary: Path, diags: Diagnostics) -> bool:
     """A symbolic link is followed only inside the repository and never back into its own folders."""
+    try:
+        link.stat()
+    except OSError as error:  # ELOOP: a link to itself, or links that lead to each other
+        if error.errno == errno.ELOOP:
+            diags.add(codes.LINK_CYCLE, Span.point(str(link)), f"`{link}` is a link that leads back to itself",
+                      hint="remove the link, or point it at a real file or folder")
+        return False  # otherwise a link to nothing: there is nothing to read
     if escapes(link, boundary):
         if link.is_dir() or link.suffix == RULE_SUFFIX:
             diags.add(codes.PATH_OUTSIDE_REPOSITORY, Span.point(str(link)),

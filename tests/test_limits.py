@@ -278,3 +278,13 @@ def test_unsaved_text_over_the_size_limit_is_refused_like_a_file(monkeypatch):
     diags = Diagnostics()
     assert parser.decode_source(ACTOR.format(n=1).encode(), "buffer.policy", diags) is None
     assert [d.code.id for d in diags] == ["P006"]
+
+
+def test_a_link_to_itself_is_a_cycle_not_a_path_out(tmp_path, capsys):
+    repo = _repository(tmp_path)
+    os.symlink("zelf.policy", repo / "policy" / "zelf.policy")
+    os.symlink("b", repo / "policy" / "a")
+    os.symlink("a", repo / "policy" / "b")
+    code, out, _ = run_cli(capsys, "check", repo / "policy", "--format", "json")
+    assert code == 1
+    assert out.count('"P011"') == 3 and '"P012"' not in out
