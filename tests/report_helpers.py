@@ -27,6 +27,12 @@ def write_fixture_report(out: Path, monkeypatch, *extra: str) -> int:
     return main(["report", *fixture_arguments(), "-o", str(out), *extra])
 
 
+def write_bundled_report(out: Path, monkeypatch) -> int:
+    """The report of the bundled policy and data (a small synthetic population keeps it quick)."""
+    monkeypatch.chdir(ROOT)
+    return main(["report", "--as-of", "2027", "--no-ledger", "--farm-count", "2000", "--quiet", "-o", str(out)])
+
+
 def text_files(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): p.read_text(encoding="utf-8")
             for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -20,7 +20,12 @@ from compiler.report import handbook, site
 from compiler.report.phrases import Phrases
 from compiler.report.sentences import Sentences, environment
 from tests.conftest import FIXTURES, ROOT, compile_with_base
-from tests.report_helpers import fixture_arguments, text_files, write_fixture_report
+from tests.report_helpers import (
+    fixture_arguments,
+    text_files,
+    write_bundled_report,
+    write_fixture_report,
+)
 
 GOLDEN = ROOT / "tests" / "golden" / "report"
 
@@ -37,8 +42,7 @@ def fixture_report(tmp_path_factory) -> Path:
 def bundled_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bundled") / "site"
     with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        assert main(["report", "--as-of", "2027", "--no-ledger", "--farm-count", "2000", "--quiet", "-o", str(out)]) == 0
+        assert write_bundled_report(out, patch) == 0
     return out
 
 

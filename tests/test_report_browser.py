@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.cli import main
 from tests.conftest import ROOT
-from tests.report_helpers import write_fixture_report
+from tests.report_helpers import write_bundled_report, write_fixture_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -77,8 +76,7 @@ def fixture_site(tmp_path_factory) -> Path:
 def bundled_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser-bundled") / "site"
     with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        assert main(["report", "--as-of", "2027", "--no-ledger", "--farm-count", "2000", "-q", "-o", str(out)]) == 0
+        assert write_bundled_report(out, patch) == 0
     return out
 
 
