@@ -110,7 +110,8 @@ def load_source(
                       hint="keep source texts inside the policy tree, e.g. under policy/sources/")
             return None
         if path.exists() and not path.is_file():  # a folder, a pipe or a device: never a text to read
-            raise IsADirectoryError(0, "not a regular file")
+            _unreadable(field, "it is not a regular file", diags)
+            return None
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
             diags.add(codes.FILE_TOO_LARGE, field.span,
@@ -119,13 +120,17 @@ def load_source(
             return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        reason = {UnicodeDecodeError: "it is not UTF-8 text", ValueError: "the path is not valid",
-                  IsADirectoryError: "it is not a regular file"}.get(type(error), "it cannot be read")
-        shown = field.value if field.value.isprintable() else field.value.encode("unicode_escape").decode()
-        diags.add(codes.UNKNOWN_SOURCE_FILE, field.span, f"source file `{shown}`: {reason}",
-                  hint="the path is relative to this rule file; source texts live in policy/sources/")
+        reason = {UnicodeDecodeError: "it is not UTF-8 text", ValueError: "the path is not valid"}.get(
+            type(error), "it cannot be read")
+        _unreadable(field, reason, diags)
         return None
     return SourceText(document.id.name, str(path), tuple(text.splitlines()))
+
+
+def _unreadable(field: nodes.Field, reason: str, diags: Diagnostics) -> None:
+    shown = field.value if field.value.isprintable() else field.value.encode("unicode_escape").decode()
+    diags.add(codes.UNKNOWN_SOURCE_FILE, field.span, f"source file `{shown}`: {reason}",
+              hint="the path is relative to this rule file; source texts live in policy/sources/")
 
 
 class CitationChecker:
