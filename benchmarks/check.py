@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from compiler import compile_paths  # noqa: E402
-from compiler.resolve import uses  # noqa: E402
+from compiler.check.resolve import uses  # noqa: E402
 from dsl import Diagnostics, SourceFile, parse_text  # noqa: E402
 from dsl.parser import bare_parser  # noqa: E402
 

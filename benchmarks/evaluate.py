@@ -57,10 +57,10 @@ RULE = ("nh3_landbouw", "nh3_emissie_bedrijf", "bedrijfsnorm_nh3", "afstand_over
 
 
 def engine_setup(folder: Path):
-    from compiler.model import Policy
-    from compiler.monitoring import Monitoring, Population, Series
-    from compiler.pipeline import compile_paths, compile_text
-    from compiler.scenario import Assumption, apply_assumptions, parse_value
+    from compiler.check.model import Policy
+    from compiler.check.pipeline import compile_paths, compile_text
+    from compiler.data.monitoring import Monitoring, Population, Series
+    from compiler.data.scenario import Assumption, apply_assumptions, parse_value
 
     streefwaarde = Assumption("nh3_landbouw_2030", "waarde", parse_value("waarde", "90 kton", Path("<benchmark>")),
                               "benchmark: the pending 2030 value, so that the trigger can fire")
@@ -76,8 +76,8 @@ def engine_setup(folder: Path):
 
 
 def engine_rule(policy, monitoring):
-    from compiler.evaluate import evaluate
-    from compiler.outcomes import aggregates
+    from compiler.evaluate.moment import evaluate
+    from compiler.evaluate.outcomes import aggregates
 
     evaluation = evaluate(policy, monitoring, dt.date(2027, 12, 31))
     return evaluation, aggregates(evaluation, obligations=("bedrijfsplan",), targets=("bedrijfsnorm_2035",))
@@ -115,7 +115,7 @@ def engine_worker(folder: Path, reps: int) -> dict:
 
 
 def prepare(size: int, seed: int, root: Path = DATA) -> Path:
-    from compiler.synthetic import generate_farms
+    from compiler.data.synthetic import generate_farms
 
     folder = root / f"farms-{size}-{seed}"
     if (folder / "province.npy").exists():

@@ -1,5 +1,5 @@
 """The beleid compiler: resolve, check, graph and (later) evaluate and report policy rules."""
 
-from compiler.pipeline import Compilation, compile_paths, compile_text
+from compiler.check.pipeline import Compilation, compile_paths, compile_text
 
 __all__ = ["Compilation", "compile_paths", "compile_text"]

@@ -45,7 +45,7 @@ LINK_CYCLE = Code("P011", "link-cycle", E,
 PATH_OUTSIDE_REPOSITORY = Code("P012", "path-outside-repository", E,
                                "a file or folder reached from the policy, a test or a scenario lies outside the repository")
 
-# P1xx: names (compiler/resolve.py)
+# P1xx: names (compiler/check/resolve.py)
 DUPLICATE_ID = Code("P101", "duplicate-id", E, "two declarations share one id")
 UNKNOWN_REFERENCE = Code("P102", "unknown-reference", E, "a reference names no declaration")
 WRONG_KIND = Code("P103", "wrong-kind", E, "a reference names a declaration of the wrong kind")
@@ -54,7 +54,7 @@ UNKNOWN_WORD = Code("P105", "unknown-word", E, "a word from a fixed vocabulary (
 UNKNOWN_BUDGET_ITEM = Code("P106", "unknown-budget-item", E, "a budget reference names no post or package of the table")
 SOURCE_OUTSIDE_TREE = Code("P107", "source-outside-tree", E, "a document's `bestand` points outside the policy tree")
 
-# P2xx: semantics (compiler/check.py, compiler/citations.py, compiler/budgets.py)
+# P2xx: semantics (compiler/check/fields.py, compiler/check/citations.py, compiler/check/budgets.py)
 MISSING_FIELD = Code("P201", "missing-field", E, "a declaration lacks a field its kind requires")
 FIELD_NOT_ALLOWED = Code("P202", "field-not-allowed", E, "a field is not part of this kind of declaration")
 REPEATED_FIELD = Code("P203", "repeated-field", E, "a field that may appear once appears again")
@@ -75,17 +75,17 @@ NUMBER_NOT_IN_QUOTE = Code("P250", "number-not-in-quote", E, "a number a declara
 SUPERSEDES_LATER = Code("P240", "supersedes-later", E, "a declaration supersedes or stops one that starts after it")
 RETAINS_UNRELATED = Code("P241", "retains-unrelated", E, "`behoudt` names a declaration that the stopped one does not lead to")
 
-# P3xx: graph (compiler/graph.py)
+# P3xx: graph (compiler/check/graph.py)
 DEPENDENCY_CYCLE = Code("P301", "dependency-cycle", E, "declarations depend on each other in a cycle")
 
 # P4xx: warnings that never block
 PENDING_VALUE = Code("P401", "pending-value", W, "a value the sources leave open is declared pending")
 
-# P5xx: consistency between source documents (compiler/consistency.py); findings, not errors
+# P5xx: consistency between source documents (compiler/check/consistency.py); findings, not errors
 SOURCES_DISAGREE = Code("P501", "sources-disagree", W,
                         "two documents give different values for the same target, and no `bevinding` records it")
 
-# D0xx: monitoring data (compiler/monitoring.py, validated against compiler/dataschema.py)
+# D0xx: monitoring data (compiler/data/monitoring.py, validated against compiler/data/dataschema.py)
 DATA_UNREADABLE = Code("D001", "data-unreadable", E, "a data file is missing, too large, binary or not UTF-8")
 DATA_SYNTAX = Code("D002", "data-syntax", E, "a data file is not well-formed CSV or YAML, or has an unknown file type")
 MISSING_COLUMN = Code("D003", "missing-column", E, "a data file lacks a column the schema requires")
@@ -104,25 +104,25 @@ UNKNOWN_SUBJECT = Code("D015", "unknown-subject", E, "an event names an entity, 
 TOO_MANY_ROWS = Code("D016", "too-many-rows", E, "a data file has more rows than the limit")
 EMPTY_DATA = Code("D017", "empty-data", W, "a data file has a header but no rows")
 
-# L0xx: the ledger (compiler/ledger.py)
+# L0xx: the ledger (compiler/evaluate/ledger.py)
 LEDGER_CONFLICT = Code("L001", "ledger-conflict", E,
                        "a moment is already recorded with other inputs; re-evaluating it needs `--replace`")
 NOT_A_LEDGER = Code("L002", "not-a-ledger", E,
                     "the ledger file is not a beleid ledger, is of another version, or is damaged")
 MOMENT_OUT_OF_ORDER = Code("L003", "moment-out-of-order", E, "a moment lies before one the ledger already holds")
 
-# S0xx: scenario files (compiler/scenario.py)
+# S0xx: scenario files (compiler/data/scenario.py)
 SCENARIO_INVALID = Code("S001", "scenario-invalid", E, "a scenario file does not follow the scenario schema")
 ASSUMPTION_INVALID = Code("S002", "assumption-invalid", E,
                           "a scenario assumes a value for something that is not pending, or writes it wrongly")
 
-# T0xx: policy scenario tests (compiler/policytest.py)
+# T0xx: policy scenario tests (compiler/workflow/policytest.py)
 TEST_FILE_INVALID = Code("T001", "test-file-invalid", E,
                          "a policy test file is not valid YAML or does not follow the test schema")
 TEST_DATA_INVALID = Code("T002", "test-data-invalid", E,
                          "a policy test names a declaration, farm or data file that does not exist")
 
-# G0xx: commitment guards of the semantic diff (compiler/diff.py)
+# G0xx: commitment guards of the semantic diff (compiler/diff/compare.py)
 FROZEN_VALUE_CHANGED = Code("G001", "frozen-value-changed", E,
                             "a change touches a declaration that a `borging` freezes (`vast_tot`) before that date")
 SUPERSEDED_EDITED = Code("G002", "superseded-edited", E,

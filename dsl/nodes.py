@@ -2,7 +2,7 @@
 
 Every node carries a `span`, excluded from equality so tests can compare trees while ignoring
 positions. A declaration is a kind, an id, an optional title and a tuple of `Field`s; which fields a
-kind allows is checked later (compiler/check.py), not here.
+kind allows is checked later (compiler/check/fields.py), not here.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class When:
-    """A year (`2035`) or a date (`2025-09-16`), kept as written; compiler/check.py validates it."""
+    """A year (`2035`) or a date (`2025-09-16`), kept as written; compiler/check/fields.py validates it."""
 
     text: str
     span: Span = _span()

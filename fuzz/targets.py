@@ -29,17 +29,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler import coverage, dataschema, datasets, formats, outcomes, policytest, timeline, units
-from compiler import diff as policydiff
-from compiler.evaluate import evaluate
-from compiler.explain import explain
-from compiler.fmt import FormatError, format_text
-from compiler.ledger import Ledger, LedgerError
-from compiler.monitoring import Monitoring, Series, load_entities, load_events, load_series
-from compiler.pipeline import compile_modules, compile_paths
-from compiler.scenario import apply_assumptions, load_scenario
-from compiler.simulate import render_timeline, simulate
-from compiler.synthetic import generate_farms
+from compiler.check import timeline, units
+from compiler.check.pipeline import compile_modules, compile_paths
+from compiler.cli import formats
+from compiler.data import dataschema, datasets
+from compiler.data.monitoring import Monitoring, Series, load_entities, load_events, load_series
+from compiler.data.scenario import apply_assumptions, load_scenario
+from compiler.data.synthetic import generate_farms
+from compiler.diff import compare as policydiff
+from compiler.evaluate import outcomes
+from compiler.evaluate.explain import explain
+from compiler.evaluate.ledger import Ledger, LedgerError
+from compiler.evaluate.moment import evaluate
+from compiler.evaluate.simulate import render_timeline, simulate
+from compiler.workflow import coverage, policytest
+from compiler.workflow.fmt import FormatError, format_text
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import decode_source, parse_file, parse_text
@@ -768,7 +772,7 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
                      "byte-driven moment/replace sequences against a model",
            run_ledger, ledger_seeds, setup=lambda: (_ledger_context(), None)[1], max_len=65_536,
            dictionary=ledger_dictionary,
-           uninstrumented=("compiler.pipeline", "compiler.evaluate", "compiler.synthetic", "compiler.outcomes")),
+           uninstrumented=("compiler.check.pipeline", "compiler.evaluate.moment", "compiler.data.synthetic", "compiler.evaluate.outcomes")),
     Target("diff", "a golden diff pair with one side replaced by the bytes: diff, guards, impact, Markdown, "
                    "JSON; self-diff and fmt-diff are empty",
            run_diff, diff_seeds, setup=lambda: ([_diff_versions(c) for c in DIFF_CASES], None)[1],

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from compiler import compile_paths
-from compiler.cli import main
+from compiler.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

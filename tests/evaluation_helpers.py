@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from compiler.dataschema import FARM_SECTORS, PROVINCES
-from compiler.monitoring import Event, Population, Series
-from compiler.scenario import Assumption, apply_assumptions, parse_value
+from compiler.data.dataschema import FARM_SECTORS, PROVINCES
+from compiler.data.monitoring import Event, Population, Series
+from compiler.data.scenario import Assumption, apply_assumptions, parse_value
 from dsl.source import Span
 
 HERE = Span.point("<test>")

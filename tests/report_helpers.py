@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compiler.cli import main
+from compiler.cli.main import main
 from tests.conftest import FIXTURES, ROOT
 
 REPORT_DATA = FIXTURES / "report"

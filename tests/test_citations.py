@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.citations import CanonicalText, quote_parts
+from compiler.check.citations import CanonicalText, quote_parts
 
 LINES = (
     "De beëindigings-",
@@ -56,7 +56,7 @@ def test_quote_parts_drop_whitespace_and_split_on_ellipsis():
 def test_numbers_are_read_as_the_sources_write_them():
     from decimal import Decimal
 
-    from compiler.numbers import _numbers_in
+    from compiler.check.numbers import _numbers_in
     found = _numbers_in("Totaal 3.000 en 12,5 en 1.125 en 0,4 – 0,8 Mton en 42-46% in 2035.")
     for expected in ("3000", "12.5", "1125", "0.4", "0.8", "42", "46", "2035"):
         assert Decimal(expected).normalize() in found, expected

@@ -11,7 +11,7 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from compiler.cli import main
+from compiler.cli.main import main
 from tests.conftest import BASE, FIXTURES, POLICY, ROOT
 
 INVALID = FIXTURES / "invalid"
@@ -132,7 +132,7 @@ def test_bundled_policy_checks_clean(capsys):
 
 
 def test_console_script_runs_as_a_subprocess():
-    result = subprocess.run([sys.executable, "-m", "compiler.cli", "check", str(BASE)],
+    result = subprocess.run([sys.executable, "-m", "compiler.cli.main", "check", str(BASE)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0
     assert "checked 1 file" in result.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from compiler import compile_paths
-from compiler.docgen import diagnostics_markdown
+from compiler.workflow.docgen import diagnostics_markdown
 from dsl import codes
 from dsl.parser import MAX_FILE_BYTES
 from tests.conftest import ROOT
@@ -94,4 +94,4 @@ def test_codes_are_unique_and_well_formed():
 
 def test_diagnostics_doc_is_in_sync():
     on_disk = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
-    assert on_disk == diagnostics_markdown(), "run: python -m compiler.docgen diagnostics > docs/diagnostics.md"
+    assert on_disk == diagnostics_markdown(), "run: python -m compiler.workflow.docgen diagnostics > docs/diagnostics.md"

@@ -1,4 +1,4 @@
-"""compiler/diff.py: the semantic diff of two policy versions, its guards, its impact and its rendering.
+"""compiler/diff/compare.py: the semantic diff of two policy versions, its guards, its impact and its rendering.
 
 Golden pairs live under tests/fixtures/diff/<case>/{base,head}/ (copies of tests/fixtures/base, then
 edited) with the expected Markdown in expected.md; `pytest --update-golden` rewrites them.
@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler import datasets
-from compiler.diff import (
+from compiler.check.pipeline import compile_paths, compile_text
+from compiler.data import datasets
+from compiler.diff.compare import (
     CITATION_DROPPED,
     FROZEN_VALUE_CHANGED,
     GUARD_CODES,
@@ -35,7 +36,6 @@ from compiler.diff import (
     to_json,
     where,
 )
-from compiler.pipeline import compile_paths, compile_text
 from dsl import codes
 from dsl.codes import Severity
 from dsl.diagnostics import Diagnostics

@@ -8,12 +8,12 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from compiler.conditions import EntityConditions, NationalConditions
-from compiler.evaluate import add_period, evaluate
-from compiler.ledger import Ledger
-from compiler.monitoring import Monitoring, Series
-from compiler.synthetic import generate_farms
-from compiler.targets import _on_path
+from compiler.data.monitoring import Monitoring, Series
+from compiler.data.synthetic import generate_farms
+from compiler.evaluate.conditions import EntityConditions, NationalConditions
+from compiler.evaluate.ledger import Ledger
+from compiler.evaluate.moment import add_period, evaluate
+from compiler.evaluate.targets import _on_path
 from dsl import nodes
 from tests.evaluation_helpers import assume, event, farms, series
 

@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.conditions import EntityConditions, NationalConditions, trace_for_entity
-from compiler.monitoring import Series, load_entities, load_events, load_series
+from compiler.data.monitoring import Series, load_entities, load_events, load_series
+from compiler.evaluate.conditions import EntityConditions, NationalConditions, trace_for_entity
 from dsl import nodes
 from dsl.diagnostics import Diagnostics
 from tests.evaluation_helpers import farms

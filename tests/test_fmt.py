@@ -1,4 +1,4 @@
-"""The formatter (compiler/fmt.py): meaning and comments survive; the layout is canonical."""
+"""The formatter (compiler/workflow/fmt.py): meaning and comments survive; the layout is canonical."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.fmt import FormatError, format_text, is_formatted
+from compiler.workflow.fmt import FormatError, format_text, is_formatted
 from dsl import Diagnostics, Severity, SourceFile, parse_text
 from dsl.nodes import Module
 from dsl.parser import bare_parser

@@ -23,9 +23,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
-from compiler.diff import diff_policies, guard_errors, render_markdown, render_value, to_json
-from compiler.fmt import FormatError, format_text
-from compiler.pipeline import compile_modules
+from compiler.check.pipeline import compile_modules
+from compiler.diff.compare import (
+    diff_policies,
+    guard_errors,
+    render_markdown,
+    render_value,
+    to_json,
+)
+from compiler.workflow.fmt import FormatError, format_text
 from dsl.diagnostics import Diagnostics
 from dsl.parser import bare_parser, parse_file, parse_text
 from dsl.source import SourceFile

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from compiler import compile_text, policytest
-from compiler.evaluate import add_period, evaluate
-from compiler.fmt import FormatError, format_text
-from compiler.ledger import Ledger, LedgerError
-from compiler.monitoring import Monitoring, Series, load_events, load_series
-from compiler.scenario import load_scenario
-from compiler.simulate import simulate
-from compiler.synthetic import generate_farms
+from compiler import compile_text
+from compiler.data.monitoring import Monitoring, Series, load_events, load_series
+from compiler.data.scenario import load_scenario
+from compiler.data.synthetic import generate_farms
+from compiler.evaluate.ledger import Ledger, LedgerError
+from compiler.evaluate.moment import add_period, evaluate
+from compiler.evaluate.simulate import simulate
+from compiler.workflow import policytest
+from compiler.workflow.fmt import FormatError, format_text
 from dsl.diagnostics import Diagnostics
 from dsl.parser import parse_text
 from dsl.source import SourceFile
@@ -286,7 +287,7 @@ def test_a_budget_amount_past_the_decimal_precision_is_P230_not_a_traceback():
 
 def test_brackets_and_niet_in_a_comment_or_title_are_not_nesting():
     """F15: the nesting guard counted `(` and `niet` inside comments and quotes (P007 on a sound file)."""
-    from compiler.pipeline import compile_text
+    from compiler.check.pipeline import compile_text
 
     compilation = compile_text(reproducer("rules", "brackets-in-a-comment").decode())
     assert [d.code.id for d in compilation.diagnostics] == ["P204"]  # it cites no source; nothing else

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 
 from compiler import compile_paths
-from compiler.cli import main
-from compiler.coverage import coverage
-from compiler.timeline import as_of
+from compiler.check.timeline import as_of
+from compiler.cli.main import main
+from compiler.workflow.coverage import coverage
 from tests.conftest import BASE, FIXTURES
 
 VALID = FIXTURES / "valid" / "complete.policy"

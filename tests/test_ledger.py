@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from compiler.evaluate import evaluate
-from compiler.ledger import PAUSE_VARIABLE, Ledger, LedgerError
-from compiler.monitoring import Monitoring
-from compiler.synthetic import generate_farms
+from compiler.data.monitoring import Monitoring
+from compiler.data.synthetic import generate_farms
+from compiler.evaluate.ledger import PAUSE_VARIABLE, Ledger, LedgerError
+from compiler.evaluate.moment import evaluate
 from tests.conftest import ROOT
 from tests.evaluation_helpers import series
 
@@ -90,7 +90,7 @@ def test_history_carries_open_obligations_and_events(bundled_policy, tmp_path):
 
 
 def _cli(*args: str, env=None, **kwargs):
-    return subprocess.Popen([sys.executable, "-m", "compiler.cli", *args], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "compiler.cli.main", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler import pipeline
-from compiler.pipeline import compile_paths, compile_text
+from compiler.check import pipeline
+from compiler.check.pipeline import compile_paths, compile_text
 from dsl import parser
 from tests.conftest import BASE, POLICY, codes_in, run_cli
 
@@ -186,7 +186,7 @@ def _deep(levels: int) -> str:
 
 @pytest.mark.parametrize("kind", ["series", "scenario", "test"])
 def test_deeply_nested_yaml_is_a_located_error(tmp_path, capsys, kind):
-    from compiler.monitoring import MAX_YAML_DEPTH
+    from compiler.data.monitoring import MAX_YAML_DEPTH
 
     deep = _deep(MAX_YAML_DEPTH * 20)  # deep enough to exhaust Python's recursion without the limit
     if kind == "series":
@@ -212,7 +212,7 @@ def test_deeply_nested_yaml_is_a_located_error(tmp_path, capsys, kind):
 
 
 def test_yaml_at_the_depth_limit_still_loads(tmp_path):
-    from compiler.monitoring import MAX_YAML_DEPTH, TextDateLoader, read_yaml_file
+    from compiler.data.monitoring import MAX_YAML_DEPTH, TextDateLoader, read_yaml_file
     from dsl import codes
     from dsl.diagnostics import Diagnostics
 
@@ -251,7 +251,7 @@ def test_a_link_out_of_a_revision_is_refused_by_diff(tmp_path, capsys, monkeypat
 
 
 def test_an_oversized_source_text_is_a_limit(tmp_path, capsys, monkeypatch):
-    from compiler import citations
+    from compiler.check import citations
 
     repo = _repository(tmp_path)
     monkeypatch.setattr(citations, "MAX_SOURCE_BYTES", 100)

@@ -1,6 +1,6 @@
-"""The language server (compiler/lsp.py), driven by a real LSP client over stdio (pytest-lsp).
+"""The language server (compiler/lsp/server.py), driven by a real LSP client over stdio (pytest-lsp).
 
-Every test starts the server as a subprocess (`python -m compiler.lsp`) on a scratch policy tree:
+Every test starts the server as a subprocess (`python -m compiler.lsp.server`) on a scratch policy tree:
 a copy of tests/fixtures/base (the root, with `sources/`) plus tests/fixtures/valid/complete.policy
 as `thema/extra.policy`. Expected values are computed here with the compiler itself, so the tests
 check that the server shows what `beleid check` and the report would show.
@@ -22,15 +22,15 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from compiler.fmt import format_text
-from compiler.pipeline import compile_paths, compile_text
+from compiler.check.pipeline import compile_paths, compile_text
 from compiler.report import handbook
 from compiler.report.sentences import Sentences, environment
+from compiler.workflow.fmt import format_text
 from dsl import Diagnostics, SourceFile, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-SERVER = [sys.executable, "-m", "compiler.lsp"]
+SERVER = [sys.executable, "-m", "compiler.lsp.server"]
 SERVER_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 TIMEOUT = 20.0
 
@@ -472,7 +472,7 @@ def test_serve_exits_zero_only_after_a_shutdown_request(shut_down: bool, exit_co
 def test_the_cli_command_serves_and_accepts_the_stdio_flag_clients_pass():
     messages = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
                 {"jsonrpc": "2.0", "id": 2, "method": "shutdown"}, {"jsonrpc": "2.0", "method": "exit"}]
-    done = subprocess.run([sys.executable, "-m", "compiler.cli", "lsp", "--stdio"],
+    done = subprocess.run([sys.executable, "-m", "compiler.cli.main", "lsp", "--stdio"],
                           input=b"".join(map(_frame, messages)), env=SERVER_ENV,
                           capture_output=True, timeout=TIMEOUT, check=False)
     assert done.returncode == 0, done.stderr.decode()

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from compiler import monitoring
-from compiler.dataschema import data_schema
-from compiler.monitoring import load_entities, load_events, load_series
+from compiler.data import monitoring
+from compiler.data.dataschema import data_schema
+from compiler.data.monitoring import load_entities, load_events, load_series
 from dsl.diagnostics import Diagnostics
 from tests.conftest import FIXTURES
 

@@ -64,6 +64,6 @@ def test_a_changed_number_in_table_1_is_caught(tmp_path, old, new, codes):
 def test_history_the_nplg_stops_while_its_goals_stand(compilation, on, expected):
     import datetime as dt
 
-    from compiler.timeline import as_of
+    from compiler.check.timeline import as_of
     states = {s.declaration.id: s.state for s in as_of(compilation.policy, dt.date.fromisoformat(on))}
     assert {name: states[name] for name in expected} == expected

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 from compiler import compile_text
-from compiler.formats import render
+from compiler.cli.formats import render
 from dsl.parser import bare_parser
 from tests.conftest import BASE, FIXTURES
 

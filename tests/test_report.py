@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from compiler.cli import main
+from compiler.cli.main import main
 from compiler.report import handbook, site
 from compiler.report.phrases import Phrases
 from compiler.report.sentences import Sentences, environment
@@ -345,7 +345,7 @@ maatregel gevaarlijk "Regeling <script>alert(1)</script> & meer" {
 
 def test_an_impossible_date_is_written_as_given_not_a_crash(tmp_path):
     """The language server renders sentences for rules with errors (P220) while a drafter types."""
-    from compiler.pipeline import compile_paths
+    from compiler.check.pipeline import compile_paths
     from compiler.report import handbook
     from compiler.report.sentences import Sentences, environment
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from compiler import units
+from compiler.check import units
 
 
 @pytest.mark.parametrize("value, source, target, expected", [

@@ -112,7 +112,7 @@ def test_client_tests_pass(tmp_path):
     """extension.js and server.js under node's test runner, with a real `beleid lsp` to start."""
     node = _require_node()
     wrapper = tmp_path / "beleid"
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m compiler.cli "$@"\n', encoding="utf-8")
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m compiler.cli.main "$@"\n', encoding="utf-8")
     wrapper.chmod(0o755)
     pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     code, out, err = _run([node, "--test", "tests/client/"],
@@ -189,7 +189,7 @@ def test_keyword_check_reports_a_changed_terminal(monkeypatch):
 
 
 def test_keyword_lists_come_from_the_sources():
-    from compiler import schema, units
+    from compiler.check import schema, units
     from dsl import nodes
 
     words = keywords.collect()

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePosixPath
 
-from compiler import budgets
-from compiler.check import parse_when
-from compiler.model import Declaration, Policy
-from compiler.schema import REPEATABLE
+from compiler.check import budgets
+from compiler.check.fields import parse_when
+from compiler.check.model import Declaration, Policy
+from compiler.check.schema import REPEATABLE
 from dsl import nodes
 
 GENERAL = "algemeen"  # the theme of rule files at the top of the policy tree

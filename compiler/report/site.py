@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from compiler import timeline
+from compiler.check import timeline
 from compiler.report import svg
 from compiler.report.handbook import Entry, Handbook
 from compiler.report.phrases import LANGUAGES

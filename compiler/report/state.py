@@ -1,6 +1,6 @@
 """The monitoring report as data: an `Evaluation` reduced to what the report shows.
 
-The figures come from `compiler.outcomes.to_json` (the same data `beleid evaluate --format json`
+The figures come from `compiler.evaluate.outcomes.to_json` (the same data `beleid evaluate --format json`
 prints), so the report and the command line cannot disagree; this module adds the full observed
 series for the plots, the duties grouped per actor and the counts the overview needs.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compiler import outcomes
-from compiler.evaluate import Evaluation
-from compiler.targets import STATUSES
+from compiler.evaluate import outcomes
+from compiler.evaluate.moment import Evaluation
+from compiler.evaluate.targets import STATUSES
 
 _DUTY_ORDER = ("overdue", "due", "not_yet", "fulfilled")
 

@@ -1,0 +1,276 @@
+"""Semantic checks on resolved declarations: fields per kind, vocabularies, dates, history, pending.
+
+Reports P201-P204, P105, P220-P224, P240-P241 and P401. Units, citations and budget tables have
+their own modules (unitcheck.py, citations.py, budgets.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from compiler.check import schema
+from compiler.check.model import Declaration, Reference
+from compiler.check.resolve import did_you_mean
+from dsl import codes, nodes
+from dsl.diagnostics import Diagnostics, Related
+
+
+def check_fields(decl: nodes.Declaration, diags: Diagnostics) -> None:
+    """Required, allowed and repeated fields, and the citation requirement."""
+    required, optional = schema.FIELDS[decl.kind]
+    allowed = required | optional | schema.COMMON
+    seen: dict[str, nodes.Field] = {}
+    for f in decl.fields:
+        if f.keyword not in allowed:
+            diags.add(codes.FIELD_NOT_ALLOWED, f.span,
+                      f"`{f.keyword}` is not a field of a {decl.kind}",
+                      hint=f"fields of a {decl.kind}: {', '.join(sorted(allowed))}")
+        elif f.keyword in seen and f.keyword not in schema.REPEATABLE:
+            diags.add(codes.REPEATED_FIELD, f.span, f"`{f.keyword}` appears twice in `{decl.id.name}`",
+                      hint="keep one; a field like this holds a single value",
+                      related=(Related("first written here", seen[f.keyword].span),))
+        seen.setdefault(f.keyword, f)
+    for keyword in sorted(required - seen.keys()):
+        diags.add(codes.MISSING_FIELD, decl.id.span,
+                  f"{decl.kind} `{decl.id.name}` has no `{keyword}`", hint=_missing_hint(decl.kind, keyword))
+    if decl.kind == "doel" and not ({"waarde", "reductie"} & seen.keys()):
+        diags.add(codes.MISSING_FIELD, decl.id.span, f"doel `{decl.id.name}` has no `waarde` or `reductie`",
+                  hint='state the value, e.g. `waarde ten hoogste 100 kton`, or `waarde open "reason"`')
+    if decl.kind not in schema.UNCITED_KINDS and "bron" not in seen:
+        diags.add(codes.MISSING_CITATION, decl.id.span, f"{decl.kind} `{decl.id.name}` cites no source",
+                  hint='add `bron DOCUMENT regel N "verbatim quote"`')
+
+
+_MISSING_HINTS = {
+    "indicator": "name the indicator the target is about: `indicator ID`",
+    "uiterlijk": 'add a deadline, `uiterlijk 2035`, or `uiterlijk open "reason"` if the source gives none',
+    "wie": "say who must act: `wie ACTOR` or `wie elk bedrijf waar ...`",
+    "termijn": 'add a deadline: `termijn 6 maanden na monitoring`, `termijn uiterlijk 2035` or `termijn open "reason"`',
+}
+
+
+def _missing_hint(kind: str, keyword: str) -> str:
+    return _MISSING_HINTS.get(keyword, f"add a `{keyword}` field; see docs/language.md, `{kind}`")
+
+
+def check_vocabulary(decl: nodes.Declaration, diags: Diagnostics) -> None:
+    """Words from fixed lists: kinds of actor and commitment, levels, statuses, entity kinds."""
+    for f in decl.fields:
+        words = schema.vocabulary(decl.kind, f.keyword)
+        if words is not None and isinstance(f.value, nodes.Ref):
+            _check_word(f.value, words, f.keyword, diags)
+        elif f.keyword == "post" or f.keyword == "totaal":
+            _check_word(f.value.section, schema.BUDGET_SECTIONS, "section", diags)
+        elif f.keyword == "wie" and isinstance(f.value, nodes.EntitySubject):
+            _check_word(f.value.entity, schema.ENTITY_KINDS, "entity kind", diags)
+
+
+def _check_word(ref: nodes.Ref, words: tuple[str, ...], what: str, diags: Diagnostics) -> None:
+    if ref.name in words:
+        return
+    diags.add(codes.UNKNOWN_WORD, ref.span, f"unknown {what} `{ref.name}`",
+              hint=did_you_mean(ref.name, list(words)) or f"use one of: {', '.join(words)}")
+
+
+def check_values(decl: nodes.Declaration, diags: Diagnostics) -> None:
+    """Flags, numbers, dates and pending values inside one declaration."""
+    if decl.get("bindend") and decl.get("indicatief"):
+        diags.add(codes.CONTRADICTORY_FLAGS, decl.get("indicatief").span,
+                  f"`{decl.id.name}` is both `bindend` and `indicatief`", hint="keep one of the two")
+    for when in _dates_in(decl):
+        parse_when(when, diags)
+    for f in decl.fields:
+        _check_numbers(f, diags)
+        _warn_pending(decl, f, diags)
+    _check_steps(decl, diags)
+    _check_date_order(decl, diags)
+
+
+def _dates_in(decl: nodes.Declaration):
+    for f in decl.fields:
+        value = f.value
+        if isinstance(value, nodes.When):
+            yield value
+        elif isinstance(value, nodes.Reduction) and value.baseline is not None:
+            yield value.baseline
+        elif isinstance(value, (nodes.Interim, nodes.Effect)) and value.year is not None:
+            yield value.year
+        elif isinstance(value, nodes.Validity):
+            yield from (w for w in (value.start, value.end) if w is not None)
+        elif isinstance(value, nodes.Supersession) and value.when is not None or isinstance(value, nodes.FixedTerm):
+            yield value.when
+
+
+def parse_when(when: nodes.When, diags: Diagnostics | None = None, *, end: bool = False) -> dt.date | None:
+    """The date a `When` stands for; a bare year is 1 January (or 31 December with `end`)."""
+    try:
+        if when.is_year:
+            year = int(when.text)
+            if not 1800 <= year <= 2300:
+                raise ValueError
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        return dt.date.fromisoformat(when.text)
+    except ValueError:
+        if diags is not None:
+            diags.add(codes.INVALID_DATE, when.span, f"`{when.text}` is not a valid date or year",
+                      hint="write a year (2035) or a date as YYYY-MM-DD (2025-09-16)")
+        return None
+
+
+def _year(when: nodes.When) -> int | None:
+    date = parse_when(when)
+    return date.year if date else None
+
+
+def _check_numbers(f: nodes.Field, diags: Diagnostics) -> None:
+    value = f.value
+    if isinstance(value, nodes.Reduction):
+        for quantity in nodes.quantities_in(value.amount):
+            if quantity.unit.text == "%" and not 0 <= float(quantity.number) <= 100:
+                diags.add(codes.INVALID_NUMBER, quantity.span,
+                          f"a reduction of {quantity.number} % is outside 0-100 %",
+                          hint="a reduction is a share of the baseline between 0 and 100 %")
+    elif isinstance(value, nodes.Cadence) and value.every < 1:
+        diags.add(codes.INVALID_NUMBER, value.span, "a cadence must be at least every 1 period",
+                  hint="write `jaarlijks` or `elke 2 jaar`")
+    elif isinstance(value, nodes.Citation) and value.last_line < value.first_line:
+        diags.add(codes.RANGE_REVERSED, value.span,
+                  f"line range {value.first_line}-{value.last_line} runs backwards",
+                  hint=f"write `regels {value.last_line}-{value.first_line}`")
+
+
+def _warn_pending(decl: nodes.Declaration, f: nodes.Field, diags: Diagnostics) -> None:
+    value = f.value
+    pending = value if isinstance(value, nodes.Pending) else None
+    if isinstance(value, (nodes.Interim, nodes.Reduction)) and isinstance(value.amount, nodes.Pending):
+        pending = value.amount
+    if isinstance(value, nodes.Reduction) and value.baseline is None and pending is None:
+        diags.add(codes.PENDING_VALUE, value.span, f"the baseline year of `{decl.id.name}` is pending",
+                  hint="the source names no baseline; add `t.o.v. JAAR` once a source fixes it")
+        return
+    if pending is None:
+        return
+    reason = f": {pending.reason}" if pending.reason else ""
+    diags.add(codes.PENDING_VALUE, pending.span,
+              f"`{f.keyword}` of `{decl.id.name}` is pending{reason}",
+              hint="fill in the value once a source fixes it; until then evaluation treats it as unknown")
+
+
+def _check_steps(decl: nodes.Declaration, diags: Diagnostics) -> None:
+    for expected, f in enumerate(decl.all("stap"), start=1):
+        if f.value.number != expected:
+            diags.add(codes.INVALID_NUMBER, f.span,
+                      f"step {f.value.number} of `{decl.id.name}` should be step {expected}",
+                      hint="number the steps of a ladder 1, 2, 3, ... in order")
+
+
+def _check_date_order(decl: nodes.Declaration, diags: Diagnostics) -> None:
+    deadline = decl.value("uiterlijk")
+    deadline_year = _year(deadline) if isinstance(deadline, nodes.When) else None
+    reduction = decl.value("reductie")
+    if isinstance(reduction, nodes.Reduction) and reduction.baseline and deadline_year is not None:
+        baseline = _year(reduction.baseline)
+        if baseline is not None and baseline >= deadline_year:
+            _out_of_order(diags, reduction.baseline, f"baseline year {baseline}",
+                          f"deadline {deadline_year}", deadline.span)
+    for f in decl.all("tussendoel"):
+        year = _year(f.value.year)
+        if year is not None and deadline_year is not None and year > deadline_year:
+            _out_of_order(diags, f.value.year, f"interim year {year}", f"deadline {deadline_year}",
+                          deadline.span)
+    validity = decl.value("geldig")
+    if isinstance(validity, nodes.Validity) and validity.start and validity.end:
+        start, stop = parse_when(validity.start), parse_when(validity.end)
+        if start and stop and start >= stop:
+            _out_of_order(diags, validity.end, f"end of validity {validity.end.text}",
+                          f"its start {validity.start.text}", validity.start.span, after=True)
+
+
+def _out_of_order(diags, when, what, other, other_span, *, after=False) -> None:
+    relation = "comes before" if after else "is not before"
+    diags.add(codes.DATES_OUT_OF_ORDER, when.span, f"{what} {relation} {other}",
+              hint="check both dates against the source",
+              related=(Related(f"{other} is set here", other_span),))
+
+
+# History ---------------------------------------------------------------------
+
+
+def validity(decls: dict[str, nodes.Declaration]) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    """Each declaration's validity period: explicit `geldig`, else from its first cited document."""
+    periods: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+    for name, decl in decls.items():
+        start = end = None
+        period = decl.value("geldig")
+        if isinstance(period, nodes.Validity):
+            start = parse_when(period.start) if period.start else None
+            end = parse_when(period.end) if period.end else None
+        if start is None:
+            start = _document_date(decl, decls)
+        periods[name] = (start, end)
+    for name, decl in decls.items():
+        for f in decl.all("vervangt") + decl.all("stopt"):
+            _apply_supersession(name, f.value, periods)
+    return periods
+
+
+def _document_date(decl: nodes.Declaration, decls: dict[str, nodes.Declaration]) -> dt.date | None:
+    if decl.kind == "document":
+        datum = decl.value("datum")
+        return parse_when(datum) if isinstance(datum, nodes.When) else None
+    for f in decl.all("bron"):
+        document = decls.get(f.value.document.name)
+        if document is not None and document.kind == "document":
+            return _document_date(document, decls)
+    return None
+
+
+def _apply_supersession(name, supersession: nodes.Supersession, periods) -> None:
+    target = supersession.target.name
+    if target not in periods:
+        return
+    when = parse_when(supersession.when) if supersession.when else periods[name][0]
+    start, end = periods[target]
+    if when is not None and (end is None or when < end):
+        periods[target] = (start, when)
+
+
+def check_history(
+    decls: dict[str, nodes.Declaration],
+    periods: dict[str, tuple[dt.date | None, dt.date | None]],
+    references: list[Reference],
+    diags: Diagnostics,
+) -> None:
+    """A declaration may only supersede an earlier one; `behoudt` must name something related."""
+    linked = {(r.source, r.target) for r in references} | {(r.target, r.source) for r in references}
+    for name, decl in decls.items():
+        own_start = periods[name][0]
+        for f in decl.all("vervangt") + decl.all("stopt"):
+            target = f.value.target.name
+            if target not in decls:
+                continue
+            target_start = periods[target][0]
+            when = parse_when(f.value.when) if f.value.when else own_start
+            if target_start and when and when < target_start:
+                diags.add(codes.SUPERSEDES_LATER, f.value.target.span,
+                          f"`{name}` {_verb(f.value)} `{target}` from {when}, before `{target}` starts on {target_start}",
+                          hint="a declaration can only supersede one that is already in force; check the dates",
+                          related=(Related(f"`{target}` is declared here", decls[target].id.span),))
+        stopped = [f.value.target.name for f in decl.all("stopt")]
+        for ref in decl.value("behoudt", ()) or ():
+            if ref.name in decls and not any((ref.name, s) in linked for s in stopped):
+                diags.add(codes.RETAINS_UNRELATED, ref.span,
+                          f"`{ref.name}` is retained, but nothing that `{name}` stops refers to it",
+                          hint="`behoudt` lists what a stopped declaration led to and what stands")
+
+
+def _verb(supersession: nodes.Supersession) -> str:
+    return "replaces" if supersession.mode == "replaces" else "stops"
+
+
+def build_declarations(decls, periods) -> dict[str, Declaration]:
+    """The checked declarations, sorted by id for deterministic output."""
+    return {
+        name: Declaration(name, decl.kind, decl, *periods.get(name, (None, None)))
+        for name, decl in sorted(decls.items())
+    }

@@ -1,0 +1,130 @@
+"""The JSON Schema of monitoring data, derived from the policy's indicator declarations.
+
+Three record types: an observation of a national or sector series, one row of an entity table (a
+farm), and a compliance event. `beleid schema` prints the document; compiler/data/monitoring.py validates
+every row against it with jsonschema before anything is evaluated.
+"""
+
+from __future__ import annotations
+
+from compiler.check import units
+from compiler.check.model import Declaration, Policy
+
+SCHEMA_ID = "https://beleid.example/schema/monitoring.json"
+
+# Words the data itself uses (not declared in the policy).
+STATUSES = ("measured", "modelled", "provisional", "projected")
+FARM_SECTORS = ("melkvee", "varkens", "pluimvee")
+PROVINCES = (
+    "groningen", "fryslan", "drenthe", "overijssel", "flevoland", "gelderland", "utrecht",
+    "noord_holland", "zuid_holland", "zeeland", "noord_brabant", "limburg",
+)
+EVENTS = ("filed", "complied", "reported")
+ENTITY_LEVEL = "bedrijf"
+FIXED_ENTITY_COLUMNS = ("id", "sector", "province")
+PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"
+
+
+def unit_of(indicator: Declaration) -> str:
+    return indicator.node.value("eenheid").text
+
+
+def level_of(indicator: Declaration) -> str:
+    return indicator.node.value("niveau").name
+
+
+def series_indicators(policy: Policy) -> list[Declaration]:
+    """Indicators measured as one series (national, sector, ...), sorted by id."""
+    return sorted((d for d in policy.of_kind("indicator") if _has_unit_and_level(d)
+                   and level_of(d) != ENTITY_LEVEL), key=lambda d: d.id)
+
+
+def entity_indicators(policy: Policy) -> list[Declaration]:
+    """Indicators with one value per farm: the columns of an entity table."""
+    return sorted((d for d in policy.of_kind("indicator") if _has_unit_and_level(d)
+                   and level_of(d) == ENTITY_LEVEL), key=lambda d: d.id)
+
+
+def _has_unit_and_level(decl: Declaration) -> bool:
+    return decl.node.value("eenheid") is not None and decl.node.value("niveau") is not None
+
+
+def compatible_units(unit: str) -> list[str]:
+    """Every unit in the table that converts to `unit`, the unit itself first."""
+    info = units.lookup(unit)
+    if info is None:
+        return [unit]
+    others = sorted(n for n, u in units.UNITS.items() if u.dimension == info.dimension and n != unit)
+    return [unit, *others]
+
+
+def _observation(policy: Policy) -> dict:
+    indicators = series_indicators(policy)
+    return {
+        "type": "object",
+        "title": "One value of a national or sector series",
+        "required": ["indicator", "period", "value", "unit", "status"],
+        "additionalProperties": False,
+        "properties": {
+            "indicator": {"enum": [d.id for d in indicators]},
+            "period": {"type": "string", "pattern": PERIOD_PATTERN},
+            "value": {"type": "number"},
+            "unit": {"type": "string"},
+            "status": {"enum": list(STATUSES)},
+            "source": {"type": "string"},
+        },
+        "allOf": [
+            {"if": {"properties": {"indicator": {"const": d.id}}, "required": ["indicator"]},
+             "then": {"properties": {"unit": {"enum": compatible_units(unit_of(d))}}}}
+            for d in indicators
+        ],
+    }
+
+
+def _entity_value(indicator: Declaration) -> dict:
+    if unit_of(indicator) == "ja_nee":
+        return {"enum": [0, 1], "description": f"{indicator.title} (0 = nee, 1 = ja)"}
+    return {"type": "number", "minimum": 0, "description": f"{indicator.title} ({unit_of(indicator)})"}
+
+
+def _farm(policy: Policy) -> dict:
+    properties = {
+        "id": {"type": "string", "minLength": 1},
+        "sector": {"enum": list(FARM_SECTORS)},
+        "province": {"enum": list(PROVINCES)},
+    }
+    properties.update({d.id: _entity_value(d) for d in entity_indicators(policy)})
+    return {
+        "type": "object",
+        "title": "One farm: one row of an entity table",
+        "required": list(FIXED_ENTITY_COLUMNS),
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def _event(policy: Policy) -> dict:
+    return {
+        "type": "object",
+        "title": "A compliance event: a plan filed, a norm met, a report published",
+        "required": ["subject", "obligation", "event", "date"],
+        "additionalProperties": False,
+        "properties": {
+            "subject": {"type": "string", "minLength": 1},
+            "obligation": {"enum": sorted(d.id for d in policy.declarations.values()
+                                          if d.kind in ("verplichting", "borging", "besluit"))},
+            "event": {"enum": list(EVENTS)},
+            "date": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        },
+    }
+
+
+def data_schema(policy: Policy) -> dict:
+    """The whole schema document; validate a record with `{"$ref": "#/$defs/<type>"}`."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "beleid monitoring data",
+        "description": "Derived from the indicator declarations of the policy; regenerate with `beleid schema`.",
+        "$defs": {"observation": _observation(policy), "farm": _farm(policy), "event": _event(policy)},
+    }

@@ -1,0 +1,59 @@
+"""Which monitoring data an evaluation reads: the bundled `monitoring/` folder next to the policy,
+files given on the command line, and the synthetic farm population when no entity table is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.check.layout import policy_root
+from compiler.check.model import Policy
+from compiler.data import dataschema
+from compiler.data.monitoring import Monitoring, Population, load_entities, load_events, load_series
+from compiler.data.synthetic import DEFAULT_SEED, DEFAULT_SIZE, generate_farms
+from dsl.diagnostics import Diagnostics
+
+SERIES_FILES = ("series.csv", "series.yaml", "series.yml")
+FARMS_FILE = "farms.csv"
+EVENTS_FILE = "events.csv"
+
+
+@dataclass(frozen=True)
+class DataChoice:
+    """What the user asked for; empty fields fall back to the bundled folder and the generator."""
+
+    folder: Path | None = None
+    series: tuple[Path, ...] = ()
+    farms: Path | None = None
+    events: tuple[Path, ...] = ()
+    farm_size: int = DEFAULT_SIZE
+    farm_seed: int = DEFAULT_SEED
+    keep_valid_rows: bool = False
+
+
+def bundled_folder(policy_paths: list[str]) -> Path:
+    """`monitoring/` beside the policy tree (the folder holding `sources/`), else in the working directory."""
+    for given in policy_paths:
+        root = policy_root(Path(given).resolve())
+        if root is not None and (root.parent / "monitoring").is_dir():
+            return root.parent / "monitoring"
+    return Path("monitoring")
+
+
+def load(policy: Policy, choice: DataChoice, diags: Diagnostics) -> Monitoring:
+    """Read and validate everything chosen; check `diags.has_errors` before evaluating."""
+    schema = dataschema.data_schema(policy)
+    folder = choice.folder
+    series_paths = list(choice.series) or [folder / n for n in SERIES_FILES if folder and (folder / n).is_file()]
+    series = load_series(series_paths, policy, diags, schema)
+    farms_path = choice.farms or (folder / FARMS_FILE if folder and (folder / FARMS_FILE).is_file() else None)
+    population: Population | None
+    if farms_path is not None:
+        population = load_entities(farms_path, policy, diags, schema, keep_valid_rows=choice.keep_valid_rows)
+    else:
+        population = generate_farms(choice.farm_size, choice.farm_seed)
+    event_paths = list(choice.events) or ([folder / EVENTS_FILE] if folder and (folder / EVENTS_FILE).is_file() else [])
+    events = load_events(event_paths, policy, population, diags, schema)
+    files = tuple(str(p) for p in [*series_paths, *([farms_path] if farms_path else []), *event_paths])
+    return Monitoring(series, population, events, files)

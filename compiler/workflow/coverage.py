@@ -1,0 +1,121 @@
+"""Source coverage: which lines of each source document the policy cites, and which quantified
+passages it does not (the likely missed commitments). Backs `beleid sources`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from compiler.check.model import Policy, SourceText
+from dsl import nodes
+
+# A passage is "quantified" when it holds an amount, a share, a quantity with a unit, or a year.
+QUANTIFIED = re.compile(
+    r"€\s?\d|\d\s?%|\b\d+(?:[.,]\d+)*\s?(?:procent|miljoen|miljard|mln|mld|ha|hectare|kton|ton|"
+    r"km|kilometer|liter|cm|meter|Mton|TWh|PJ|GW|MW|woningen|jaar)\b|(?<!Natura )(?<!Natura-)(?<!N)\b(?:19|20)\d{2}\b"
+)
+_PAGE_FURNITURE = re.compile(r"^\s*(?:Pagina \d+ van \d+|\d{1,3})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    first_line: int
+    last_line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCoverage:
+    document: str
+    title: str
+    lines: int          # lines with text (blank lines and page numbers do not count)
+    cited: int          # of those, lines inside at least one citation
+    citations: int
+    uncited_quantified: tuple[Passage, ...]
+
+    @property
+    def share(self) -> float:
+        return self.cited / self.lines if self.lines else 0.0
+
+
+def coverage(policy: Policy) -> list[DocumentCoverage]:
+    """Coverage of every document that has a source text, in id order."""
+    cited: dict[str, set[int]] = {name: set() for name in policy.sources}
+    counts: dict[str, int] = {name: 0 for name in policy.sources}
+    for decl in policy.declarations.values():
+        for f in decl.node.all("bron"):
+            citation: nodes.Citation = f.value
+            if citation.document.name in cited:
+                cited[citation.document.name].update(range(citation.first_line, citation.last_line + 1))
+                counts[citation.document.name] += 1
+    return [
+        _document_coverage(policy, source, cited[name], counts[name])
+        for name, source in sorted(policy.sources.items())
+    ]
+
+
+def _document_coverage(policy: Policy, source: SourceText, cited: set[int], count: int) -> DocumentCoverage:
+    text_lines = [n for n, line in enumerate(source.lines, start=1) if _has_text(line)]
+    covered = sum(1 for n in text_lines if n in cited)
+    title = policy.declarations[source.document].title
+    passages = tuple(p for p in _passages(source, cited) if QUANTIFIED.search(p.text))
+    return DocumentCoverage(source.document, title, len(text_lines), covered, count, passages)
+
+
+def _has_text(line: str) -> bool:
+    return bool(line.strip()) and not _PAGE_FURNITURE.match(line)
+
+
+def _passages(source: SourceText, cited: set[int]):
+    """Runs of uncited lines with text, split at blank lines and at cited lines."""
+    run: list[int] = []
+    for number, line in enumerate(source.lines, start=1):
+        if _has_text(line) and number not in cited:
+            run.append(number)
+            continue
+        if run:
+            yield _passage(source, run)
+            run = []
+    if run:
+        yield _passage(source, run)
+
+
+def _passage(source: SourceText, numbers: list[int]) -> Passage:
+    text = " ".join(source.lines[n - 1].strip() for n in numbers)
+    return Passage(numbers[0], numbers[-1], text)
+
+
+# rendering -------------------------------------------------------------------------------------
+
+
+def render_text(report: list[DocumentCoverage], *, passages: bool = True, width: int = 100) -> str:
+    out = [f"{'document':<24} {'cited lines':>12} {'coverage':>9} {'citations':>10}  uncited quantified passages"]
+    for doc in report:
+        out.append(f"{doc.document:<24} {doc.cited:>5} / {doc.lines:<5} {doc.share:>8.1%} {doc.citations:>10}"
+                   f"  {len(doc.uncited_quantified)}")
+    if passages:
+        for doc in report:
+            if not doc.uncited_quantified:
+                continue
+            out += ["", f"{doc.document}: uncited passages with a number, amount or year"]
+            for p in doc.uncited_quantified:
+                lines = f"{p.first_line}" if p.first_line == p.last_line else f"{p.first_line}-{p.last_line}"
+                text = p.text if len(p.text) <= width else p.text[: width - 1] + "…"
+                out.append(f"  {lines:>11}  {text}")
+    return "\n".join(out)
+
+
+def render_json(report: list[DocumentCoverage]) -> str:
+    return json.dumps([
+        {
+            "document": d.document, "title": d.title, "lines": d.lines, "cited": d.cited,
+            "coverage": round(d.share, 4), "citations": d.citations,
+            "uncited_quantified": [
+                {"first_line": p.first_line, "last_line": p.last_line, "text": p.text}
+                for p in d.uncited_quantified
+            ],
+        }
+        for d in report
+    ], indent=2, ensure_ascii=False, sort_keys=True)
