@@ -48,8 +48,9 @@ def build_repository(policy: Path, copies: int, target: Path) -> None:
     documents = {
         d.id.name
         for rule_file in policy.rglob("*.policy")
-        for d in parse_text(SourceFile(str(rule_file), rule_file.read_text(encoding="utf-8")),
-                            Diagnostics()).declarations
+        for d in parse_text(
+            SourceFile(str(rule_file), rule_file.read_text(encoding="utf-8")), Diagnostics()
+        ).declarations
         if d.kind == "document"
     }
     for k in range(1, copies):
@@ -95,13 +96,17 @@ def main() -> int:
     parser.add_argument("--policy", default=str(ROOT / "policy"))
     args = parser.parse_args()
     bare_parser()  # build the parser once, outside the timings
-    print(f"{'size':>5} {'files':>6} {'bare parse s':>13} {'check s':>9} {'check/parse':>12} {'errors':>7}")
+    print(
+        f"{'size':>5} {'files':>6} {'bare parse s':>13} {'check s':>9} {'check/parse':>12} {'errors':>7}"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         for size in (int(s) for s in args.sizes.split(",")):
             root = Path(scratch) / f"x{size}"
             build_repository(Path(args.policy), size, root)
             files, bare, check, errors = measure(root, args.repeat)
-            print(f"{size:>4}x {files:>6} {bare:>13.3f} {check:>9.3f} {check / bare:>11.2f}x {errors:>7}")
+            print(
+                f"{size:>4}x {files:>6} {bare:>13.3f} {check:>9.3f} {check / bare:>11.2f}x {errors:>7}"
+            )
     print("aim: check/parse <= 2.00x; generated copies must report 0 errors")
     return 0
 

@@ -49,8 +49,16 @@ verplichting voorrang_binnen_1000m "Benchmark: binnen 1.000 meter van een overbe
     termijn open "benchmark"
 }
 """
-RULE = ("nh3_landbouw", "nh3_emissie_bedrijf", "bedrijfsnorm_nh3", "afstand_overbelast_natura2000",
-        "nh3_landbouw_2030", "landbouw_achter_op_streefwaarde", "bedrijfsplan", "bedrijfsnorm_2035")
+RULE = (
+    "nh3_landbouw",
+    "nh3_emissie_bedrijf",
+    "bedrijfsnorm_nh3",
+    "afstand_overbelast_natura2000",
+    "nh3_landbouw_2030",
+    "landbouw_achter_op_streefwaarde",
+    "bedrijfsplan",
+    "bedrijfsnorm_2035",
+)
 
 
 # ---------------------------------------------------------------------------------------- engine
@@ -62,16 +70,30 @@ def engine_setup(folder: Path):
     from compiler.data.monitoring import Monitoring, Population, Series
     from compiler.data.scenario import Assumption, apply_assumptions, parse_value
 
-    streefwaarde = Assumption("nh3_landbouw_2030", "waarde", parse_value("waarde", "90 kton", Path("<benchmark>")),
-                              "benchmark: the pending 2030 value, so that the trigger can fire")
+    streefwaarde = Assumption(
+        "nh3_landbouw_2030",
+        "waarde",
+        parse_value("waarde", "90 kton", Path("<benchmark>")),
+        "benchmark: the pending 2030 value, so that the trigger can fire",
+    )
     bundled = apply_assumptions(compile_paths([str(ROOT / "policy")]).policy, (streefwaarde,))
     extra = compile_text(BENCHMARK_OBLIGATION, "<benchmark>").policy.declarations
     policy = Policy({**{k: bundled.declarations[k] for k in RULE}, **extra}, ())
     data = baselines.load(folder)
-    population = Population(len(data["emission"]), data["sector"], data["province"],
-                            {"nh3_emissie_bedrijf": data["emission"], "bedrijfsnorm_nh3": data["norm"],
-                             "afstand_overbelast_natura2000": data["distance"]}, "benchmark")
-    monitoring = Monitoring(Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 105.0}}), population)
+    population = Population(
+        len(data["emission"]),
+        data["sector"],
+        data["province"],
+        {
+            "nh3_emissie_bedrijf": data["emission"],
+            "bedrijfsnorm_nh3": data["norm"],
+            "afstand_overbelast_natura2000": data["distance"],
+        },
+        "benchmark",
+    )
+    monitoring = Monitoring(
+        Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 105.0}}), population
+    )
     return policy, monitoring
 
 
@@ -80,18 +102,26 @@ def engine_rule(policy, monitoring):
     from compiler.evaluate.outcomes import aggregates
 
     evaluation = evaluate(policy, monitoring, dt.date(2027, 12, 31))
-    return evaluation, aggregates(evaluation, obligations=("bedrijfsplan",), targets=("bedrijfsnorm_2035",))
+    return evaluation, aggregates(
+        evaluation, obligations=("bedrijfsplan",), targets=("bedrijfsnorm_2035",)
+    )
 
 
 def engine_outputs(evaluation, figures) -> tuple[dict, dict]:
     assert evaluation.triggers["landbouw_achter_op_streefwaarde"].state == "fired"
     tally = evaluation.targets["bedrijfsnorm_2035"].tally
-    outputs = {"exceeds": tally.failing_mask, "must_file_plan": evaluation.entity_obligations["bedrijfsplan"].selected,
-               "gap": tally.gap, "buyout_priority": evaluation.entity_obligations["voorrang_binnen_1000m"].selected}
+    outputs = {
+        "exceeds": tally.failing_mask,
+        "must_file_plan": evaluation.entity_obligations["bedrijfsplan"].selected,
+        "gap": tally.gap,
+        "buyout_priority": evaluation.entity_obligations["voorrang_binnen_1000m"].selected,
+    }
     plans = figures["obligations"]["bedrijfsplan"]
-    return outputs, {"must_by_sector": list(plans["by_sector"].values()),
-                     "must_by_province": list(plans["by_province"].values()),
-                     "gap_by_sector": list(figures["targets"]["bedrijfsnorm_2035"].values())}
+    return outputs, {
+        "must_by_sector": list(plans["by_sector"].values()),
+        "must_by_province": list(plans["by_province"].values()),
+        "gap_by_sector": list(figures["targets"]["bedrijfsnorm_2035"].values()),
+    }
 
 
 def engine_worker(folder: Path, reps: int) -> dict:
@@ -106,9 +136,15 @@ def engine_worker(folder: Path, reps: int) -> dict:
         elapsed = time.perf_counter() - start
         if rep:
             times.append(elapsed)
-    return {"approach": "beleid", "median_s": statistics.median(times), "reps": reps, "setup_median_s": None,
-            "peak_rss_mib": baselines.peak_rss_mib(), "inputs_rss_mib": inputs_rss,
-            "hashes": baselines.digest(*engine_outputs(*result))}
+    return {
+        "approach": "beleid",
+        "median_s": statistics.median(times),
+        "reps": reps,
+        "setup_median_s": None,
+        "peak_rss_mib": baselines.peak_rss_mib(),
+        "inputs_rss_mib": inputs_rss,
+        "hashes": baselines.digest(*engine_outputs(*result)),
+    }
 
 
 # ---------------------------------------------------------------------------------------- driver
@@ -123,9 +159,13 @@ def prepare(size: int, seed: int, root: Path = DATA) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     population = generate_farms(size, seed)
     columns = population.columns
-    arrays = {"emission": columns["nh3_emissie_bedrijf"], "norm": columns["bedrijfsnorm_nh3"],
-              "distance": columns["afstand_overbelast_natura2000"], "sector": population.sector,
-              "province": population.province}
+    arrays = {
+        "emission": columns["nh3_emissie_bedrijf"],
+        "norm": columns["bedrijfsnorm_nh3"],
+        "distance": columns["afstand_overbelast_natura2000"],
+        "sector": population.sector,
+        "province": population.province,
+    }
     for name, array in arrays.items():
         np.save(folder / f"{name}.npy", array)
     return folder
@@ -135,9 +175,21 @@ def run_worker(approach: str, folder: Path, reps: int) -> dict:
     if approach == "beleid":
         command = [sys.executable, __file__, "--worker", str(folder), "--reps", str(reps)]
     elif approach == "openfisca":
-        command = [str(OPENFISCA_PYTHON), str(HERE / "farm_rule_baselines.py"), approach, str(folder), str(reps)]
+        command = [
+            str(OPENFISCA_PYTHON),
+            str(HERE / "farm_rule_baselines.py"),
+            approach,
+            str(folder),
+            str(reps),
+        ]
     else:
-        command = [sys.executable, str(HERE / "farm_rule_baselines.py"), approach, str(folder), str(reps)]
+        command = [
+            sys.executable,
+            str(HERE / "farm_rule_baselines.py"),
+            approach,
+            str(folder),
+            str(reps),
+        ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"approach": approach, "error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
@@ -163,8 +215,10 @@ def measure(size: int, args) -> list[dict]:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| farms | approach | median s (reps) | ratio to NumPy | peak RSS MiB | above inputs MiB | same outputs |",
-             "|---:|---|---:|---:|---:|---:|---|"]
+    lines = [
+        "| farms | approach | median s (reps) | ratio to NumPy | peak RSS MiB | above inputs MiB | same outputs |",
+        "|---:|---|---:|---:|---:|---:|---|",
+    ]
     for size in sorted({r["size"] for r in results}):
         rows = [r for r in results if r["size"] == size]
         numpy_runs = [r for r in rows if r["approach"] == "numpy" and "error" not in r]
@@ -174,20 +228,32 @@ def table(results: list[dict]) -> str:
             if "error" in r:
                 lines.append(f"| {size:,} | {r['approach']} | failed: {r['error'][0]} | | | | |")
                 continue
-            same = "reference" if r["approach"] == "numpy" else ("yes" if r["hashes"] == hashes else "NO")
-            lines.append(f"| {size:,} | {r['approach']} | {r['median_s']:.5f} ({r['reps']}) | "
-                         f"{r['median_s'] / reference:.2f}x | {r['peak_rss_mib']:,.0f} | "
-                         f"{r['peak_rss_mib'] - r['inputs_rss_mib']:,.0f} | {same} |")
+            same = (
+                "reference"
+                if r["approach"] == "numpy"
+                else ("yes" if r["hashes"] == hashes else "NO")
+            )
+            lines.append(
+                f"| {size:,} | {r['approach']} | {r['median_s']:.5f} ({r['reps']}) | "
+                f"{r['median_s'] / reference:.2f}x | {r['peak_rss_mib']:,.0f} | "
+                f"{r['peak_rss_mib'] - r['inputs_rss_mib']:,.0f} | {same} |"
+            )
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="50000,1000000,10000000")
-    parser.add_argument("--reps", type=int, default=0, help="repetitions per approach (default: by size)")
+    parser.add_argument(
+        "--reps", type=int, default=0, help="repetitions per approach (default: by size)"
+    )
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--python-max-size", type=int, default=1_000_000,
-                        help="skip the per-farm Python loop above this size (at 10M it needs ~6 GB)")
+    parser.add_argument(
+        "--python-max-size",
+        type=int,
+        default=1_000_000,
+        help="skip the per-farm Python loop above this size (at 10M it needs ~6 GB)",
+    )
     parser.add_argument("--no-openfisca", action="store_true")
     parser.add_argument("--json", help="also write the raw results to this file")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
@@ -196,7 +262,10 @@ def main() -> int:
         print(json.dumps(engine_worker(args.worker, args.reps)))
         return 0
     if not OPENFISCA_PYTHON.exists() and not args.no_openfisca:
-        print("OpenFisca is not set up; see the docstring of this file. Running without it.", file=sys.stderr)
+        print(
+            "OpenFisca is not set up; see the docstring of this file. Running without it.",
+            file=sys.stderr,
+        )
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         results.extend(measure(size, args))

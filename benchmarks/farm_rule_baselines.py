@@ -29,7 +29,10 @@ SECTORS, PROVINCES = 3, 12
 
 
 def load(folder: Path) -> dict[str, np.ndarray]:
-    return {name: np.load(folder / f"{name}.npy") for name in ("emission", "norm", "distance", "sector", "province")}
+    return {
+        name: np.load(folder / f"{name}.npy")
+        for name in ("emission", "norm", "distance", "sector", "province")
+    }
 
 
 def peak_rss_mib() -> float:
@@ -50,9 +53,15 @@ def digest(outputs: dict[str, np.ndarray], aggregates: dict) -> dict[str, str]:
     """sha256 of each per-farm output (booleans as uint8, gap as float64) and of the aggregates."""
     found = {}
     for name in ("exceeds", "must_file_plan", "buyout_priority"):
-        found[name] = hashlib.sha256(np.ascontiguousarray(outputs[name], dtype=np.uint8).tobytes()).hexdigest()[:16]
-    found["gap"] = hashlib.sha256(np.ascontiguousarray(outputs["gap"], dtype=np.float64).tobytes()).hexdigest()[:16]
-    found["aggregates"] = hashlib.sha256(json.dumps(aggregates, sort_keys=True).encode()).hexdigest()[:16]
+        found[name] = hashlib.sha256(
+            np.ascontiguousarray(outputs[name], dtype=np.uint8).tobytes()
+        ).hexdigest()[:16]
+    found["gap"] = hashlib.sha256(
+        np.ascontiguousarray(outputs["gap"], dtype=np.float64).tobytes()
+    ).hexdigest()[:16]
+    found["aggregates"] = hashlib.sha256(
+        json.dumps(aggregates, sort_keys=True).encode()
+    ).hexdigest()[:16]
     return found
 
 
@@ -60,7 +69,9 @@ def aggregate(must: np.ndarray, gap: np.ndarray, sector: np.ndarray, province: n
     """The fastest idioms measured here: one count_nonzero per category, bincount for sums."""
     return {
         "must_by_sector": [int(np.count_nonzero(must & (sector == k))) for k in range(SECTORS)],
-        "must_by_province": [int(np.count_nonzero(must & (province == k))) for k in range(PROVINCES)],
+        "must_by_province": [
+            int(np.count_nonzero(must & (province == k))) for k in range(PROVINCES)
+        ],
         "gap_by_sector": [float(g) for g in np.bincount(sector, weights=gap, minlength=SECTORS)],
     }
 
@@ -100,9 +111,17 @@ def python_rule(farms: list[dict], off_track: bool = True):
             by_sector[farm["sector"]] += 1
             by_province[farm["province"]] += 1
         gap_sector[farm["sector"]] += gap
-    outputs = {"exceeds": np.array(exceeds), "must_file_plan": np.array(must), "gap": np.array(gaps),
-               "buyout_priority": np.array(buyout)}
-    return outputs, {"must_by_sector": by_sector, "must_by_province": by_province, "gap_by_sector": gap_sector}
+    outputs = {
+        "exceeds": np.array(exceeds),
+        "must_file_plan": np.array(must),
+        "gap": np.array(gaps),
+        "buyout_priority": np.array(buyout),
+    }
+    return outputs, {
+        "must_by_sector": by_sector,
+        "must_by_province": by_province,
+        "gap_by_sector": gap_sector,
+    }
 
 
 # ---------------------------------------------------------------------------------------- openfisca
@@ -117,7 +136,12 @@ def openfisca_system():
     farm_entity = build_entity(key="farm", plural="farms", label="Farm", is_person=True)
 
     def variable(name, value_type, formula=None, default=None):
-        attributes = {"value_type": value_type, "entity": farm_entity, "definition_period": YEAR, "label": name}
+        attributes = {
+            "value_type": value_type,
+            "entity": farm_entity,
+            "definition_period": YEAR,
+            "label": name,
+        }
         if default is not None:
             attributes["default_value"] = default
         if formula is not None:
@@ -130,13 +154,32 @@ def openfisca_system():
     for name in ("sector", "province"):
         system.add_variable(variable(name, int))
     system.add_variable(variable("sector_off_track", bool, default=True))
-    system.add_variable(variable("exceeds", bool, lambda farm, period: farm("emission", period) > farm("norm", period)))
-    system.add_variable(variable("must_file_plan", bool,
-                                 lambda farm, period: farm("sector_off_track", period) * farm("exceeds", period)))
-    system.add_variable(variable("gap", float, lambda farm, period: np.maximum(
-        farm("emission", period) - farm("norm", period), 0)))
-    system.add_variable(variable("buyout_priority", bool, lambda farm, period: (
-        farm("distance", period) <= 1000) * farm("exceeds", period)))
+    system.add_variable(
+        variable(
+            "exceeds", bool, lambda farm, period: farm("emission", period) > farm("norm", period)
+        )
+    )
+    system.add_variable(
+        variable(
+            "must_file_plan",
+            bool,
+            lambda farm, period: farm("sector_off_track", period) * farm("exceeds", period),
+        )
+    )
+    system.add_variable(
+        variable(
+            "gap",
+            float,
+            lambda farm, period: np.maximum(farm("emission", period) - farm("norm", period), 0),
+        )
+    )
+    system.add_variable(
+        variable(
+            "buyout_priority",
+            bool,
+            lambda farm, period: (farm("distance", period) <= 1000) * farm("exceeds", period),
+        )
+    )
     return system
 
 
@@ -150,8 +193,10 @@ def openfisca_setup(system, data: dict[str, np.ndarray]):
 
 
 def openfisca_rule(simulation, data: dict[str, np.ndarray]):
-    outputs = {name: simulation.calculate(name, "2027")
-               for name in ("exceeds", "must_file_plan", "gap", "buyout_priority")}
+    outputs = {
+        name: simulation.calculate(name, "2027")
+        for name in ("exceeds", "must_file_plan", "gap", "buyout_priority")
+    }
     gap = outputs["gap"].astype(np.float64)
     outputs["gap"] = gap
     return outputs, aggregate(outputs["must_file_plan"], gap, data["sector"], data["province"])
@@ -185,9 +230,15 @@ def run(approach: str, folder: Path, reps: int) -> dict:
         elapsed = time.perf_counter() - start
         if rep:
             times.append(elapsed)
-    return {"approach": approach, "median_s": statistics.median(times), "reps": reps,
-            "setup_median_s": statistics.median(setups) if setups else None,
-            "peak_rss_mib": peak_rss_mib(), "inputs_rss_mib": inputs_rss, "hashes": digest(*result)}
+    return {
+        "approach": approach,
+        "median_s": statistics.median(times),
+        "reps": reps,
+        "setup_median_s": statistics.median(setups) if setups else None,
+        "peak_rss_mib": peak_rss_mib(),
+        "inputs_rss_mib": inputs_rss,
+        "hashes": digest(*result),
+    }
 
 
 if __name__ == "__main__":

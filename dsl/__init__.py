@@ -6,6 +6,15 @@ from dsl.parser import parse_file, parse_text, read_source
 from dsl.source import SourceFile, Span
 
 __all__ = [
-    "ALL_CODES", "Code", "Diagnostic", "Diagnostics", "Related", "Severity", "SourceFile", "Span",
-    "parse_file", "parse_text", "read_source",
+    "ALL_CODES",
+    "Code",
+    "Diagnostic",
+    "Diagnostics",
+    "Related",
+    "Severity",
+    "SourceFile",
+    "Span",
+    "parse_file",
+    "parse_text",
+    "read_source",
 ]

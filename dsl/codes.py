@@ -29,106 +29,251 @@ class Code:
 E, W = Severity.ERROR, Severity.WARNING
 
 # P0xx: reading files and syntax (dsl/reader.py, dsl/parser.py)
-UNEXPECTED_TOKEN = Code("P001", "unexpected-token", E, "a word or symbol is not allowed at this place in the grammar")
-UNEXPECTED_CHARACTER = Code("P002", "unexpected-character", E, "a character that cannot start any word of the language")
-UNEXPECTED_EOF = Code("P003", "unexpected-end-of-file", E, "the file ends inside a declaration, usually a missing `}` or `\"`")
+UNEXPECTED_TOKEN = Code(
+    "P001", "unexpected-token", E, "a word or symbol is not allowed at this place in the grammar"
+)
+UNEXPECTED_CHARACTER = Code(
+    "P002", "unexpected-character", E, "a character that cannot start any word of the language"
+)
+UNEXPECTED_EOF = Code(
+    "P003",
+    "unexpected-end-of-file",
+    E,
+    'the file ends inside a declaration, usually a missing `}` or `"`',
+)
 NOT_UTF8 = Code("P004", "not-utf8", E, "a rule file is not valid UTF-8 text")
 BINARY_FILE = Code("P005", "binary-file", E, "a rule file contains NUL bytes and looks binary")
-FILE_TOO_LARGE = Code("P006", "file-too-large", E, "a rule file or a source text is larger than the limit and was not read")
+FILE_TOO_LARGE = Code(
+    "P006",
+    "file-too-large",
+    E,
+    "a rule file or a source text is larger than the limit and was not read",
+)
 NESTING_TOO_DEEP = Code("P007", "nesting-too-deep", E, "a condition nests deeper than the limit")
-UNREADABLE_FILE = Code("P008", "unreadable-file", E, "a path given on the command line cannot be read")
+UNREADABLE_FILE = Code(
+    "P008", "unreadable-file", E, "a path given on the command line cannot be read"
+)
 EMPTY_FILE = Code("P009", "empty-file", W, "a rule file contains no declarations")
-TOO_MANY_DECLARATIONS = Code("P010", "too-many-declarations", E,
-                              "a policy tree holds more declarations than the limit; it was not checked further")
-LINK_CYCLE = Code("P011", "link-cycle", E,
-                  "a symbolic link leads back into a folder it lies in, so the folder would be read forever")
-PATH_OUTSIDE_REPOSITORY = Code("P012", "path-outside-repository", E,
-                               "a file or folder reached from the policy, a test or a scenario lies outside the repository")
+TOO_MANY_DECLARATIONS = Code(
+    "P010",
+    "too-many-declarations",
+    E,
+    "a policy tree holds more declarations than the limit; it was not checked further",
+)
+LINK_CYCLE = Code(
+    "P011",
+    "link-cycle",
+    E,
+    "a symbolic link leads back into a folder it lies in, so the folder would be read forever",
+)
+PATH_OUTSIDE_REPOSITORY = Code(
+    "P012",
+    "path-outside-repository",
+    E,
+    "a file or folder reached from the policy, a test or a scenario lies outside the repository",
+)
 
 # P1xx: names (compiler/check/resolve.py)
 DUPLICATE_ID = Code("P101", "duplicate-id", E, "two declarations share one id")
 UNKNOWN_REFERENCE = Code("P102", "unknown-reference", E, "a reference names no declaration")
 WRONG_KIND = Code("P103", "wrong-kind", E, "a reference names a declaration of the wrong kind")
-UNKNOWN_SOURCE_FILE = Code("P104", "unknown-source-file", E, "a document's `bestand` is not a readable text file")
-UNKNOWN_WORD = Code("P105", "unknown-word", E, "a word from a fixed vocabulary (kind, level, status, ...) is not in it")
-UNKNOWN_BUDGET_ITEM = Code("P106", "unknown-budget-item", E, "a budget reference names no post or package of the table")
-SOURCE_OUTSIDE_TREE = Code("P107", "source-outside-tree", E, "a document's `bestand` points outside the policy tree")
+UNKNOWN_SOURCE_FILE = Code(
+    "P104", "unknown-source-file", E, "a document's `bestand` is not a readable text file"
+)
+UNKNOWN_WORD = Code(
+    "P105",
+    "unknown-word",
+    E,
+    "a word from a fixed vocabulary (kind, level, status, ...) is not in it",
+)
+UNKNOWN_BUDGET_ITEM = Code(
+    "P106", "unknown-budget-item", E, "a budget reference names no post or package of the table"
+)
+SOURCE_OUTSIDE_TREE = Code(
+    "P107", "source-outside-tree", E, "a document's `bestand` points outside the policy tree"
+)
 
 # P2xx: semantics (compiler/check/fields.py, compiler/check/citations.py, compiler/check/budgets.py)
 MISSING_FIELD = Code("P201", "missing-field", E, "a declaration lacks a field its kind requires")
-FIELD_NOT_ALLOWED = Code("P202", "field-not-allowed", E, "a field is not part of this kind of declaration")
+FIELD_NOT_ALLOWED = Code(
+    "P202", "field-not-allowed", E, "a field is not part of this kind of declaration"
+)
 REPEATED_FIELD = Code("P203", "repeated-field", E, "a field that may appear once appears again")
 MISSING_CITATION = Code("P204", "missing-citation", E, "a declaration cites no source")
-QUOTE_NOT_FOUND = Code("P205", "quote-not-found", E, "a quoted text does not occur in the cited source document")
-QUOTE_ELSEWHERE = Code("P206", "quote-elsewhere", E, "a quote occurs in the source, but not on the cited lines")
-LINES_OUT_OF_RANGE = Code("P207", "lines-out-of-range", E, "cited line numbers are outside the source document")
+QUOTE_NOT_FOUND = Code(
+    "P205", "quote-not-found", E, "a quoted text does not occur in the cited source document"
+)
+QUOTE_ELSEWHERE = Code(
+    "P206", "quote-elsewhere", E, "a quote occurs in the source, but not on the cited lines"
+)
+LINES_OUT_OF_RANGE = Code(
+    "P207", "lines-out-of-range", E, "cited line numbers are outside the source document"
+)
 UNKNOWN_UNIT = Code("P210", "unknown-unit", E, "a unit is not in the unit table")
-UNIT_MISMATCH = Code("P211", "unit-mismatch", E, "two quantities that are compared or assigned have incompatible units")
+UNIT_MISMATCH = Code(
+    "P211",
+    "unit-mismatch",
+    E,
+    "two quantities that are compared or assigned have incompatible units",
+)
 INVALID_DATE = Code("P220", "invalid-date", E, "a date or year is not a real calendar date")
-DATES_OUT_OF_ORDER = Code("P221", "dates-out-of-order", E, "dates that must follow each other do not")
+DATES_OUT_OF_ORDER = Code(
+    "P221", "dates-out-of-order", E, "dates that must follow each other do not"
+)
 RANGE_REVERSED = Code("P222", "range-reversed", E, "a range's lower bound is above its upper bound")
-CONTRADICTORY_FLAGS = Code("P223", "contradictory-flags", E, "a target is marked both `bindend` and `indicatief`")
+CONTRADICTORY_FLAGS = Code(
+    "P223", "contradictory-flags", E, "a target is marked both `bindend` and `indicatief`"
+)
 INVALID_NUMBER = Code("P224", "invalid-number", E, "a number is outside what its field allows")
-BUDGET_TOTAL_MISMATCH = Code("P230", "budget-total-mismatch", E, "the cells of a budget table do not add up to its stated total")
-SUBALLOCATION_EXCEEDS = Code("P231", "suballocation-exceeds", E, "sub-allocations exceed the budget cell they are part of")
-NUMBER_NOT_IN_QUOTE = Code("P250", "number-not-in-quote", E, "a number a declaration states is not written in any of its quotes")
-SUPERSEDES_LATER = Code("P240", "supersedes-later", E, "a declaration supersedes or stops one that starts after it")
-RETAINS_UNRELATED = Code("P241", "retains-unrelated", E, "`behoudt` names a declaration that the stopped one does not lead to")
+BUDGET_TOTAL_MISMATCH = Code(
+    "P230",
+    "budget-total-mismatch",
+    E,
+    "the cells of a budget table do not add up to its stated total",
+)
+SUBALLOCATION_EXCEEDS = Code(
+    "P231", "suballocation-exceeds", E, "sub-allocations exceed the budget cell they are part of"
+)
+NUMBER_NOT_IN_QUOTE = Code(
+    "P250",
+    "number-not-in-quote",
+    E,
+    "a number a declaration states is not written in any of its quotes",
+)
+SUPERSEDES_LATER = Code(
+    "P240", "supersedes-later", E, "a declaration supersedes or stops one that starts after it"
+)
+RETAINS_UNRELATED = Code(
+    "P241",
+    "retains-unrelated",
+    E,
+    "`behoudt` names a declaration that the stopped one does not lead to",
+)
 
 # P3xx: graph (compiler/check/graph.py)
-DEPENDENCY_CYCLE = Code("P301", "dependency-cycle", E, "declarations depend on each other in a cycle")
+DEPENDENCY_CYCLE = Code(
+    "P301", "dependency-cycle", E, "declarations depend on each other in a cycle"
+)
 
 # P4xx: warnings that never block
-PENDING_VALUE = Code("P401", "pending-value", W, "a value the sources leave open is declared pending")
+PENDING_VALUE = Code(
+    "P401", "pending-value", W, "a value the sources leave open is declared pending"
+)
 
 # P5xx: consistency between source documents (compiler/check/consistency.py); findings, not errors
-SOURCES_DISAGREE = Code("P501", "sources-disagree", W,
-                        "two documents give different values for the same target, and no `bevinding` records it")
+SOURCES_DISAGREE = Code(
+    "P501",
+    "sources-disagree",
+    W,
+    "two documents give different values for the same target, and no `bevinding` records it",
+)
 
 # D0xx: monitoring data (compiler/data/monitoring.py, validated against compiler/data/dataschema.py)
-DATA_UNREADABLE = Code("D001", "data-unreadable", E, "a data file is missing, too large, binary or not UTF-8")
-DATA_SYNTAX = Code("D002", "data-syntax", E, "a data file is not well-formed CSV or YAML, or has an unknown file type")
+DATA_UNREADABLE = Code(
+    "D001", "data-unreadable", E, "a data file is missing, too large, binary or not UTF-8"
+)
+DATA_SYNTAX = Code(
+    "D002",
+    "data-syntax",
+    E,
+    "a data file is not well-formed CSV or YAML, or has an unknown file type",
+)
 MISSING_COLUMN = Code("D003", "missing-column", E, "a data file lacks a column the schema requires")
-UNKNOWN_COLUMN = Code("D004", "unknown-column", E, "a data file has a column the schema does not know")
-UNKNOWN_INDICATOR = Code("D005", "unknown-indicator", E, "a row names an indicator the policy does not declare")
-WRONG_UNIT = Code("D006", "wrong-unit", E, "a value's unit is unknown or does not fit its indicator")
+UNKNOWN_COLUMN = Code(
+    "D004", "unknown-column", E, "a data file has a column the schema does not know"
+)
+UNKNOWN_INDICATOR = Code(
+    "D005", "unknown-indicator", E, "a row names an indicator the policy does not declare"
+)
+WRONG_UNIT = Code(
+    "D006", "wrong-unit", E, "a value's unit is unknown or does not fit its indicator"
+)
 MISSING_VALUE = Code("D007", "missing-value", E, "a required field of a row is empty")
 NOT_A_NUMBER = Code("D008", "not-a-number", E, "a field that holds a number holds something else")
 DUPLICATE_ROW = Code("D009", "duplicate-row", E, "two rows give a value for the same thing")
-INVALID_PERIOD = Code("D010", "invalid-period", E, "a period is not a year (YYYY) or a date (YYYY-MM-DD)")
-INVALID_CHOICE = Code("D011", "invalid-choice", E, "a field that takes one of a fixed list of words holds another")
-WRONG_LEVEL = Code("D012", "wrong-level", E, "a series names a per-entity indicator, or an entity table a sector one")
-VALUE_OUT_OF_RANGE = Code("D013", "value-out-of-range", E, "a number is outside what its indicator allows")
+INVALID_PERIOD = Code(
+    "D010", "invalid-period", E, "a period is not a year (YYYY) or a date (YYYY-MM-DD)"
+)
+INVALID_CHOICE = Code(
+    "D011", "invalid-choice", E, "a field that takes one of a fixed list of words holds another"
+)
+WRONG_LEVEL = Code(
+    "D012",
+    "wrong-level",
+    E,
+    "a series names a per-entity indicator, or an entity table a sector one",
+)
+VALUE_OUT_OF_RANGE = Code(
+    "D013", "value-out-of-range", E, "a number is outside what its indicator allows"
+)
 RAGGED_ROW = Code("D014", "ragged-row", E, "a row has more or fewer fields than the header")
-UNKNOWN_SUBJECT = Code("D015", "unknown-subject", E, "an event names an entity, actor or obligation that does not exist")
+UNKNOWN_SUBJECT = Code(
+    "D015",
+    "unknown-subject",
+    E,
+    "an event names an entity, actor or obligation that does not exist",
+)
 TOO_MANY_ROWS = Code("D016", "too-many-rows", E, "a data file has more rows than the limit")
 EMPTY_DATA = Code("D017", "empty-data", W, "a data file has a header but no rows")
 
 # L0xx: the ledger (compiler/evaluate/ledger.py)
-LEDGER_CONFLICT = Code("L001", "ledger-conflict", E,
-                       "a moment is already recorded with other inputs; re-evaluating it needs `--replace`")
-NOT_A_LEDGER = Code("L002", "not-a-ledger", E,
-                    "the ledger file is not a beleid ledger, is of another version, or is damaged")
-MOMENT_OUT_OF_ORDER = Code("L003", "moment-out-of-order", E, "a moment lies before one the ledger already holds")
+LEDGER_CONFLICT = Code(
+    "L001",
+    "ledger-conflict",
+    E,
+    "a moment is already recorded with other inputs; re-evaluating it needs `--replace`",
+)
+NOT_A_LEDGER = Code(
+    "L002",
+    "not-a-ledger",
+    E,
+    "the ledger file is not a beleid ledger, is of another version, or is damaged",
+)
+MOMENT_OUT_OF_ORDER = Code(
+    "L003", "moment-out-of-order", E, "a moment lies before one the ledger already holds"
+)
 
 # S0xx: scenario files (compiler/data/scenario.py)
-SCENARIO_INVALID = Code("S001", "scenario-invalid", E, "a scenario file does not follow the scenario schema")
-ASSUMPTION_INVALID = Code("S002", "assumption-invalid", E,
-                          "a scenario assumes a value for something that is not pending, or writes it wrongly")
+SCENARIO_INVALID = Code(
+    "S001", "scenario-invalid", E, "a scenario file does not follow the scenario schema"
+)
+ASSUMPTION_INVALID = Code(
+    "S002",
+    "assumption-invalid",
+    E,
+    "a scenario assumes a value for something that is not pending, or writes it wrongly",
+)
 
 # T0xx: policy scenario tests (compiler/workflow/policytest.py)
-TEST_FILE_INVALID = Code("T001", "test-file-invalid", E,
-                         "a policy test file is not valid YAML or does not follow the test schema")
-TEST_DATA_INVALID = Code("T002", "test-data-invalid", E,
-                         "a policy test names a declaration, farm or data file that does not exist")
+TEST_FILE_INVALID = Code(
+    "T001",
+    "test-file-invalid",
+    E,
+    "a policy test file is not valid YAML or does not follow the test schema",
+)
+TEST_DATA_INVALID = Code(
+    "T002",
+    "test-data-invalid",
+    E,
+    "a policy test names a declaration, farm or data file that does not exist",
+)
 
 # G0xx: commitment guards of the semantic diff (compiler/diff/compare.py)
-FROZEN_VALUE_CHANGED = Code("G001", "frozen-value-changed", E,
-                            "a change touches a declaration that a `borging` freezes (`vast_tot`) before that date")
-SUPERSEDED_EDITED = Code("G002", "superseded-edited", E,
-                         "a change edits a declaration that another declaration has replaced or stopped")
-CITATION_DROPPED = Code("G003", "citation-dropped", E,
-                        "a declaration loses a citation without re-citing the same lines")
+FROZEN_VALUE_CHANGED = Code(
+    "G001",
+    "frozen-value-changed",
+    E,
+    "a change touches a declaration that a `borging` freezes (`vast_tot`) before that date",
+)
+SUPERSEDED_EDITED = Code(
+    "G002",
+    "superseded-edited",
+    E,
+    "a change edits a declaration that another declaration has replaced or stopped",
+)
+CITATION_DROPPED = Code(
+    "G003", "citation-dropped", E, "a declaration loses a citation without re-citing the same lines"
+)
 
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)

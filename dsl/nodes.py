@@ -16,8 +16,19 @@ NOWHERE = Span("<nowhere>", 0, 0, 0, 0)
 
 # The kinds of declaration, as the grammar's KIND terminal spells them (tests/test_parser.py checks).
 KINDS = (
-    "document", "actor", "indicator", "doel", "maatregel", "begroting", "trigger",
-    "verplichting", "handhaving", "borging", "besluit", "verbod", "bevinding",
+    "document",
+    "actor",
+    "indicator",
+    "doel",
+    "maatregel",
+    "begroting",
+    "trigger",
+    "verplichting",
+    "handhaving",
+    "borging",
+    "besluit",
+    "verbod",
+    "bevinding",
 )
 
 

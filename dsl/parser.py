@@ -31,11 +31,26 @@ _STRING_OR_COMMENT = re.compile(r'"[^"]*"|#[^\n]*')
 
 # How Lark's terminal names read in a message.
 _TERMINAL_WORDS = {
-    "NAME": "a name", "STRING": 'a "text"', "INT": "a whole number", "NUMBER": "a number",
-    "DATE": "a date (YYYY-MM-DD)", "UNIT": "a unit", "MONEY": "an amount (€ 12 mln)",
-    "KIND": "a declaration kind", "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`", "RPAR": "`)`",
-    "COLON": "`:`", "COMMA": "`,`", "DOT": "`.`", "MINUS": "`-`", "COMPARATOR": "a comparison",
-    "STATE": "a status word", "PERIOD": "a period (jaar, maanden, ...)", "$END": "end of file",
+    "NAME": "a name",
+    "STRING": 'a "text"',
+    "INT": "a whole number",
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "UNIT": "a unit",
+    "MONEY": "an amount (€ 12 mln)",
+    "KIND": "a declaration kind",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "COLON": "`:`",
+    "COMMA": "`,`",
+    "DOT": "`.`",
+    "MINUS": "`-`",
+    "COMPARATOR": "a comparison",
+    "STATE": "a status word",
+    "PERIOD": "a period (jaar, maanden, ...)",
+    "$END": "end of file",
     "CONSEQUENCE": "verplichting, besluit or maatregel",
 }
 
@@ -43,8 +58,14 @@ _TERMINAL_WORDS = {
 @functools.cache
 def bare_parser() -> Lark:
     """The LALR parser building a plain Lark tree; also the baseline in benchmarks/check.py."""
-    return Lark.open("policy.lark", rel_to=__file__, parser="lalr", lexer="contextual",
-                     propagate_positions=True, maybe_placeholders=True)
+    return Lark.open(
+        "policy.lark",
+        rel_to=__file__,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
 
 
 def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | None:
@@ -56,15 +77,23 @@ def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | No
             return None
         data = path.read_bytes()
     except OSError as error:
-        diags.add(codes.UNREADABLE_FILE, Span.point(display), f"cannot read file: {error.strerror}",
-                  hint="check that the path exists and is readable")
+        diags.add(
+            codes.UNREADABLE_FILE,
+            Span.point(display),
+            f"cannot read file: {error.strerror}",
+            hint="check that the path exists and is readable",
+        )
         return None
     return decode_source(data, display, diags)
 
 
 def _too_large(size: int, display: str, diags: Diagnostics) -> None:
-    diags.add(codes.FILE_TOO_LARGE, Span.point(display), f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
-              hint="split the rules over several files, grouped by theme")
+    diags.add(
+        codes.FILE_TOO_LARGE,
+        Span.point(display),
+        f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+        hint="split the rules over several files, grouped by theme",
+    )
 
 
 def decode_source(data: bytes, display: str, diags: Diagnostics) -> SourceFile | None:
@@ -75,8 +104,12 @@ def decode_source(data: bytes, display: str, diags: Diagnostics) -> SourceFile |
         return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        diags.add(codes.BINARY_FILE, Span.point(display, line), "file contains NUL bytes",
-                  hint="rule files are plain UTF-8 text; is this the right file?")
+        diags.add(
+            codes.BINARY_FILE,
+            Span.point(display, line),
+            "file contains NUL bytes",
+            hint="rule files are plain UTF-8 text; is this the right file?",
+        )
         return None
     try:
         text = data.decode("utf-8")
@@ -84,9 +117,12 @@ def decode_source(data: bytes, display: str, diags: Diagnostics) -> SourceFile |
         prefix = data[: error.start]
         line = prefix.count(b"\n") + 1
         column = len(prefix) - (prefix.rfind(b"\n") + 1) + 1
-        diags.add(codes.NOT_UTF8, Span.point(display, line, column),
-                  f"byte 0x{data[error.start]:02x} is not valid UTF-8",
-                  hint="save the file as UTF-8 (most editors: 'Save with encoding')")
+        diags.add(
+            codes.NOT_UTF8,
+            Span.point(display, line, column),
+            f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+            hint="save the file as UTF-8 (most editors: 'Save with encoding')",
+        )
         return None
     return SourceFile(display, text.removeprefix("\ufeff"))
 
@@ -94,14 +130,21 @@ def decode_source(data: bytes, display: str, diags: Diagnostics) -> SourceFile |
 def parse_text(source: SourceFile, diags: Diagnostics) -> Module:
     """Parse one rule file; on a syntax error report it and return a module without declarations."""
     if not source.text.strip(_BLANK) or _only_comments(source.text):
-        diags.add(codes.EMPTY_FILE, Span.point(source.path), "file contains no declarations",
-                  hint="add a declaration or remove the file")
+        diags.add(
+            codes.EMPTY_FILE,
+            Span.point(source.path),
+            "file contains no declarations",
+            hint="add a declaration or remove the file",
+        )
         return Module(source.path, ())
     depth, where = _max_paren_depth(source.text)
     if depth > MAX_NESTING:
-        diags.add(codes.NESTING_TOO_DEEP, _offset_span(source, where),
-                  f"the condition nests {depth} levels deep, over the limit of {MAX_NESTING}",
-                  hint="split the condition into named parts")
+        diags.add(
+            codes.NESTING_TOO_DEEP,
+            _offset_span(source, where),
+            f"the condition nests {depth} levels deep, over the limit of {MAX_NESTING}",
+            hint="split the condition into named parts",
+        )
         return Module(source.path, ())
     try:
         return Module(source.path, _parse(source.text, source.path))
@@ -115,7 +158,8 @@ def _parse(text: str, path: str) -> tuple:
 
 # A line that opens a declaration: `doel id "title" {`. Used only to recover after a syntax error.
 _HEADER = re.compile(
-    r"^[ \t]*(?:" + "|".join(KINDS) + r')[ \t]+[a-z_][a-z0-9_]*[ \t]*(?:"[^"\n]*"[ \t]*)?\{', re.M)
+    r"^[ \t]*(?:" + "|".join(KINDS) + r')[ \t]+[a-z_][a-z0-9_]*[ \t]*(?:"[^"\n]*"[ \t]*)?\{', re.M
+)
 
 
 def _parse_by_declaration(source: SourceFile, diags: Diagnostics) -> tuple:
@@ -166,7 +210,9 @@ def _blank(text: str) -> str:
 
 
 def _only_comments(text: str) -> bool:
-    return all(not line.strip(_BLANK) or line.lstrip(_BLANK).startswith("#") for line in text.split("\n"))
+    return all(
+        not line.strip(_BLANK) or line.lstrip(_BLANK).startswith("#") for line in text.split("\n")
+    )
 
 
 def _max_paren_depth(text: str) -> tuple[int, int]:
@@ -204,21 +250,38 @@ def _report_syntax_error(error: UnexpectedInput, source: SourceFile, diags: Diag
         error.line, error.column = _end_position(source.text)
     if isinstance(error, UnexpectedEOF):
         line, column = _end_position(source.text)
-        diags.add(codes.UNEXPECTED_EOF, Span.point(source.path, line, column),
-                  "the file ends inside a declaration",
-                  hint="close every `{` with `}` and every `\"` with `\"`")
+        diags.add(
+            codes.UNEXPECTED_EOF,
+            Span.point(source.path, line, column),
+            "the file ends inside a declaration",
+            hint='close every `{` with `}` and every `"` with `"`',
+        )
     elif isinstance(error, UnexpectedCharacters):
         char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else ""
-        diags.add(codes.UNEXPECTED_CHARACTER, Span.point(source.path, error.line, error.column),
-                  f"unexpected character `{char}`", hint=_hint_for_character(char, error))
+        diags.add(
+            codes.UNEXPECTED_CHARACTER,
+            Span.point(source.path, error.line, error.column),
+            f"unexpected character `{char}`",
+            hint=_hint_for_character(char, error),
+        )
     elif isinstance(error, UnexpectedToken):
         token = error.token
-        span = Span(source.path, token.line, token.column, token.end_line or token.line,
-                    token.end_column or token.column + 1, token.start_pos or 0, token.end_pos or 0)
+        span = Span(
+            source.path,
+            token.line,
+            token.column,
+            token.end_line or token.line,
+            token.end_column or token.column + 1,
+            token.start_pos or 0,
+            token.end_pos or 0,
+        )
         hint = _expected_hint(error.expected)
         if "NAME" in error.expected and any(c.isupper() for c in str(token)):
             hint = "ids are written in lower case with underscores, e.g. `nh3_landbouw`"
-        elif str(token) == "," and getattr((error.token_history or [None])[-1], "type", None) == "NUMBER":
+        elif (
+            str(token) == ","
+            and getattr((error.token_history or [None])[-1], "type", None) == "NUMBER"
+        ):
             hint = "decimal numbers use a point: 12.5, not 12,5"
         diags.add(codes.UNEXPECTED_TOKEN, span, f"unexpected `{token}`", hint=hint)
 
@@ -242,7 +305,9 @@ def _hint_for_character(char: str, error: UnexpectedCharacters) -> str:
         return "text in quotes is not allowed here"
     if char == ",":
         return "decimal numbers use a point: 12.5, not 12,5"
-    allowed = sorted({_TERMINAL_WORDS.get(name, f"`{name.lower()}`") for name in error.allowed or ()})
+    allowed = sorted(
+        {_TERMINAL_WORDS.get(name, f"`{name.lower()}`") for name in error.allowed or ()}
+    )
     if allowed and len(allowed) <= 8:
         return "expected " + ", ".join(allowed)
     return "see docs/language.md for what may stand here"

@@ -55,27 +55,33 @@ class PolicyTransformer:
     def declaration(self, meta, children):
         kind, name, title, *fields = children
         title_text = _string(title) if title is not None else None
-        return n.Declaration(str(kind), self._ref(name), title_text, tuple(fields), self._span(meta))
+        return n.Declaration(
+            str(kind), self._ref(name), title_text, tuple(fields), self._span(meta)
+        )
 
     # simple fields ----------------------------------------------------------
     def _string_field(keyword):  # noqa: N805 - builds methods below
         def method(self, meta, children):
             return self._field(meta, keyword, _string(children[0]))
+
         return method
 
     def _ref_field(keyword):  # noqa: N805
         def method(self, meta, children):
             return self._field(meta, keyword, self._ref(children[0]))
+
         return method
 
     def _flag_field(keyword):  # noqa: N805
         def method(self, meta, children):
             return self._field(meta, keyword, True)
+
         return method
 
     def _value_field(keyword):  # noqa: N805
         def method(self, meta, children):
             return self._field(meta, keyword, children[0])
+
         return method
 
     naam = _string_field("naam")
@@ -114,7 +120,9 @@ class PolicyTransformer:
     behoudt = _value_field("behoudt")
 
     def datum(self, meta, children):
-        return self._field(meta, "datum", n.When(str(children[0]), Span.from_meta(self.path, children[0])))
+        return self._field(
+            meta, "datum", n.When(str(children[0]), Span.from_meta(self.path, children[0]))
+        )
 
     def instrument(self, meta, children):
         token = children[0]
@@ -124,7 +132,11 @@ class PolicyTransformer:
     def bron(self, meta, children):
         document, (first, last), quote = children
         citation = n.Citation(
-            self._ref(document), first, last, _string(quote), self._span(meta),
+            self._ref(document),
+            first,
+            last,
+            _string(quote),
+            self._span(meta),
             Span.from_meta(self.path, quote),
         )
         return self._field(meta, "bron", citation)
@@ -137,7 +149,9 @@ class PolicyTransformer:
         return self._field(meta, "uiterlijk", self.pending(meta, children))
 
     def reductie(self, meta, children):
-        return self._field(meta, "reductie", n.Reduction(children[0], children[1], self._span(meta)))
+        return self._field(
+            meta, "reductie", n.Reduction(children[0], children[1], self._span(meta))
+        )
 
     def tussendoel(self, meta, children):
         year, value = children
@@ -185,7 +199,11 @@ class PolicyTransformer:
     def deelpost(self, meta, children):
         name, title, post, package, amount = children
         value = n.SubAllocation(
-            self._ref(name), _string(title), self._ref(post), self._ref(package), amount,
+            self._ref(name),
+            _string(title),
+            self._ref(post),
+            self._ref(package),
+            amount,
             self._span(meta),
         )
         return self._field(meta, "deelpost", value)

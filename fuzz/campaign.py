@@ -59,8 +59,11 @@ def _signature(error: BaseException) -> tuple[str, str]:
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(ROOT)]
     frame = (ours or frames or [None])[-1]
-    where = f"{Path(frame.filename).resolve().relative_to(ROOT) if ours else frame.filename}:{frame.lineno}" \
-        if frame is not None else "?"
+    where = (
+        f"{Path(frame.filename).resolve().relative_to(ROOT) if ours else frame.filename}:{frame.lineno}"
+        if frame is not None
+        else "?"
+    )
     return f"{type(error).__name__} at {where}", where
 
 
@@ -106,16 +109,29 @@ class _Recorder:
         folder.mkdir(exist_ok=True)
         (folder / "input").write_bytes(data)
         message = str(error)
-        info = {"signature": signature, "where": where, "exception": type(error).__name__,
-                "message": message[:2000], "size": len(data),
-                "traceback": "".join(traceback.format_exception(error))[-8000:]}
+        info = {
+            "signature": signature,
+            "where": where,
+            "exception": type(error).__name__,
+            "message": message[:2000],
+            "size": len(data),
+            "traceback": "".join(traceback.format_exception(error))[-8000:],
+        }
         _write_json(folder / "finding.json", info)
         self.flush()
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
-        _write_json(self.stats_path, {"execs": self.execs, "started": self.started, "flushed": time.time(),
-                                      "slowest": round(self.slowest, 4), "counts": self.counts})
+        _write_json(
+            self.stats_path,
+            {
+                "execs": self.execs,
+                "started": self.started,
+                "flushed": time.time(),
+                "slowest": round(self.slowest, 4),
+                "counts": self.counts,
+            },
+        )
 
 
 def _write_json(path: Path, data) -> None:
@@ -128,7 +144,9 @@ def _dictionary_file(tokens: list[bytes], path: Path) -> Path | None:
     """A libFuzzer dictionary: one `"token"` per line, with \\xNN for anything not plain ASCII."""
     lines = []
     for token in tokens:
-        escaped = "".join(chr(b) if 32 <= b < 127 and b not in (0x22, 0x5C) else f"\\x{b:02x}" for b in token)
+        escaped = "".join(
+            chr(b) if 32 <= b < 127 and b not in (0x22, 0x5C) else f"\\x{b:02x}" for b in token
+        )
         lines.append(f'"{escaped}"')
     if not lines:
         return None
@@ -136,7 +154,9 @@ def _dictionary_file(tokens: list[bytes], path: Path) -> Path | None:
     return path
 
 
-def _worker(name: str, workdir: Path, include: list[str], plain: list[str], fuzzer_args: list[str]) -> None:
+def _worker(
+    name: str, workdir: Path, include: list[str], plain: list[str], fuzzer_args: list[str]
+) -> None:
     import atheris
 
     for module in [*(m for m in DEPENDENCIES if m not in include), *plain]:
@@ -200,8 +220,13 @@ def _temporary_root() -> Path:
 
 
 def _fuzzer_args(options: argparse.Namespace, workdir: Path) -> list[str]:
-    args = [f"-artifact_prefix={workdir / 'artifacts'}/", f"-timeout={options.input_timeout}",
-            f"-rss_limit_mb={options.rss_limit_mb}", "-print_final_stats=1", "-reload=0"]
+    args = [
+        f"-artifact_prefix={workdir / 'artifacts'}/",
+        f"-timeout={options.input_timeout}",
+        f"-rss_limit_mb={options.rss_limit_mb}",
+        "-print_final_stats=1",
+        "-reload=0",
+    ]
     if options.runs is not None:
         args.append(f"-runs={options.runs}")
     else:
@@ -218,16 +243,38 @@ def _run_target(name: str, options: argparse.Namespace, root: Path, keep: Path) 
     (workdir / "artifacts").mkdir(parents=True)
     (workdir / "tmp").mkdir()
     target = TARGETS[name]
-    command = [sys.executable, "-m", "fuzz.campaign", "--worker", name, "--workdir", str(workdir),
-               "--include", ",".join(target.instrument), "--plain", ",".join(target.uninstrumented),
-               "--", *_fuzzer_args(options, workdir)]
-    env = {**os.environ, "TMPDIR": str(workdir / "tmp"), "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    budget = (options.seconds if options.runs is None else options.runs_budget) + options.input_timeout + STARTUP_GRACE
+    command = [
+        sys.executable,
+        "-m",
+        "fuzz.campaign",
+        "--worker",
+        name,
+        "--workdir",
+        str(workdir),
+        "--include",
+        ",".join(target.instrument),
+        "--plain",
+        ",".join(target.uninstrumented),
+        "--",
+        *_fuzzer_args(options, workdir),
+    ]
+    env = {
+        **os.environ,
+        "TMPDIR": str(workdir / "tmp"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    budget = (
+        (options.seconds if options.runs is None else options.runs_budget)
+        + options.input_timeout
+        + STARTUP_GRACE
+    )
     result = Result(name)
     began = time.time()
     with open(workdir / "stdout", "wb") as out, open(workdir / "stderr", "wb") as err:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True
+        )
         try:
             result.exit_code = process.wait(timeout=budget)
         except subprocess.TimeoutExpired:
@@ -259,12 +306,24 @@ def _collect(result: Result, workdir: Path, began: float, ended: float, keep: Pa
     result.corpus_files = len(files)
     result.seeds = sum(1 for f in files if f.name.startswith("seed-"))
     counts = stats.get("counts", {})
-    for folder in sorted((workdir / "findings").glob("*")) if (workdir / "findings").is_dir() else []:
+    for folder in (
+        sorted((workdir / "findings").glob("*")) if (workdir / "findings").is_dir() else []
+    ):
         with contextlib.suppress(OSError, ValueError):
             info = json.loads((folder / "finding.json").read_text(encoding="utf-8"))
-            kept = _keep(keep, result.target, folder.name, (folder / "input").read_bytes(), info["traceback"])
-            result.findings.append(Finding("exception", info["signature"], counts.get(folder.name, 1), info["size"],
-                                           str(kept), info["traceback"]))
+            kept = _keep(
+                keep, result.target, folder.name, (folder / "input").read_bytes(), info["traceback"]
+            )
+            result.findings.append(
+                Finding(
+                    "exception",
+                    info["signature"],
+                    counts.get(folder.name, 1),
+                    info["size"],
+                    str(kept),
+                    info["traceback"],
+                )
+            )
     for artefact in sorted((workdir / "artifacts").iterdir()):
         kind = artefact.name.split("-", 1)[0]
         if kind not in ARTEFACT_KINDS:
@@ -275,8 +334,11 @@ def _collect(result: Result, workdir: Path, began: float, ended: float, keep: Pa
         result.findings.append(Finding(kind, f"libFuzzer {kind}", 1, len(data), str(kept), text))
     if result.executions == 0 and result.error is None:
         result.error = "no executions; worker output:\n" + (stdout + stderr)[-4000:]
-    elif result.exit_code not in (0, None) and not any(f.kind != "exception" for f in result.findings) \
-            and result.error is None:
+    elif (
+        result.exit_code not in (0, None)
+        and not any(f.kind != "exception" for f in result.findings)
+        and result.error is None
+    ):
         result.error = f"the worker exited with {result.exit_code}:\n" + (stdout + stderr)[-4000:]
 
 
@@ -285,8 +347,13 @@ def _libfuzzer_report(stdout: str, stderr: str) -> str:
     marker = stdout.rfind("=== Uncaught Python exception: ===")
     if marker >= 0:
         return stdout[marker:][:8000]
-    lines = [line for line in stderr.splitlines() if "ERROR: libFuzzer" in line or "ALARM" in line
-             or line.startswith(("SUMMARY", "==", "Traceback", "  File"))]
+    lines = [
+        line
+        for line in stderr.splitlines()
+        if "ERROR: libFuzzer" in line
+        or "ALARM" in line
+        or line.startswith(("SUMMARY", "==", "Traceback", "  File"))
+    ]
     return "\n".join(lines)[-8000:] or stderr[-4000:]
 
 
@@ -300,21 +367,29 @@ def _keep(keep: Path, target: str, name: str, data: bytes, report: str) -> Path:
 
 
 def _render(results: list[Result], wall: float) -> str:
-    header = f"{'target':<11} {'executions':>11} {'exec/s':>9} {'seconds':>8} {'corpus':>7} {'seeds':>6} " \
-             f"{'slowest':>8} {'escaped':>8}"
+    header = (
+        f"{'target':<11} {'executions':>11} {'exec/s':>9} {'seconds':>8} {'corpus':>7} {'seeds':>6} "
+        f"{'slowest':>8} {'escaped':>8}"
+    )
     lines = [header, "-" * len(header)]
     for r in results:
         distinct = len(r.findings)
-        lines.append(f"{r.target:<11} {r.executions:>11,} {r.exec_per_second:>9,.1f} {r.seconds:>8.1f} "
-                     f"{r.corpus:>7,} {r.seeds:>6} {r.slowest_input_seconds:>7.2f}s {distinct:>8}")
+        lines.append(
+            f"{r.target:<11} {r.executions:>11,} {r.exec_per_second:>9,.1f} {r.seconds:>8.1f} "
+            f"{r.corpus:>7,} {r.seeds:>6} {r.slowest_input_seconds:>7.2f}s {distinct:>8}"
+        )
     lines.append(f"wall time {wall:.1f} s")
     for r in results:
         if r.error:
             lines += ["", f"[{r.target}] WORKER FAILED: {r.error}"]
         for f in r.findings:
-            lines += ["", f"[{r.target}] FINDING ({f.kind}, seen {f.count}x, input {f.size} bytes): {f.signature}",
-                      f"  input kept at {f.kept}", "  replay: python3 -m fuzz.campaign --replay "
-                      f"{r.target} {f.kept}", _indent(f.traceback)]
+            lines += [
+                "",
+                f"[{r.target}] FINDING ({f.kind}, seen {f.count}x, input {f.size} bytes): {f.signature}",
+                f"  input kept at {f.kept}",
+                f"  replay: python3 -m fuzz.campaign --replay {r.target} {f.kept}",
+                _indent(f.traceback),
+            ]
     return "\n".join(lines)
 
 
@@ -323,8 +398,12 @@ def _indent(text: str) -> str:
 
 
 def _to_json(results: list[Result], wall: float, root: Path) -> dict:
-    return {"ok": all(r.ok for r in results), "wall_seconds": round(wall, 1), "temporary_folder": str(root),
-            "targets": [{**asdict(r), "escaped": len(r.findings), "ok": r.ok} for r in results]}
+    return {
+        "ok": all(r.ok for r in results),
+        "wall_seconds": round(wall, 1),
+        "temporary_folder": str(root),
+        "targets": [{**asdict(r), "escaped": len(r.findings), "ok": r.ok} for r in results],
+    }
 
 
 # ---------------------------------------------------------------------------------------- replay
@@ -359,26 +438,54 @@ def _replay(name: str, files: list[str], hang_seconds: float | None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python3 -m fuzz.campaign", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--target", action="append", metavar="NAME",
-                        help="a target to run (repeatable; default: every target but selftest and selfhang)")
+    parser = argparse.ArgumentParser(
+        prog="python3 -m fuzz.campaign",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--target",
+        action="append",
+        metavar="NAME",
+        help="a target to run (repeatable; default: every target but selftest and selfhang)",
+    )
     budget = parser.add_mutually_exclusive_group()
-    budget.add_argument("--seconds", type=int, default=10, help="fuzzing time per target (default 10)")
+    budget.add_argument(
+        "--seconds", type=int, default=10, help="fuzzing time per target (default 10)"
+    )
     budget.add_argument("--runs", type=int, help="executions per target instead of a time")
-    parser.add_argument("--runs-budget", type=int, default=600,
-                        help="with --runs: seconds after which a worker is killed (default 600)")
+    parser.add_argument(
+        "--runs-budget",
+        type=int,
+        default=600,
+        help="with --runs: seconds after which a worker is killed (default 600)",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="targets run at once (default: CPUs)")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="targets run at once (default: CPUs)"
+    )
     parser.add_argument("--seed", type=int, help="libFuzzer's random seed (default: random)")
-    parser.add_argument("--input-timeout", type=int, default=30, help="seconds one input may take (default 30)")
-    parser.add_argument("--rss-limit-mb", type=int, default=2048, help="memory limit per worker (default 2048)")
-    parser.add_argument("--keep", type=Path, default=DEFAULT_KEEP,
-                        help="where the inputs of findings are kept (default .beleid/fuzz/)")
+    parser.add_argument(
+        "--input-timeout", type=int, default=30, help="seconds one input may take (default 30)"
+    )
+    parser.add_argument(
+        "--rss-limit-mb", type=int, default=2048, help="memory limit per worker (default 2048)"
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=DEFAULT_KEEP,
+        help="where the inputs of findings are kept (default .beleid/fuzz/)",
+    )
     parser.add_argument("--list", action="store_true", help="list the targets and exit")
-    parser.add_argument("--replay", metavar="NAME", help="run the given input files through target NAME and exit")
-    parser.add_argument("--hang-seconds", type=float, help="with --replay: print the stack of an input that runs "
-                                                            "this long, and exit")
+    parser.add_argument(
+        "--replay", metavar="NAME", help="run the given input files through target NAME and exit"
+    )
+    parser.add_argument(
+        "--hang-seconds",
+        type=float,
+        help="with --replay: print the stack of an input that runs this long, and exit",
+    )
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -392,11 +499,16 @@ def main(argv: list[str] | None = None) -> int:
     fuzzer_args: list[str] = []
     if "--" in argv:
         at = argv.index("--")
-        argv, fuzzer_args = argv[:at], argv[at + 1:]
+        argv, fuzzer_args = argv[:at], argv[at + 1 :]
     options = _parser().parse_args(argv)
     if options.worker:
-        _worker(options.worker, options.workdir, [p for p in options.include.split(",") if p],
-                [p for p in options.plain.split(",") if p], fuzzer_args)
+        _worker(
+            options.worker,
+            options.workdir,
+            [p for p in options.include.split(",") if p],
+            [p for p in options.plain.split(",") if p],
+            fuzzer_args,
+        )
         return 0
     from fuzz.targets import DEFAULT_TARGETS, TARGETS
 
@@ -406,13 +518,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if options.replay:
         if options.replay not in TARGETS:
-            print(f"unknown target `{options.replay}`; targets: {', '.join(TARGETS)}", file=sys.stderr)
+            print(
+                f"unknown target `{options.replay}`; targets: {', '.join(TARGETS)}", file=sys.stderr
+            )
             return 2
         return _replay(options.replay, options.files, options.hang_seconds)
     names = options.target or list(DEFAULT_TARGETS)
     unknown = [n for n in names if n not in TARGETS]
     if unknown:
-        print(f"unknown target {', '.join(unknown)}; targets: {', '.join(TARGETS)}", file=sys.stderr)
+        print(
+            f"unknown target {', '.join(unknown)}; targets: {', '.join(TARGETS)}", file=sys.stderr
+        )
         return 2
     root = _temporary_root()
     began = time.time()
@@ -422,7 +538,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     wall = time.time() - began
-    print(json.dumps(_to_json(results, wall, root), indent=2) if options.json else _render(results, wall))
+    print(
+        json.dumps(_to_json(results, wall, root), indent=2)
+        if options.json
+        else _render(results, wall)
+    )
     if any(r.error for r in results):
         return 2
     return 1 if any(r.findings for r in results) else 0

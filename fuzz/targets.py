@@ -247,7 +247,9 @@ def _check_fmt(source: SourceFile, module: nodes.Module, syntax_ok: bool) -> Non
     assert syntax_ok, "fmt formatted a file the checker refuses"
     again = Diagnostics()
     reparsed = parse_text(SourceFile(source.path, formatted), again)
-    assert not again.has_errors, f"fmt output does not parse: {[str(d.span) + ' ' + d.message for d in again]}"
+    assert not again.has_errors, (
+        f"fmt output does not parse: {[str(d.span) + ' ' + d.message for d in again]}"
+    )
     assert reparsed == module, "fmt changed the meaning"
     assert format_text(formatted, source.path) == formatted, "fmt is not idempotent"
     assert _comments(formatted) == _comments(source.text), "fmt lost or changed a comment"
@@ -265,7 +267,10 @@ def rules_seeds() -> list[tuple[str, bytes]]:
         data = path.read_bytes()
         seeds.append((_name(path), data))
         if len(data) > RULES_PIECE:
-            seeds += [(f"{_name(path)}-{n}", piece) for n, piece in enumerate(_pieces(data.decode("utf-8")))]
+            seeds += [
+                (f"{_name(path)}-{n}", piece)
+                for n, piece in enumerate(_pieces(data.decode("utf-8")))
+            ]
     return seeds
 
 
@@ -284,9 +289,30 @@ def _pieces(text: str) -> list[bytes]:
 def rules_dictionary() -> list[bytes]:
     grammar = (ROOT / "dsl" / "policy.lark").read_text(encoding="utf-8")
     words = set(re.findall(r'"([^"\\]+)"', grammar))
-    words |= {"{", "}", "(", ")", '"', "#", "€ ", " mln", "2030-12-31", "regels 1-2", "-1", "0.5", "\n",
-              "(((((((((((((((((((((((((((((((((", "niet niet niet niet niet niet niet niet ", "\ufeff",
-              "bestand \"sources/brief.txt\"", "bestand \"../../x\"", "kton", "%", "ha", "t.o.v."}
+    words |= {
+        "{",
+        "}",
+        "(",
+        ")",
+        '"',
+        "#",
+        "€ ",
+        " mln",
+        "2030-12-31",
+        "regels 1-2",
+        "-1",
+        "0.5",
+        "\n",
+        "(((((((((((((((((((((((((((((((((",
+        "niet niet niet niet niet niet niet niet ",
+        "\ufeff",
+        'bestand "sources/brief.txt"',
+        'bestand "../../x"',
+        "kton",
+        "%",
+        "ha",
+        "t.o.v.",
+    }
     return sorted(w.encode() for w in words)
 
 
@@ -340,18 +366,24 @@ def run_data(data: bytes) -> None:
         population = load_entities(path, ctx.policy, diags, keep_valid_rows=keep)
         monitoring = Monitoring(ctx.series, population) if population is not None else None
     else:
-        monitoring = Monitoring(ctx.series, ctx.farms, load_events([path], ctx.policy, ctx.farms, diags))
+        monitoring = Monitoring(
+            ctx.series, ctx.farms, load_events([path], ctx.policy, ctx.farms, diags)
+        )
     text = data[1:].decode("utf-8", errors="replace")
     check_located(diags, str(path))
     for d in diags:
-        assert d.span is not None and d.span.path == str(path), f"{d.code.id} not located in the data file"
+        assert d.span is not None and d.span.path == str(path), (
+            f"{d.code.id} not located in the data file"
+        )
         assert d.hint, f"{d.code.id} without a hint"
         assert d.code.id.startswith("D"), f"{d.code.id} from a data loader"
     _render_diagnostics(diags, lambda p: tuple(text.splitlines()))
     if monitoring is None or (diags.has_errors and not keep):
         return
     for observations in monitoring.series.by_indicator.values():
-        assert all(o.value == o.value and abs(o.value) != float("inf") for o in observations), "non-finite value"
+        assert all(o.value == o.value and abs(o.value) != float("inf") for o in observations), (
+            "non-finite value"
+        )
     evaluation = evaluate(ctx.policy, monitoring, moment)
     outcomes.render_text(evaluation, verbose=True)
     json.loads(outcomes.render_json(evaluation))
@@ -359,8 +391,13 @@ def run_data(data: bytes) -> None:
 
 def data_seeds() -> list[tuple[str, bytes]]:
     seeds = []
-    for path in _files("tests/fixtures/data/**/*", "monitoring/*.csv", "monitoring/scenarios/*.csv",
-                       "policy/tests/data/*.csv", "tests/fixtures/diff/impact/*.csv"):
+    for path in _files(
+        "tests/fixtures/data/**/*",
+        "monitoring/*.csv",
+        "monitoring/scenarios/*.csv",
+        "policy/tests/data/*.csv",
+        "tests/fixtures/diff/impact/*.csv",
+    ):
         parts = path.relative_to(ROOT).parts
         if "farms" in parts or path.name.startswith(("farms", "boeren")):
             kind = "farms.csv"
@@ -373,9 +410,11 @@ def data_seeds() -> list[tuple[str, bytes]]:
         else:
             kind = "series.txt"
         seeds.append((_name(path), data_input(kind, path.read_bytes())))
-    events_yaml = (b"- {subject: B1, obligation: bedrijfsplan, event: filed, date: 2028-01-15}\n"
-                   b"- subject: provincie_gelderland\n  obligation: bedrijfsplan\n  event: complied\n"
-                   b"  date: '2029-02-01'\n")
+    events_yaml = (
+        b"- {subject: B1, obligation: bedrijfsplan, event: filed, date: 2028-01-15}\n"
+        b"- subject: provincie_gelderland\n  obligation: bedrijfsplan\n  event: complied\n"
+        b"  date: '2029-02-01'\n"
+    )
     seeds.append(("events.yaml", data_input("events.yaml", events_yaml)))
     return seeds
 
@@ -383,13 +422,46 @@ def data_seeds() -> list[tuple[str, bytes]]:
 def data_dictionary() -> list[bytes]:
     policy = bundled_policy()
     words = {d.id for d in policy.of_kind("indicator")}
-    words |= {d.id for d in policy.declarations.values() if d.kind in ("verplichting", "besluit", "borging")}
+    words |= {
+        d.id
+        for d in policy.declarations.values()
+        if d.kind in ("verplichting", "besluit", "borging")
+    }
     words |= set(dataschema.STATUSES) | set(dataschema.FARM_SECTORS) | set(dataschema.PROVINCES)
     words |= set(dataschema.EVENTS) | set(units.UNITS)
-    words |= {",", '"', "\r\n", "\n", "- ", ": ", "{", "}", "[", "]", "&a ", "*a", "!!", "---", "? ", "~",
-              "indicator,period,value,unit,status,source", "id,sector,province", "subject,obligation,event,date",
-              " [ton]", " [kg]", "1e308", "-0", "nan", "inf", "2027-02-29", "2027-13-40", "0000", "9999-12-31",
-              "\ufeff", "\t"}
+    words |= {
+        ",",
+        '"',
+        "\r\n",
+        "\n",
+        "- ",
+        ": ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "&a ",
+        "*a",
+        "!!",
+        "---",
+        "? ",
+        "~",
+        "indicator,period,value,unit,status,source",
+        "id,sector,province",
+        "subject,obligation,event,date",
+        " [ton]",
+        " [kg]",
+        "1e308",
+        "-0",
+        "nan",
+        "inf",
+        "2027-02-29",
+        "2027-13-40",
+        "0000",
+        "9999-12-31",
+        "\ufeff",
+        "\t",
+    }
     return sorted(w.encode() for w in words)
 
 
@@ -403,8 +475,14 @@ def _ledger_context():
     policy = bundled_policy()
     variants = (
         Monitoring(Series.from_values({"nh3_landbouw": {"2019": 110.3}}), generate_farms(12, 1)),
-        Monitoring(Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 105.0}}), generate_farms(12, 2)),
-        Monitoring(Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 90.0}}), generate_farms(12, 1)),
+        Monitoring(
+            Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 105.0}}),
+            generate_farms(12, 2),
+        ),
+        Monitoring(
+            Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 90.0}}),
+            generate_farms(12, 1),
+        ),
     )
     (workspace() / "ledger").mkdir(exist_ok=True)
     return policy, variants
@@ -450,7 +528,9 @@ def _ledger_file(content: bytes) -> None:
         error = None  # drop the traceback (and the half-built ledger it holds) before looking
         assert code == "L002", code
         assert path.read_bytes() == content, "a refused ledger file was changed"
-        assert _siblings(path) == before, f"a refused ledger file left files behind: {_siblings(path)}"
+        assert _siblings(path) == before, (
+            f"a refused ledger file left files behind: {_siblings(path)}"
+        )
         return
     try:
         for moment in (dt.date(2026, 12, 31), MOMENT):
@@ -485,7 +565,9 @@ def _ledger_sequence(reader: ByteReader) -> None:
                 ledger = Ledger(path)
             earlier = [m for m in model if m < moment]
             history = ledger.history(moment)
-            assert history.previous == (max(earlier) if earlier else None), "history from the wrong moment"
+            assert history.previous == (max(earlier) if earlier else None), (
+                "history from the wrong moment"
+            )
             evaluation = evaluate(policy, monitoring, moment, history)
             inputs = (digest, monitoring.digest())
             expected = _expected_outcome(model, moment, inputs, replace)
@@ -494,10 +576,14 @@ def _ledger_sequence(reader: ByteReader) -> None:
                 outcome = "changed" if recorded.changed else "unchanged"
             except LedgerError as error:
                 outcome = error.code.id
-            assert outcome == expected, f"{moment} replace={replace}: {outcome}, expected {expected}"
+            assert outcome == expected, (
+                f"{moment} replace={replace}: {outcome}, expected {expected}"
+            )
             if outcome == "changed":
                 model[moment] = inputs
-            assert ledger.moments() == sorted(model), "the ledger holds other moments than were recorded"
+            assert ledger.moments() == sorted(model), (
+                "the ledger holds other moments than were recorded"
+            )
     finally:
         ledger.close()
 
@@ -547,29 +633,48 @@ def ledger_seeds() -> list[tuple[str, bytes]]:
         ("ledger-two-moments", made("two.sqlite", (MOMENT, dt.date(2029, 12, 31)))),
         ("foreign-sqlite", foreign("foreign.sqlite", wal=False)),
         ("foreign-sqlite-wal", foreign("foreign-wal.sqlite", wal=True)),
-        ("foreign-sqlite-beleid-id", foreign("foreign-id.sqlite", wal=False, application_id=0x62656C64)),
+        (
+            "foreign-sqlite-beleid-id",
+            foreign("foreign-id.sqlite", wal=False, application_id=0x62656C64),
+        ),
         ("text-file", b"moment,policy\n2027-12-31,x\n"),
         ("empty-file", b""),
     ]
     sequences = [
         ("sequence-in-order", bytes([3, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0])),
-        ("sequence-conflict-replace", bytes([3, 0, 0, 0, 0, 0, 3, 0, 1, 0, 0, 0, 3, 0, 1, 0, 1, 1])),
+        (
+            "sequence-conflict-replace",
+            bytes([3, 0, 0, 0, 0, 0, 3, 0, 1, 0, 0, 0, 3, 0, 1, 0, 1, 1]),
+        ),
         ("sequence-out-of-order", bytes([7, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 7, 0, 0, 1, 0, 0])),
     ]
-    return [(name, bytes([LEDGER_FILE]) + content) for name, content in files] + \
-        [(name, bytes([LEDGER_SEQUENCE]) + content) for name, content in sequences]
+    return [(name, bytes([LEDGER_FILE]) + content) for name, content in files] + [
+        (name, bytes([LEDGER_SEQUENCE]) + content) for name, content in sequences
+    ]
 
 
 def ledger_dictionary() -> list[bytes]:
-    return [b"SQLite format 3\x00", b"\x62\x65\x6c\x64", b"\x00\x00\x00\x01", b"\x02\x02", b"\x01\x01",
-            b"2027-12-31", b"CREATE TABLE", b"moments", b"\xff\xff\xff\xff"]
+    return [
+        b"SQLite format 3\x00",
+        b"\x62\x65\x6c\x64",
+        b"\x00\x00\x00\x01",
+        b"\x02\x02",
+        b"\x01\x01",
+        b"2027-12-31",
+        b"CREATE TABLE",
+        b"moments",
+        b"\xff\xff\xff\xff",
+    ]
 
 
 # ------------------------------------------------------------------------------------ diff
 
 DIFF = FIXTURES / "diff"
-DIFF_CASES = tuple(sorted(p.name for p in DIFF.iterdir() if (p / "base").is_dir() and (p / "head").is_dir())) \
-    if DIFF.is_dir() else ()
+DIFF_CASES = (
+    tuple(sorted(p.name for p in DIFF.iterdir() if (p / "base").is_dir() and (p / "head").is_dir()))
+    if DIFF.is_dir()
+    else ()
+)
 FUZZED_FILE = "basis.policy"
 
 
@@ -586,15 +691,22 @@ def _diff_versions(case: str) -> dict[str, _Version]:
     for role in ("base", "head"):
         folder = workspace() / "diff" / case / role
         shutil.copytree(DIFF / case / role, folder)
-        others = tuple(parse_file(p, str(p), Diagnostics()) for p in sorted(folder.glob("*.policy"))
-                       if p.name != FUZZED_FILE)
-        versions[role] = _Version(folder, others, (folder / FUZZED_FILE).read_text(encoding="utf-8"))
+        others = tuple(
+            parse_file(p, str(p), Diagnostics())
+            for p in sorted(folder.glob("*.policy"))
+            if p.name != FUZZED_FILE
+        )
+        versions[role] = _Version(
+            folder, others, (folder / FUZZED_FILE).read_text(encoding="utf-8")
+        )
     return versions
 
 
 @functools.cache
 def _diff_monitoring() -> Monitoring:
-    return Monitoring(Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 100.0}}), generate_farms(30, 5))
+    return Monitoring(
+        Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 100.0}}), generate_farms(30, 5)
+    )
 
 
 def _compile_version(version: _Version, text: str):
@@ -620,7 +732,10 @@ def run_diff(data: bytes) -> None:
     fuzzed_role = "base" if data[0] % 2 else "head"
     text = data[1:].decode("utf-8", errors="replace").removeprefix("\ufeff")
     versions = _diff_versions(case)
-    compiled = {role: _compile_version(v, text if role == fuzzed_role else v.text) for role, v in versions.items()}
+    compiled = {
+        role: _compile_version(v, text if role == fuzzed_role else v.text)
+        for role, v in versions.items()
+    }
     if any(c.diagnostics.has_errors for c in compiled.values()):
         return
     base, head = compiled["base"].policy, compiled["head"].policy
@@ -630,7 +745,11 @@ def run_diff(data: bytes) -> None:
         guards = policydiff.guard_errors(changes, base, head, as_of)
     for guard in guards:
         assert guard.span is not None and guard.code in policydiff.GUARD_CODES
-    effect = policydiff.impact(changes, base, head, _diff_monitoring(), MOMENT) if not changes.is_empty else None
+    effect = (
+        policydiff.impact(changes, base, head, _diff_monitoring(), MOMENT)
+        if not changes.is_empty
+        else None
+    )
     policydiff.render_markdown(changes, effect, guards)
     json.dumps(policydiff.to_json(changes, effect, guards), ensure_ascii=False)
     for change in changes.changed:
@@ -641,7 +760,9 @@ def run_diff(data: bytes) -> None:
         raise AssertionError("fmt refuses a version that checks clean") from None
     reformatted = _compile_version(versions[fuzzed_role], formatted)
     fuzzed = compiled[fuzzed_role].policy
-    assert policydiff.diff_policies(fuzzed, reformatted.policy).is_empty, "fmt changed the meaning (diff)"
+    assert policydiff.diff_policies(fuzzed, reformatted.policy).is_empty, (
+        "fmt changed the meaning (diff)"
+    )
 
 
 def diff_seeds() -> list[tuple[str, bytes]]:
@@ -649,7 +770,12 @@ def diff_seeds() -> list[tuple[str, bytes]]:
     for case in DIFF_CASES:
         for role in ("base", "head"):
             other = "head" if role == "base" else "base"
-            seeds.append((f"diff-{case}-{role}", diff_input(case, role, (DIFF / case / other / FUZZED_FILE).read_bytes())))
+            seeds.append(
+                (
+                    f"diff-{case}-{role}",
+                    diff_input(case, role, (DIFF / case / other / FUZZED_FILE).read_bytes()),
+                )
+            )
     return seeds
 
 
@@ -667,7 +793,9 @@ def _repository() -> Path:
     return repo
 
 
-SCENARIO_MAX_FARMS = 2_000  # scenario files may ask for 20 million farms: legal, but not per fuzz input
+SCENARIO_MAX_FARMS = (
+    2_000  # scenario files may ask for 20 million farms: legal, but not per fuzz input
+)
 
 
 def run_scenario(data: bytes) -> None:
@@ -685,7 +813,9 @@ def run_scenario(data: bytes) -> None:
         assert diags.has_errors, "a scenario refused without a diagnostic"
         return
     size = min(scenario.farm_size or 200, SCENARIO_MAX_FARMS)
-    choice = datasets.DataChoice(None, scenario.series, scenario.farms, scenario.events, size, scenario.farm_seed or 1)
+    choice = datasets.DataChoice(
+        None, scenario.series, scenario.farms, scenario.events, size, scenario.farm_seed or 1
+    )
     monitoring = datasets.load(apply_assumptions(policy, scenario.assumptions), choice, diags)
     if diags.has_errors:
         return
@@ -697,10 +827,18 @@ def run_scenario(data: bytes) -> None:
 
 
 def scenario_seeds() -> list[tuple[str, bytes]]:
-    seeds = [(_name(p), p.read_bytes()) for p in _files("monitoring/scenarios/*.yaml", "tests/fixtures/**/*.yaml")
-             if "scenario" in p.name or p.parent.name == "scenarios"]
-    seeds.append(("small", b"name: klein\nmoments: [2027, 2029]\nseries: [\"../series.csv\"]\n"
-                           b"farms: {size: 50, seed: 3}\nbehaviour:\n  comply: {bedrijfsplan: 1}\n"))
+    seeds = [
+        (_name(p), p.read_bytes())
+        for p in _files("monitoring/scenarios/*.yaml", "tests/fixtures/**/*.yaml")
+        if "scenario" in p.name or p.parent.name == "scenarios"
+    ]
+    seeds.append(
+        (
+            "small",
+            b'name: klein\nmoments: [2027, 2029]\nseries: ["../series.csv"]\n'
+            b"farms: {size: 50, seed: 3}\nbehaviour:\n  comply: {bedrijfsplan: 1}\n",
+        )
+    )
     return seeds
 
 
@@ -725,15 +863,89 @@ def policytest_seeds() -> list[tuple[str, bytes]]:
 
 
 def yaml_dictionary() -> list[bytes]:
-    words = {"- ", ": ", "{", "}", "[", "]", "&a ", "*a", "<<: *a", "!!str ", "!!int ", "!!python/object ", "---",
-             "...", "? ", "~", "null", "true", "\n  ", "\n    - ", '"', "'", "#", "|", ">",
-             "moments", "series", "events", "farms", "assumptions", "behaviour", "seed", "size", "comply",
-             "reach_norm", "count_steps", "share", "emission", "norm", "column", "from_step", "declaration",
-             "field", "value", "why", "waarde", "reductie", "uiterlijk", "termijn", "cases", "name", "as_of",
-             "expect", "targets", "triggers", "duties", "obligations", "steps", "count", "due", "overdue",
-             "nh3_landbouw", "nh3_landbouw_2030", "bedrijfsplan", "handhaving_doelsturing", "data/boeren.csv",
-             "../series.csv", "/etc/passwd", "../../../x", "90 kton", "6 maanden na monitoring", "2027",
-             "2027-06-30", "2027-13-40", "fired", "not_fired", "on_track", "B1", "1e308", "-1", "2200"}
+    words = {
+        "- ",
+        ": ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "&a ",
+        "*a",
+        "<<: *a",
+        "!!str ",
+        "!!int ",
+        "!!python/object ",
+        "---",
+        "...",
+        "? ",
+        "~",
+        "null",
+        "true",
+        "\n  ",
+        "\n    - ",
+        '"',
+        "'",
+        "#",
+        "|",
+        ">",
+        "moments",
+        "series",
+        "events",
+        "farms",
+        "assumptions",
+        "behaviour",
+        "seed",
+        "size",
+        "comply",
+        "reach_norm",
+        "count_steps",
+        "share",
+        "emission",
+        "norm",
+        "column",
+        "from_step",
+        "declaration",
+        "field",
+        "value",
+        "why",
+        "waarde",
+        "reductie",
+        "uiterlijk",
+        "termijn",
+        "cases",
+        "name",
+        "as_of",
+        "expect",
+        "targets",
+        "triggers",
+        "duties",
+        "obligations",
+        "steps",
+        "count",
+        "due",
+        "overdue",
+        "nh3_landbouw",
+        "nh3_landbouw_2030",
+        "bedrijfsplan",
+        "handhaving_doelsturing",
+        "data/boeren.csv",
+        "../series.csv",
+        "/etc/passwd",
+        "../../../x",
+        "90 kton",
+        "6 maanden na monitoring",
+        "2027",
+        "2027-06-30",
+        "2027-13-40",
+        "fired",
+        "not_fired",
+        "on_track",
+        "B1",
+        "1e308",
+        "-1",
+        "2200",
+    }
     return sorted(w.encode() for w in words)
 
 
@@ -759,40 +971,99 @@ def _setup_bundled() -> None:
     bundled_policy()
 
 
-TARGETS: dict[str, Target] = {t.name: t for t in (
-    Target("rules", "rule file bytes: read limits, parser, checker in a policy tree, check/graph/sources "
-                    "outputs, evaluate/explain when clean, fmt (meaning, comments, idempotence)",
-           run_rules, rules_seeds, setup=lambda: (_rules_tree(), None)[1], max_len=RULES_MAX_LEN,
-           dictionary=rules_dictionary, instrument=("dsl", "compiler")),
-    Target("data", "monitoring data bytes: series CSV/YAML, farms CSV, events CSV/YAML against the bundled "
-                   "policy; evaluate and render what loads",
-           run_data, data_seeds, setup=lambda: (_data_context(), None)[1], max_len=8_192,
-           dictionary=data_dictionary, instrument=("dsl", "compiler", "yaml")),
-    Target("ledger", "ledger file bytes opened/read/recorded (L002 or works; refused files untouched); "
-                     "byte-driven moment/replace sequences against a model",
-           run_ledger, ledger_seeds, setup=lambda: (_ledger_context(), None)[1], max_len=65_536,
-           dictionary=ledger_dictionary,
-           uninstrumented=("compiler.check.pipeline", "compiler.evaluate.moment", "compiler.data.synthetic", "compiler.evaluate.outcomes")),
-    Target("diff", "a golden diff pair with one side replaced by the bytes: diff, guards, impact, Markdown, "
-                   "JSON; self-diff and fmt-diff are empty",
-           run_diff, diff_seeds, setup=lambda: ([_diff_versions(c) for c in DIFF_CASES], None)[1],
-           max_len=16_384, dictionary=rules_dictionary, instrument=("dsl", "compiler")),
-    Target("scenario", "scenario YAML bytes: load, read its data, simulate, render",
-           run_scenario, scenario_seeds, setup=lambda: (_repository(), _setup_bundled())[1], max_len=4_096,
-           dictionary=yaml_dictionary, instrument=("dsl", "compiler", "yaml")),
-    Target("policytest", "policy test YAML bytes: load, run every case moment by moment, render",
-           run_policytest, policytest_seeds, setup=lambda: (_repository(), _setup_bundled())[1], max_len=8_192,
-           dictionary=yaml_dictionary, instrument=("dsl", "compiler", "yaml")),
-    Target("selftest", "a deliberately crashing toy target (proves the harness reports findings)",
-           run_selftest, lambda: [("seed", b"A")], max_len=64, instrument=()),
-    Target("selfhang", "a deliberately hanging toy target (proves the harness reports timeouts)",
-           run_selfhang, lambda: [("seed", b"A")], max_len=64, instrument=()),
-)}
+TARGETS: dict[str, Target] = {
+    t.name: t
+    for t in (
+        Target(
+            "rules",
+            "rule file bytes: read limits, parser, checker in a policy tree, check/graph/sources "
+            "outputs, evaluate/explain when clean, fmt (meaning, comments, idempotence)",
+            run_rules,
+            rules_seeds,
+            setup=lambda: (_rules_tree(), None)[1],
+            max_len=RULES_MAX_LEN,
+            dictionary=rules_dictionary,
+            instrument=("dsl", "compiler"),
+        ),
+        Target(
+            "data",
+            "monitoring data bytes: series CSV/YAML, farms CSV, events CSV/YAML against the bundled "
+            "policy; evaluate and render what loads",
+            run_data,
+            data_seeds,
+            setup=lambda: (_data_context(), None)[1],
+            max_len=8_192,
+            dictionary=data_dictionary,
+            instrument=("dsl", "compiler", "yaml"),
+        ),
+        Target(
+            "ledger",
+            "ledger file bytes opened/read/recorded (L002 or works; refused files untouched); "
+            "byte-driven moment/replace sequences against a model",
+            run_ledger,
+            ledger_seeds,
+            setup=lambda: (_ledger_context(), None)[1],
+            max_len=65_536,
+            dictionary=ledger_dictionary,
+            uninstrumented=(
+                "compiler.check.pipeline",
+                "compiler.evaluate.moment",
+                "compiler.data.synthetic",
+                "compiler.evaluate.outcomes",
+            ),
+        ),
+        Target(
+            "diff",
+            "a golden diff pair with one side replaced by the bytes: diff, guards, impact, Markdown, "
+            "JSON; self-diff and fmt-diff are empty",
+            run_diff,
+            diff_seeds,
+            setup=lambda: ([_diff_versions(c) for c in DIFF_CASES], None)[1],
+            max_len=16_384,
+            dictionary=rules_dictionary,
+            instrument=("dsl", "compiler"),
+        ),
+        Target(
+            "scenario",
+            "scenario YAML bytes: load, read its data, simulate, render",
+            run_scenario,
+            scenario_seeds,
+            setup=lambda: (_repository(), _setup_bundled())[1],
+            max_len=4_096,
+            dictionary=yaml_dictionary,
+            instrument=("dsl", "compiler", "yaml"),
+        ),
+        Target(
+            "policytest",
+            "policy test YAML bytes: load, run every case moment by moment, render",
+            run_policytest,
+            policytest_seeds,
+            setup=lambda: (_repository(), _setup_bundled())[1],
+            max_len=8_192,
+            dictionary=yaml_dictionary,
+            instrument=("dsl", "compiler", "yaml"),
+        ),
+        Target(
+            "selftest",
+            "a deliberately crashing toy target (proves the harness reports findings)",
+            run_selftest,
+            lambda: [("seed", b"A")],
+            max_len=64,
+            instrument=(),
+        ),
+        Target(
+            "selfhang",
+            "a deliberately hanging toy target (proves the harness reports timeouts)",
+            run_selfhang,
+            lambda: [("seed", b"A")],
+            max_len=64,
+            instrument=(),
+        ),
+    )
+}
 SELF_TESTS = ("selftest", "selfhang")
 DEFAULT_TARGETS = tuple(name for name in TARGETS if name not in SELF_TESTS)
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # noqa: S324 - a file name, not security
-
-

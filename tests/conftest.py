@@ -16,7 +16,9 @@ BASE = FIXTURES / "base"
 POLICY = ROOT / "policy"
 
 
-FUZZ_REPORT = pytest.StashKey[dict]()  # the CI fuzz campaign's figures, set by test_fuzz_campaign.py
+FUZZ_REPORT = pytest.StashKey[
+    dict
+]()  # the CI fuzz campaign's figures, set by test_fuzz_campaign.py
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -26,21 +28,28 @@ def pytest_terminal_summary(terminalreporter, config):
         return
     terminalreporter.section("fuzz campaign")
     for target in report["targets"]:
-        terminalreporter.write_line(f"{target['target']:<12} {target['executions']:>8,} executions  "
-                                    f"{target['corpus']:>5} corpus  {target['escaped']} escaped")
+        terminalreporter.write_line(
+            f"{target['target']:<12} {target['executions']:>8,} executions  "
+            f"{target['corpus']:>5} corpus  {target['escaped']} escaped"
+        )
 
 
 @pytest.fixture
 def show_fuzz_report(pytestconfig):
     """Keep the fuzz campaign's report for the summary at the end of the run."""
+
     def keep(report: dict) -> None:
         pytestconfig.stash[FUZZ_REPORT] = report
+
     return keep
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite the golden report files under tests/golden/ instead of comparing")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden report files under tests/golden/ instead of comparing",
+    )
 
 
 @pytest.fixture

@@ -29,9 +29,14 @@ def farms(rows: list[tuple], **extra_columns) -> Population:
         "structureel_verwijtbaar": np.zeros(size),
     }
     columns.update({k: np.asarray(v, dtype=float) for k, v in extra_columns.items()})
-    return Population(size, np.array([FARM_SECTORS.index(r[1]) for r in rows], dtype=np.int8),
-                      np.array([PROVINCES.index(r[2]) for r in rows], dtype=np.int8), columns, "test",
-                      np.array([r[0] for r in rows]))
+    return Population(
+        size,
+        np.array([FARM_SECTORS.index(r[1]) for r in rows], dtype=np.int8),
+        np.array([PROVINCES.index(r[2]) for r in rows], dtype=np.int8),
+        columns,
+        "test",
+        np.array([r[0] for r in rows]),
+    )
 
 
 def event(subject: str, obligation: str, kind: str, date) -> Event:
@@ -43,6 +48,7 @@ def assume(policy, **values: str):
     assumptions = []
     for key, text in values.items():
         decl, field = key.split("__")
-        assumptions.append(Assumption(decl, field, parse_value(field, text, Path("<test>")), "test"))
+        assumptions.append(
+            Assumption(decl, field, parse_value(field, text, Path("<test>")), "test")
+        )
     return apply_assumptions(policy, tuple(assumptions))
-

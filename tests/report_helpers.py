@@ -18,8 +18,18 @@ def fixture_arguments(policy: tuple[str, ...] = FIXTURE_POLICY) -> list[str]:
     for path in policy:
         out += ["--policy", path]
     data = REPORT_DATA.relative_to(ROOT)
-    return out + ["--series", f"{data}/series.csv", "--farms", f"{data}/farms.csv", "--events",
-                  f"{data}/events.csv", "--as-of", "2027", "--no-ledger", "--quiet"]
+    return out + [
+        "--series",
+        f"{data}/series.csv",
+        "--farms",
+        f"{data}/farms.csv",
+        "--events",
+        f"{data}/events.csv",
+        "--as-of",
+        "2027",
+        "--no-ledger",
+        "--quiet",
+    ]
 
 
 def write_fixture_report(out: Path, monkeypatch, *extra: str) -> int:
@@ -30,9 +40,24 @@ def write_fixture_report(out: Path, monkeypatch, *extra: str) -> int:
 def write_bundled_report(out: Path, monkeypatch) -> int:
     """The report of the bundled policy and data (a small synthetic population keeps it quick)."""
     monkeypatch.chdir(ROOT)
-    return main(["report", "--as-of", "2027", "--no-ledger", "--farm-count", "2000", "--quiet", "-o", str(out)])
+    return main(
+        [
+            "report",
+            "--as-of",
+            "2027",
+            "--no-ledger",
+            "--farm-count",
+            "2000",
+            "--quiet",
+            "-o",
+            str(out),
+        ]
+    )
 
 
 def text_files(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -24,7 +24,9 @@ def test_engine_and_hand_written_numpy_agree(population):
     policy, monitoring = bench.engine_setup(population)
     engine = baselines.digest(*bench.engine_outputs(*bench.engine_rule(policy, monitoring)))
     numpy = baselines.digest(*baselines.numpy_rule(baselines.load(population)))
-    python = baselines.digest(*baselines.python_rule(baselines.python_setup(baselines.load(population))))
+    python = baselines.digest(
+        *baselines.python_rule(baselines.python_setup(baselines.load(population)))
+    )
     assert engine == numpy == python
 
 

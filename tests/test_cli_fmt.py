@@ -25,7 +25,10 @@ def test_check_reports_and_changes_nothing_then_fmt_rewrites(capsys, tmp_path):
     code, out, _ = run(capsys, "fmt", "--diff", path)
     assert code == 1 and "+    indicator  nh3_landbouw" in out
     assert run(capsys, "fmt", path)[0] == 0
-    assert path.read_text(encoding="utf-8") == 'doel x "X" {\n    indicator  nh3_landbouw\n    uiterlijk  2035  # deadline\n}\n'
+    assert (
+        path.read_text(encoding="utf-8")
+        == 'doel x "X" {\n    indicator  nh3_landbouw\n    uiterlijk  2035  # deadline\n}\n'
+    )
     assert run(capsys, "fmt", "--check", path)[0] == 0
 
 
@@ -41,11 +44,15 @@ def test_formatting_a_copy_of_the_policy_keeps_its_meaning(capsys, tmp_path):
     copy = tmp_path / "policy"
     shutil.copytree(POLICY, copy)
     for path in copy.rglob("*.policy"):
-        path.write_text(path.read_text(encoding="utf-8").replace("\n    ", "\n  "), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("\n    ", "\n  "), encoding="utf-8"
+        )
     assert run(capsys, "fmt", "--check", copy)[0] == 1
     assert run(capsys, "fmt", copy)[0] == 0
     before, after = compile_paths([str(POLICY)]).policy, compile_paths([str(copy)]).policy
-    assert {k: d.node for k, d in before.declarations.items()} == {k: d.node for k, d in after.declarations.items()}
+    assert {k: d.node for k, d in before.declarations.items()} == {
+        k: d.node for k, d in after.declarations.items()
+    }
 
 
 def test_no_rule_files_is_a_usage_error(capsys, tmp_path):

@@ -94,4 +94,6 @@ def test_codes_are_unique_and_well_formed():
 
 def test_diagnostics_doc_is_in_sync():
     on_disk = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
-    assert on_disk == diagnostics_markdown(), "run: python -m compiler.workflow.docgen diagnostics > docs/diagnostics.md"
+    assert on_disk == diagnostics_markdown(), (
+        "run: python -m compiler.workflow.docgen diagnostics > docs/diagnostics.md"
+    )

@@ -42,6 +42,9 @@ def test_language_examples_are_declarations_of_the_bundled_policy():
 
 def test_source_findings_doc_is_in_sync():
     from compiler.workflow.docgen import findings_markdown
+
     on_disk = (ROOT / "docs" / "source-findings.md").read_text(encoding="utf-8")
     expected = findings_markdown(compile_paths([str(POLICY)]).policy, ROOT)
-    assert on_disk == expected, "run: python -m compiler.workflow.docgen findings > docs/source-findings.md"
+    assert on_disk == expected, (
+        "run: python -m compiler.workflow.docgen findings > docs/source-findings.md"
+    )

@@ -52,8 +52,22 @@ TARGETS = [
     ("nplg_veenweide_2030", (1,), "Mton CO2-eq", "2030", None, "programmas_2022"),
     ("nplg_veehouderij_akkerbouw_2030", (5,), "Mton CO2-eq", "2030", None, "programmas_2022"),
     ("nplg_methaan_2030", (Decimal("3.82"),), "Mton CO2-eq", "2030", None, "programmas_2022"),
-    ("nplg_vastlegging_bos_2030", (Decimal("0.4"), Decimal("0.8")), "Mton CO2-eq", "2030", None, "programmas_2022"),
-    ("nplg_vastlegging_bodem_2030", (Decimal("0.5"),), "Mton CO2-eq", "2030", None, "programmas_2022"),
+    (
+        "nplg_vastlegging_bos_2030",
+        (Decimal("0.4"), Decimal("0.8")),
+        "Mton CO2-eq",
+        "2030",
+        None,
+        "programmas_2022",
+    ),
+    (
+        "nplg_vastlegging_bodem_2030",
+        (Decimal("0.5"),),
+        "Mton CO2-eq",
+        "2030",
+        None,
+        "programmas_2022",
+    ),
     ("nplg_dooradering_2050", (10,), "%", "2050", None, "programmas_2022"),
     ("nplg_natuurherstel_2030", (30,), "%", "2030", None, "programmas_2022"),
     ("nplg_generieke_reductie", (12,), "%", None, None, "programmas_2022"),
@@ -71,9 +85,13 @@ TARGETS = [
 ]
 
 
-@pytest.mark.parametrize("name, numbers, unit, deadline, baseline, document", TARGETS, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "name, numbers, unit, deadline, baseline, document", TARGETS, ids=lambda v: str(v)
+)
 def test_target(policy, name, numbers, unit, deadline, baseline, document):
-    found_numbers, found_unit, found_deadline, found_baseline, found_document = _target(policy, name)
+    found_numbers, found_unit, found_deadline, found_baseline, found_document = _target(
+        policy, name
+    )
     assert found_numbers == tuple(Decimal(n) for n in numbers)
     assert found_unit == unit
     assert found_deadline == deadline
@@ -89,21 +107,30 @@ def _cells(policy, table, post):
 
 def test_table_1_of_seed_000(policy):
     assert _cells(policy, "nvhs_middelen", "doelsturing") == {
-        "startpakket": (200, "€ mln"), "vervolgpakket": (842, "€ mln"), "totaal": (1042, "€ mln")}
+        "startpakket": (200, "€ mln"),
+        "vervolgpakket": (842, "€ mln"),
+        "totaal": (1042, "€ mln"),
+    }
     assert _cells(policy, "nvhs_middelen", "natuurmonitoring")["totaal"] == (25, "€ mln")
 
 
 def test_money_in_seed_001_and_003(policy):
-    assert _cells(policy, "rp_middelen_landbouw", "agrarisch_natuurbeheer")["totaal"] == (500, "€ mln")
+    assert _cells(policy, "rp_middelen_landbouw", "agrarisch_natuurbeheer")["totaal"] == (
+        500,
+        "€ mln",
+    )
     assert _cells(policy, "rp_middelen_landbouw", "eenmalige_investering")["totaal"] == (5, "€ mld")
     assert _cells(policy, "nplg_middelen", "transitiefonds")["totaal"] == (Decimal("24.3"), "€ mld")
 
 
-@pytest.mark.parametrize("name, when, document", [
-    ("gebiedsprogrammas_provincies", "2023-07-01", "programmas_2022"),        # seed 003
-    ("rolverdeling_uitwerken", "2025-03-31", "bespreeknotitie_blg"),          # seed 002
-    ("res_vergunbaar_2025", "2025-01-01", "programmas_2022"),
-])
+@pytest.mark.parametrize(
+    "name, when, document",
+    [
+        ("gebiedsprogrammas_provincies", "2023-07-01", "programmas_2022"),  # seed 003
+        ("rolverdeling_uitwerken", "2025-03-31", "bespreeknotitie_blg"),  # seed 002
+        ("res_vergunbaar_2025", "2025-01-01", "programmas_2022"),
+    ],
+)
 def test_obligation_deadlines(policy, name, when, document):
     node = policy.declarations[name].node
     assert node.value("termijn").when.text == when
@@ -111,7 +138,10 @@ def test_obligation_deadlines(policy, name, when, document):
 
 
 def test_dates_of_seeds_002_and_004(policy):
-    assert policy.declarations["kamerbrief_contouren_december"].node.value("uiterlijk").text == "2024-12-04"
+    assert (
+        policy.declarations["kamerbrief_contouren_december"].node.value("uiterlijk").text
+        == "2024-12-04"
+    )
     assert policy.declarations["nmp_naar_kamer"].node.value("uiterlijk").text == "2024"
     assert policy.declarations["nmp_ambitie_2050"].node.value("uiterlijk").text == "2050"
     assert str(policy.declarations["nmp_voortgang"].valid_from) == "2023-07-14"
@@ -119,6 +149,14 @@ def test_dates_of_seeds_002_and_004(policy):
 
 def test_the_spuiwater_effect_and_its_fallback(policy):
     effect = policy.declarations["spuiwater_ureum"].node.value("effect")
-    assert (Decimal(effect.change.number), effect.change.unit.text, effect.year.text) == (Decimal("-1.2"), "kton", "2027")
+    assert (Decimal(effect.change.number), effect.change.unit.text, effect.year.text) == (
+        Decimal("-1.2"),
+        "kton",
+        "2027",
+    )
     condition = policy.declarations["spuiwater_ureum_effect_niet_gerealiseerd"].node.value("als")
-    assert (condition.operator, Decimal(condition.right.number), condition.right.unit.text) == ("<", Decimal("1.2"), "kton")
+    assert (condition.operator, Decimal(condition.right.number), condition.right.unit.text) == (
+        "<",
+        Decimal("1.2"),
+        "kton",
+    )

@@ -24,8 +24,11 @@ LANDBOUW_2019 = {"2019": 110.3}
 @pytest.fixture(scope="module")
 def streefwaarde_policy(bundled_policy):
     """The bundled policy with the pending 2030 streefwaarde filled in for the test."""
-    return assume(bundled_policy, nh3_landbouw_2030__waarde="90 kton",
-                  bedrijfsplan__termijn="6 maanden na monitoring")
+    return assume(
+        bundled_policy,
+        nh3_landbouw_2030__waarde="90 kton",
+        bedrijfsplan__termijn="6 maanden na monitoring",
+    )
 
 
 def _run(policy, values, moment=END_2027, population=None, events=(), history=None):
@@ -35,7 +38,9 @@ def _run(policy, values, moment=END_2027, population=None, events=(), history=No
 # ---------------------------------------------------------------------------------------- targets
 
 
-@pytest.mark.parametrize("value_2027, status", [(63.0, "met"), (80.0, "on_track"), (100.0, "off_track")])
+@pytest.mark.parametrize(
+    "value_2027, status", [(63.0, "met"), (80.0, "on_track"), (100.0, "off_track")]
+)
 def test_status_of_the_2035_agriculture_target(bundled_policy, value_2027, status):
     result = _run(bundled_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2027": value_2027}})
     target = result.targets["nh3_landbouw_2035"]
@@ -44,7 +49,9 @@ def test_status_of_the_2035_agriculture_target(bundled_policy, value_2027, statu
 
 
 def test_off_track_reports_the_gap_in_units_and_percent(bundled_policy):
-    target = _run(bundled_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2027": 100.0}}).targets["nh3_landbouw_2035"]
+    target = _run(bundled_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2027": 100.0}}).targets[
+        "nh3_landbouw_2035"
+    ]
     required = 110.3 + (110.3 * 0.58 - 110.3) * 8 / 16  # linear from 2019 to 2035
     assert target.required == pytest.approx(required)
     assert target.gap == pytest.approx(100.0 - required)
@@ -52,19 +59,25 @@ def test_off_track_reports_the_gap_in_units_and_percent(bundled_policy):
 
 
 def test_missed_after_the_deadline(bundled_policy):
-    result = _run(bundled_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2035": 70.0}}, dt.date(2035, 12, 31))
+    result = _run(
+        bundled_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2035": 70.0}}, dt.date(2035, 12, 31)
+    )
     assert result.targets["nh3_landbouw_2035"].status == "missed"
 
 
 def test_no_data_and_no_baseline(bundled_policy):
     assert _run(bundled_policy, {}).targets["nh3_landbouw_2035"].status == "no_data"
-    without_baseline = _run(bundled_policy, {"nh3_landbouw": {"2027": 90.0}}).targets["nh3_landbouw_2035"]
+    without_baseline = _run(bundled_policy, {"nh3_landbouw": {"2027": 90.0}}).targets[
+        "nh3_landbouw_2035"
+    ]
     assert without_baseline.status == "cannot_decide"
     assert "baseline year 2019" in without_baseline.reason
 
 
 def test_per_farm_target_is_not_yet_due_before_2035(bundled_policy):
-    population = farms([("A", "melkvee", "utrecht", 120, 100), ("B", "varkens", "limburg", 90, 100)])
+    population = farms(
+        [("A", "melkvee", "utrecht", 120, 100), ("B", "varkens", "limburg", 90, 100)]
+    )
     before = _run(bundled_policy, {}, population=population).targets["bedrijfsnorm_2035"]
     after = _run(bundled_policy, {}, dt.date(2035, 12, 31), population).targets["bedrijfsnorm_2035"]
     assert (before.status, after.status) == ("not_yet_due", "missed")
@@ -72,8 +85,11 @@ def test_per_farm_target_is_not_yet_due_before_2035(bundled_policy):
 
 
 def test_pending_streefwaarde_cannot_be_decided(bundled_policy):
-    result = _run(bundled_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2027": 105.0}},
-                  population=generate_farms(1000))
+    result = _run(
+        bundled_policy,
+        {"nh3_landbouw": {**LANDBOUW_2019, "2027": 105.0}},
+        population=generate_farms(1000),
+    )
     target = result.targets["nh3_landbouw_2030"]
     assert target.status == "cannot_decide"
     assert "value pending" in target.reason
@@ -95,22 +111,33 @@ def test_trajectory_shapes():
 # ---------------------------------------------------------------------------------------- triggers
 
 
-def test_off_track_fires_and_exactly_the_farms_over_their_norm_must_file_a_plan(streefwaarde_policy):
+def test_off_track_fires_and_exactly_the_farms_over_their_norm_must_file_a_plan(
+    streefwaarde_policy,
+):
     population = generate_farms(5000, seed=11)
-    result = _run(streefwaarde_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2027": 105.0}}, population=population)
+    result = _run(
+        streefwaarde_policy,
+        {"nh3_landbouw": {**LANDBOUW_2019, "2027": 105.0}},
+        population=population,
+    )
     assert result.targets["nh3_landbouw_2030"].status == "off_track"
     assert result.triggers["landbouw_achter_op_streefwaarde"].state == "fired"
     over = population.columns["nh3_emissie_bedrijf"] > population.columns["bedrijfsnorm_nh3"]
     plan = result.entity_obligations["bedrijfsplan"]
     assert np.array_equal(plan.selected, over)
-    assert plan.due_of(np.flatnonzero(over)).tolist() == [dt.date(2028, 6, 30).toordinal()] * int(over.sum())
+    assert plan.due_of(np.flatnonzero(over)).tolist() == [dt.date(2028, 6, 30).toordinal()] * int(
+        over.sum()
+    )
     decisions = {d.declaration for d in result.duties}
     assert "aanvullende_maatregelen_landbouw" in decisions
 
 
 def test_on_track_obliges_nobody(streefwaarde_policy):
-    result = _run(streefwaarde_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2027": 94.0}},
-                  population=generate_farms(2000))
+    result = _run(
+        streefwaarde_policy,
+        {"nh3_landbouw": {**LANDBOUW_2019, "2027": 94.0}},
+        population=generate_farms(2000),
+    )
     assert result.triggers["landbouw_achter_op_streefwaarde"].state == "not_fired"
     assert result.entity_obligations["bedrijfsplan"].count == 0
     assert "aanvullende_maatregelen_landbouw" not in {d.declaration for d in result.duties}
@@ -123,12 +150,18 @@ def test_spuiwater_fallback_at_1_2_kton(bundled_policy, realised, fires):
     fallback = [d for d in result.duties if d.declaration == "alternatieve_maatregelen_spuiwater"]
     assert bool(fallback) is fires
     if fires:
-        assert fallback[0].kind == "maatregel" and fallback[0].reason == "trigger spuiwater_ureum_effect_niet_gerealiseerd"
+        assert (
+            fallback[0].kind == "maatregel"
+            and fallback[0].reason == "trigger spuiwater_ureum_effect_niet_gerealiseerd"
+        )
 
 
 def test_a_trigger_that_did_not_fire_says_why(bundled_policy):
-    trace = _run(bundled_policy, {"nh3_reductie_spuiwater_ureum": {"2027": 1.5}}).triggers[
-        "spuiwater_ureum_effect_niet_gerealiseerd"].trace
+    trace = (
+        _run(bundled_policy, {"nh3_reductie_spuiwater_ureum": {"2027": 1.5}})
+        .triggers["spuiwater_ureum_effect_niet_gerealiseerd"]
+        .trace
+    )
     assert trace.truth is False
     assert trace.text == "`nh3_reductie_spuiwater_ureum` = 1.5 kton (2027) < 1.2 kton: false"
 
@@ -137,7 +170,9 @@ def test_a_trigger_that_did_not_fire_says_why(bundled_policy):
 
 
 def _national(values):
-    return NationalConditions(series(values), END_2027, {"x": "kton", "y": "kton"}, {}, lambda n: None, frozenset())
+    return NationalConditions(
+        series(values), END_2027, {"x": "kton", "y": "kton"}, {}, lambda n: None, frozenset()
+    )
 
 
 def _cmp(name, op, number):
@@ -161,9 +196,16 @@ def test_units_are_converted_in_comparisons():
 
 
 def test_columns_with_missing_values_are_unknown_not_selected(bundled_policy):
-    population = farms([("A", "melkvee", "utrecht", 120, 100), ("B", "melkvee", "utrecht", float("nan"), 100),
-                        ("C", "varkens", "zeeland", 80, 100)])
-    columns = EntityConditions(population, _national({}), {"nh3_emissie_bedrijf": "kg", "bedrijfsnorm_nh3": "kg"})
+    population = farms(
+        [
+            ("A", "melkvee", "utrecht", 120, 100),
+            ("B", "melkvee", "utrecht", float("nan"), 100),
+            ("C", "varkens", "zeeland", 80, 100),
+        ]
+    )
+    columns = EntityConditions(
+        population, _national({}), {"nh3_emissie_bedrijf": "kg", "bedrijfsnorm_nh3": "kg"}
+    )
     over = nodes.Comparison(nodes.Ref("nh3_emissie_bedrijf"), ">", nodes.Ref("bedrijfsnorm_nh3"))
     mask = columns.mask(over)
     assert mask.true.tolist() == [True, False, False]
@@ -181,13 +223,16 @@ def test_add_period_keeps_month_ends():
     assert add_period(dt.date(2027, 12, 31), 3, "weken") == dt.date(2028, 1, 21)
 
 
-@pytest.mark.parametrize("moment, events, status, due", [
-    (dt.date(2026, 6, 1), [], "not_yet", dt.date(2027, 12, 31)),
-    (dt.date(2027, 12, 31), [], "due", dt.date(2027, 12, 31)),
-    (dt.date(2027, 12, 31), [dt.date(2027, 11, 1)], "fulfilled", dt.date(2027, 12, 31)),
-    (dt.date(2028, 6, 1), [], "overdue", dt.date(2027, 12, 31)),
-    (dt.date(2028, 6, 1), [dt.date(2027, 11, 1)], "due", dt.date(2029, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "moment, events, status, due",
+    [
+        (dt.date(2026, 6, 1), [], "not_yet", dt.date(2027, 12, 31)),
+        (dt.date(2027, 12, 31), [], "due", dt.date(2027, 12, 31)),
+        (dt.date(2027, 12, 31), [dt.date(2027, 11, 1)], "fulfilled", dt.date(2027, 12, 31)),
+        (dt.date(2028, 6, 1), [], "overdue", dt.date(2027, 12, 31)),
+        (dt.date(2028, 6, 1), [dt.date(2027, 11, 1)], "due", dt.date(2029, 12, 31)),
+    ],
+)
 def test_recurring_monitoring_duty(bundled_policy, moment, events, status, due):
     reported = [event("kabinet", "monitoring_maatregelen", "reported", d) for d in events]
     result = _run(bundled_policy, {}, moment, events=reported)
@@ -208,37 +253,80 @@ def test_only_declarations_in_force_are_evaluated(bundled_policy):
 
 
 def test_escalation_over_moments_reads_the_ledger(streefwaarde_policy):
-    off_track = {"nh3_landbouw": {**LANDBOUW_2019, "2027": 105.0, "2029": 104.0, "2031": 103.0, "2033": 102.0}}
-    population = farms([("STUBBORN", "melkvee", "utrecht", 120, 100), ("FILER", "varkens", "limburg", 130, 100),
-                        ("CLEAN", "pluimvee", "zeeland", 80, 100)])
+    off_track = {
+        "nh3_landbouw": {
+            **LANDBOUW_2019,
+            "2027": 105.0,
+            "2029": 104.0,
+            "2031": 103.0,
+            "2033": 102.0,
+        }
+    }
+    population = farms(
+        [
+            ("STUBBORN", "melkvee", "utrecht", 120, 100),
+            ("FILER", "varkens", "limburg", 130, 100),
+            ("CLEAN", "pluimvee", "zeeland", 80, 100),
+        ]
+    )
     filed = [event("FILER", "bedrijfsplan", "filed", dt.date(2028, 1, 10))]
     ledger = Ledger(":memory:")
     steps = []
     for year in (2027, 2029, 2031):
         moment = dt.date(year, 12, 31)
-        result = evaluate(streefwaarde_policy, Monitoring(series(off_track), population, tuple(filed)), moment,
-                          ledger.history(moment))
+        result = evaluate(
+            streefwaarde_policy,
+            Monitoring(series(off_track), population, tuple(filed)),
+            moment,
+            ledger.history(moment),
+        )
         ledger.record(result, "policy")
         steps.append(result.ladders["handhaving_doelsturing"].steps.tolist())
         if year == 2027:
-            assert result.entity_obligations["bedrijfsplan"].selected.tolist() == [True, True, False]
+            assert result.entity_obligations["bedrijfsplan"].selected.tolist() == [
+                True,
+                True,
+                False,
+            ]
     assert steps == [[0, 0, 0], [1, 0, 0], [2, 0, 0]]
-    assert ledger.steps_of("handhaving_doelsturing", "STUBBORN") == [(dt.date(2029, 12, 31), 1),
-                                                                     (dt.date(2031, 12, 31), 2)]
+    assert ledger.steps_of("handhaving_doelsturing", "STUBBORN") == [
+        (dt.date(2029, 12, 31), 1),
+        (dt.date(2031, 12, 31), 2),
+    ]
     # Step 3 needs an earlier violation; step 4 a structural, culpable one (neither is in the data yet).
-    repeat = farms([("STUBBORN", "melkvee", "utrecht", 120, 100), ("FILER", "varkens", "limburg", 130, 100),
-                    ("CLEAN", "pluimvee", "zeeland", 80, 100)], overtredingen_doelsturing=[1, 0, 0])
+    repeat = farms(
+        [
+            ("STUBBORN", "melkvee", "utrecht", 120, 100),
+            ("FILER", "varkens", "limburg", 130, 100),
+            ("CLEAN", "pluimvee", "zeeland", 80, 100),
+        ],
+        overtredingen_doelsturing=[1, 0, 0],
+    )
     moment = dt.date(2033, 12, 31)
-    result = evaluate(streefwaarde_policy, Monitoring(series(off_track), repeat, tuple(filed)), moment,
-                      ledger.history(moment))
+    result = evaluate(
+        streefwaarde_policy,
+        Monitoring(series(off_track), repeat, tuple(filed)),
+        moment,
+        ledger.history(moment),
+    )
     ledger.record(result, "policy")
     assert result.ladders["handhaving_doelsturing"].steps.tolist() == [3, 0, 0]
     # Meeting the norm takes a farm off the ladder, and ends its open obligation.
-    clean = farms([("STUBBORN", "melkvee", "utrecht", 90, 100), ("FILER", "varkens", "limburg", 130, 100),
-                   ("CLEAN", "pluimvee", "zeeland", 80, 100)], overtredingen_doelsturing=[1, 0, 0])
+    clean = farms(
+        [
+            ("STUBBORN", "melkvee", "utrecht", 90, 100),
+            ("FILER", "varkens", "limburg", 130, 100),
+            ("CLEAN", "pluimvee", "zeeland", 80, 100),
+        ],
+        overtredingen_doelsturing=[1, 0, 0],
+    )
     moment = dt.date(2035, 12, 31)
-    result = evaluate(streefwaarde_policy, Monitoring(series(off_track), clean, tuple(filed)), moment,
-                      ledger.history(moment))
+    result = evaluate(
+        streefwaarde_policy,
+        Monitoring(series(off_track), clean, tuple(filed)),
+        moment,
+        ledger.history(moment),
+    )
     assert result.ladders["handhaving_doelsturing"].steps.tolist() == [0, 0, 0]
     assert result.entity_obligations["bedrijfsplan"].ended.tolist() == [True, False, False]
 
@@ -257,8 +345,10 @@ def test_series_latest_ignores_values_after_the_moment():
 
 def test_an_empty_yes_no_cell_is_unknown_not_yes(bundled_policy):
     """Regression (found by tests/test_evaluation_properties.py): NaN != 0 made an empty cell count as yes."""
-    population = farms([("A", "melkvee", "utrecht", 1, 1), ("B", "melkvee", "utrecht", 1, 1)],
-                       structureel_verwijtbaar=[1, float("nan")])
+    population = farms(
+        [("A", "melkvee", "utrecht", 1, 1), ("B", "melkvee", "utrecht", 1, 1)],
+        structureel_verwijtbaar=[1, float("nan")],
+    )
     columns = EntityConditions(population, _national({}), {"structureel_verwijtbaar": "ja_nee"})
     mask = columns.mask(nodes.Flag(nodes.Ref("structureel_verwijtbaar")))
     assert mask.true.tolist() == [True, False]

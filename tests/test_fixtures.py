@@ -40,7 +40,8 @@ def reported_pairs(path: Path) -> set[tuple[int, str]]:
     return {
         (d.span.line, d.code.id)
         for d in compilation.diagnostics
-        if d.span is not None and Path(d.span.path).resolve() == path.resolve()
+        if d.span is not None
+        and Path(d.span.path).resolve() == path.resolve()
         and d.code.id not in ignored
     }
 
@@ -73,4 +74,5 @@ def test_declaration_before_junk_is_still_read():
     user = FIXTURES / "invalid" / "P102_reference_to_salvaged_declaration.policy"
     compilation = compile_paths([str(BASE), str(junk), str(user)])
     assert [(Path(d.span.path).name, d.span.line, d.code.id) for d in compilation.diagnostics] == [
-        (junk.name, 7, "P001")]
+        (junk.name, 7, "P001")
+    ]

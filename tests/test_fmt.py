@@ -16,11 +16,13 @@ from dsl.parser import bare_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "policy").glob("**/*.policy"))
-FIXTURES = [ROOT / "tests" / "fixtures" / "valid" / "complete.policy",
-            ROOT / "tests" / "fixtures" / "base" / "basis.policy"]
+FIXTURES = [
+    ROOT / "tests" / "fixtures" / "valid" / "complete.policy",
+    ROOT / "tests" / "fixtures" / "base" / "basis.policy",
+]
 
 # Constructs the fixtures do not use, so that the generated files below meet every one of them.
-EVERY_CONSTRUCT = '''\
+EVERY_CONSTRUCT = """\
 document d "D" { titel "Titel" datum 2025-01-01 uitgever kabinet kenmerk "K 1" bestand "b.txt" }
 indicator i "I" { eenheid Mton CO2-eq niveau nationaal cadans jaarlijks eerste 2027 naam "N" }
 indicator j { eenheid l/persoon/dag niveau bedrijf cadans elke 3 maanden }
@@ -49,7 +51,7 @@ begroting t "T" {
     deelpost s "S" van a.p: € 12.5 miljoen
 }
 bevinding f { wat "w" betreft g, h bron d regel 1 "q" }
-'''
+"""
 
 
 def parse(text: str, path: str = "t.policy") -> Module:
@@ -89,8 +91,9 @@ def test_bundled_policy_is_found():
     assert len(BUNDLED) > 30
 
 
-@pytest.mark.parametrize("name", ["stikstof/doelen.policy", "stikstof/begroting.policy",
-                                  "stikstof/indicatoren.policy"])
+@pytest.mark.parametrize(
+    "name", ["stikstof/doelen.policy", "stikstof/begroting.policy", "stikstof/indicatoren.policy"]
+)
 def test_layout_rule_matches_the_bundled_style(name: str):
     text = (ROOT / "policy" / name).read_text(encoding="utf-8")
     assert is_formatted(text, name)
@@ -100,21 +103,25 @@ def test_layout_rule_matches_the_bundled_style(name: str):
 
 
 def test_comments_stay_where_they_were():
-    source = ("# leading comment\n"
-              'doel d "D" {\n'
-              "  indicator i   # trailing comment   \n"
-              "# between fields\n"
-              "  uiterlijk 2035\n"
-              "}\n"
-              "# end of file\n")
-    assert format_text(source) == ("# leading comment\n"
-                                   'doel d "D" {\n'
-                                   "    indicator  i  # trailing comment\n"
-                                   "    # between fields\n"
-                                   "    uiterlijk  2035\n"
-                                   "}\n"
-                                   "\n"
-                                   "# end of file\n")
+    source = (
+        "# leading comment\n"
+        'doel d "D" {\n'
+        "  indicator i   # trailing comment   \n"
+        "# between fields\n"
+        "  uiterlijk 2035\n"
+        "}\n"
+        "# end of file\n"
+    )
+    assert format_text(source) == (
+        "# leading comment\n"
+        'doel d "D" {\n'
+        "    indicator  i  # trailing comment\n"
+        "    # between fields\n"
+        "    uiterlijk  2035\n"
+        "}\n"
+        "\n"
+        "# end of file\n"
+    )
 
 
 BADLY_LAID_OUT = (
@@ -132,7 +139,7 @@ BADLY_LAID_OUT = (
     '\t\tstap 1 "één"  als  a   }'
 )
 
-CANONICAL = '''\
+CANONICAL = """\
 # Targets
 doel nh3_2035 "Landbouw" {
     indicator  nh3_landbouw
@@ -156,7 +163,7 @@ trigger t {
     stap 1 "één"
         als a
 }
-'''
+"""
 
 
 def test_badly_laid_out_file_gets_the_canonical_layout():
@@ -168,13 +175,15 @@ def test_badly_laid_out_file_gets_the_canonical_layout():
 def test_comments_inside_a_header_or_a_field_break_the_line():
     source = 'doel d # id\n"D" { waarde # kw\n 5\n# own line\n kton }\n'
     formatted = format_text(source)
-    assert formatted == ('doel d  # id\n'
-                         '        "D" {\n'
-                         "    waarde  # kw\n"
-                         "        5\n"
-                         "        # own line\n"
-                         "        kton\n"
-                         "}\n")
+    assert formatted == (
+        "doel d  # id\n"
+        '        "D" {\n'
+        "    waarde  # kw\n"
+        "        5\n"
+        "        # own line\n"
+        "        kton\n"
+        "}\n"
+    )
     assert_canonical(source, formatted)
 
 
@@ -197,12 +206,15 @@ def test_text_in_quotes_is_never_changed():
 # Syntax errors -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("source", "line", "column"), [
-    ('doel d "D" {\n    indicator 12\n}\n', 2, 15),
-    ('doel d "D" {\n    indicator i\n', 3, 1),
-    ('actor a {\n  soort @\n}\n', 2, 9),
-    ('actor a { soort kabinet }\nwhat is this\n', 2, 1),
-])
+@pytest.mark.parametrize(
+    ("source", "line", "column"),
+    [
+        ('doel d "D" {\n    indicator 12\n}\n', 2, 15),
+        ('doel d "D" {\n    indicator i\n', 3, 1),
+        ("actor a {\n  soort @\n}\n", 2, 9),
+        ("actor a { soort kabinet }\nwhat is this\n", 2, 1),
+    ],
+)
 def test_syntax_error_raises_with_line_and_column(source: str, line: int, column: int):
     with pytest.raises(FormatError, match=rf"^bad\.policy:{line}:{column}: ") as caught:
         format_text(source, "bad.policy")
@@ -211,7 +223,7 @@ def test_syntax_error_raises_with_line_and_column(source: str, line: int, column
 
 
 def test_syntax_error_position_agrees_with_the_checker():
-    source = 'actor a {\n  soort kabinet\n}\n\ndoel d { indicator 1 }\n'
+    source = "actor a {\n  soort kabinet\n}\n\ndoel d { indicator 1 }\n"
     diags = Diagnostics()
     parse_text(SourceFile("x.policy", source), diags)
     (error,) = [d for d in diags if d.severity is Severity.ERROR]
@@ -230,8 +242,9 @@ def _seeds() -> list[str]:
 SEEDS = _seeds()
 _PUNCTUATION = frozenset({"COMMA", "DOT", "COLON", "LPAR", "RPAR", "LBRACE", "RBRACE", "MINUS"})
 # No `(` in comments: the parser's nesting guard counts brackets anywhere in the text.
-_comment_text = st.text(st.characters(blacklist_characters="\n\r(", blacklist_categories=("Cs",)),
-                        max_size=12)
+_comment_text = st.text(
+    st.characters(blacklist_characters="\n\r(", blacklist_categories=("Cs",)), max_size=12
+)
 _separator = st.one_of(
     st.sampled_from([" ", "  ", "\t", "\n", "\n\n\n", "  \n \t", "\r\n", "\n    \n        "]),
     _comment_text.map(lambda text: f"#{text}\n"),
@@ -248,17 +261,22 @@ def _relaid(seed: str, separators: list[str], start: str, end: str) -> str:
         pieces.append(str(token))
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         separator = separators[index % len(separators)]
-        glued = separator == "!" and following is not None and (
-            token.type in _PUNCTUATION or following.type in _PUNCTUATION)
+        glued = (
+            separator == "!"
+            and following is not None
+            and (token.type in _PUNCTUATION or following.type in _PUNCTUATION)
+        )
         pieces.append("" if glued else separator.replace("!", " "))
     return "".join(pieces) + end
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.sampled_from(SEEDS),
-       separators=st.lists(st.one_of(_separator, st.just("!")), min_size=1, max_size=40),
-       start=st.sampled_from(["", "\n\n", "# head\n", "# head\n\n"]),
-       end=st.sampled_from(["", "\n", "\n\n# tail  \n", "# tail"]))
+@given(
+    seed=st.sampled_from(SEEDS),
+    separators=st.lists(st.one_of(_separator, st.just("!")), min_size=1, max_size=40),
+    start=st.sampled_from(["", "\n\n", "# head\n", "# head\n\n"]),
+    end=st.sampled_from(["", "\n", "\n\n# tail  \n", "# tail"]),
+)
 def test_generated_layouts_format_to_the_same_meaning(seed, separators, start, end):
     source = _relaid(seed, separators, start, end)
     formatted = format_text(source)
@@ -267,9 +285,10 @@ def test_generated_layouts_format_to_the_same_meaning(seed, separators, start, e
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.sampled_from(SEEDS),
-       separators=st.lists(st.sampled_from([" ", "  ", "\t", " \t ", "!"]), min_size=1,
-                           max_size=20))
+@given(
+    seed=st.sampled_from(SEEDS),
+    separators=st.lists(st.sampled_from([" ", "  ", "\t", " \t ", "!"]), min_size=1, max_size=20),
+)
 def test_layout_does_not_depend_on_spacing_within_lines(seed, separators):
     without_comments = _relaid(seed, [" "], "", "")
     assert format_text(_relaid(seed, separators, "", "")) == format_text(without_comments)

@@ -21,14 +21,23 @@ SECONDS = 8  # per target; two run at once on two cores, so all six take about 4
 
 if importlib.util.find_spec("atheris") is None:
     if os.environ.get("BELEID_REQUIRE_FUZZ"):
-        pytest.fail("atheris is not installed; CI needs it (pip install -e '.[test]')", pytrace=False)
+        pytest.fail(
+            "atheris is not installed; CI needs it (pip install -e '.[test]')", pytrace=False
+        )
     pytest.skip("atheris is not installed", allow_module_level=True)
 
 
-def campaign(keep: Path, *args: str, timeout: int = 300) -> tuple[subprocess.CompletedProcess, dict]:
-    done = subprocess.run([sys.executable, "-m", "fuzz.campaign", "--json", "--keep", str(keep), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+def campaign(
+    keep: Path, *args: str, timeout: int = 300
+) -> tuple[subprocess.CompletedProcess, dict]:
+    done = subprocess.run(
+        [sys.executable, "-m", "fuzz.campaign", "--json", "--keep", str(keep), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     assert done.stdout, done.stderr
     return done, json.loads(done.stdout)
 
@@ -38,13 +47,19 @@ def test_every_target_executes_and_nothing_escapes(tmp_path, show_fuzz_report):
     show_fuzz_report(report)
     assert [t["target"] for t in report["targets"]] == list(DEFAULT_TARGETS)
     for target in report["targets"]:
-        assert target["executions"] > 0 and target["error"] is None, (target["target"], target["error"])
+        assert target["executions"] > 0 and target["error"] is None, (
+            target["target"],
+            target["error"],
+        )
         assert target["corpus"] >= 1
         assert target["escaped"] == 0, "\n\n".join(
-            f"{target['target']}: {f['signature']}\n{f['traceback']}" for f in target["findings"])
+            f"{target['target']}: {f['signature']}\n{f['traceback']}" for f in target["findings"]
+        )
     assert done.returncode == 0 and report["ok"]
     assert not any(tmp_path.iterdir()), "nothing is kept when nothing escaped"
-    assert not Path(report["temporary_folder"]).exists(), "the campaign removes its temporary folder"
+    assert not Path(report["temporary_folder"]).exists(), (
+        "the campaign removes its temporary folder"
+    )
 
 
 def test_a_target_that_raises_is_a_finding(tmp_path):
@@ -59,13 +74,20 @@ def test_a_target_that_raises_is_a_finding(tmp_path):
     kept = Path(finding["kept"])
     assert kept.parent == tmp_path / "selftest" and b"!" in kept.read_bytes()
     assert "deliberate crash" in kept.with_suffix(".txt").read_text(encoding="utf-8")
-    replay = subprocess.run([sys.executable, "-m", "fuzz.campaign", "--replay", "selftest", str(kept)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    replay = subprocess.run(
+        [sys.executable, "-m", "fuzz.campaign", "--replay", "selftest", str(kept)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert replay.returncode == 1 and "deliberate crash" in replay.stdout
 
 
 def test_a_target_that_hangs_is_a_finding(tmp_path):
-    done, report = campaign(tmp_path, "--target", "selfhang", "--seconds", "3", "--input-timeout", "2")
+    done, report = campaign(
+        tmp_path, "--target", "selfhang", "--seconds", "3", "--input-timeout", "2"
+    )
     assert done.returncode == 1
     (target,) = report["targets"]
     (finding,) = target["findings"]
@@ -75,6 +97,11 @@ def test_a_target_that_hangs_is_a_finding(tmp_path):
 
 
 def test_an_unknown_target_is_a_usage_error(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "fuzz.campaign", "--target", "nonsense", "--keep", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "fuzz.campaign", "--target", "nonsense", "--keep", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "unknown target" in done.stderr

@@ -37,14 +37,21 @@ from dsl.parser import bare_parser, parse_file, parse_text
 from dsl.source import SourceFile
 from tests.conftest import BASE
 
-PATH = str(BASE / "generated.policy")  # never written: a display path, so `bestand` resolves in the tree
+PATH = str(
+    BASE / "generated.policy"
+)  # never written: a display path, so `bestand` resolves in the tree
 CONTEXT = parse_file(BASE / "basis.policy", str(BASE / "basis.policy"), Diagnostics())
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                           HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 # Mostly printable ASCII, sometimes any character: `\d` in the grammar also matches other digits.
-_ALPHABET = st.one_of(st.characters(min_codepoint=32, max_codepoint=126),
-                      st.characters(codec="utf-8", exclude_categories=("Cs",)))
+_ALPHABET = st.one_of(
+    st.characters(min_codepoint=32, max_codepoint=126),
+    st.characters(codec="utf-8", exclude_categories=("Cs",)),
+)
 
 
 def _spaced_terminals() -> dict[str, st.SearchStrategy[str]]:
@@ -53,15 +60,17 @@ def _spaced_terminals() -> dict[str, st.SearchStrategy[str]]:
     for terminal in bare_parser().terminals:
         pattern = terminal.pattern
         if terminal.name == "COMMENT":
-            strategies["COMMENT"] = st.from_regex(r"#[^\n]{0,20}", fullmatch=True, alphabet=_ALPHABET).map(
-                lambda text: f"  {text}\n")
+            strategies["COMMENT"] = st.from_regex(
+                r"#[^\n]{0,20}", fullmatch=True, alphabet=_ALPHABET
+            ).map(lambda text: f"  {text}\n")
         elif terminal.name == "WS":
             strategies["WS"] = st.sampled_from([" ", "\n", "\n\n", "\t", "\r\n"])
         elif pattern.type == "str":
             strategies[terminal.name] = st.just(" " + pattern.value)
         else:
-            strategies[terminal.name] = st.from_regex(pattern.to_regexp(), fullmatch=True,
-                                                      alphabet=_ALPHABET).map(lambda text: " " + text)
+            strategies[terminal.name] = st.from_regex(
+                pattern.to_regexp(), fullmatch=True, alphabet=_ALPHABET
+            ).map(lambda text: " " + text)
     return strategies
 
 
@@ -86,13 +95,20 @@ def assert_located(diags: Diagnostics, text: str) -> None:
     lines = text.count("\n") + 1
     for d in diags:
         if d.span is not None and d.span.path == PATH:
-            assert 1 <= d.span.line <= lines and d.span.column >= 1, (d.code.id, str(d.span), d.message)
+            assert 1 <= d.span.line <= lines and d.span.column >= 1, (
+                d.code.id,
+                str(d.span),
+                d.message,
+            )
 
 
 def comments(text: str) -> list[str]:
     """The `#` comments outside quotes, in order, without trailing whitespace."""
     import re
-    return [m.group().rstrip() for m in re.finditer(r'"[^"]*"|#[^\n]*', text) if m.group()[0] == "#"]
+
+    return [
+        m.group().rstrip() for m in re.finditer(r'"[^"]*"|#[^\n]*', text) if m.group()[0] == "#"
+    ]
 
 
 @SETTINGS
@@ -126,7 +142,9 @@ def _roundtrip(kind: str, keyword: str, value) -> None:
     (field,) = module.declarations[0].fields
     assert field.keyword == keyword
     assert render_value(keyword, field.value) == written, snippet
-    assert render_value(keyword, field.value, canonical=True) == render_value(keyword, value, canonical=True)
+    assert render_value(keyword, field.value, canonical=True) == render_value(
+        keyword, value, canonical=True
+    )
 
 
 @SETTINGS
@@ -158,7 +176,11 @@ def test_one_generated_declaration_added_to_a_clean_tree_diffs_as_one_change(tex
         event("redeclares a base id")  # a duplicate: the head keeps one of the two
         assert not changes.added and not changes.removed
     else:
-        assert [e.id for e in changes.added] == [new.id.name] and not changes.removed and not changes.changed
+        assert (
+            [e.id for e in changes.added] == [new.id.name]
+            and not changes.removed
+            and not changes.changed
+        )
     guards = guard_errors(changes, base.policy, head.policy)
     render_markdown(changes, None, guards)
     json.dumps(to_json(changes, None, guards))

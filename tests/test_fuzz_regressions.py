@@ -60,10 +60,13 @@ def _ledger_file(tmp_path: Path, name: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", [
-    "foreign-wal-database",  # was: changed from WAL to rollback-journal mode, then refused
-    "schema-not-utf8",  # was: UnicodeDecodeError from SQLite's message about the damaged schema
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "foreign-wal-database",  # was: changed from WAL to rollback-journal mode, then refused
+        "schema-not-utf8",  # was: UnicodeDecodeError from SQLite's message about the damaged schema
+    ],
+)
 def test_a_file_that_is_not_a_ledger_is_refused_and_left_as_it_was(tmp_path, name):
     path = _ledger_file(tmp_path, name)
     before = path.read_bytes()
@@ -76,11 +79,17 @@ def test_a_file_that_is_not_a_ledger_is_refused_and_left_as_it_was(tmp_path, nam
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.sqlite"]  # no -wal or -shm left
 
 
-@pytest.mark.parametrize(("name", "read"), [
-    ("damaged-events-page", lambda ledger: ledger.history(dt.date(2028, 12, 31))),
-    ("moment-not-a-date", lambda ledger: ledger.moments()),
-    ("moment-not-a-date", lambda ledger: ledger.check_order(dt.date(2028, 12, 31), "p", "d", replace=False)),
-])
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("damaged-events-page", lambda ledger: ledger.history(dt.date(2028, 12, 31))),
+        ("moment-not-a-date", lambda ledger: ledger.moments()),
+        (
+            "moment-not-a-date",
+            lambda ledger: ledger.check_order(dt.date(2028, 12, 31), "p", "d", replace=False),
+        ),
+    ],
+)
 def test_a_damaged_ledger_is_L002_when_read(tmp_path, name, read):
     with Ledger(_ledger_file(tmp_path, name)) as ledger, pytest.raises(LedgerError) as caught:
         read(ledger)
@@ -93,7 +102,9 @@ def test_a_step_that_is_not_a_number_is_L002(bundled_policy, tmp_path):
     with Ledger(path) as ledger:
         ledger.record(evaluate(bundled_policy, _monitoring(), dt.date(2027, 12, 31)), "p")
     with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO steps VALUES ('2027-12-31', 'handhaving_doelsturing', 'B0000001', 'twee')")
+        db.execute(
+            "INSERT INTO steps VALUES ('2027-12-31', 'handhaving_doelsturing', 'B0000001', 'twee')"
+        )
     db.close()
     with Ledger(path) as ledger, pytest.raises(LedgerError) as caught:
         ledger.history(dt.date(2028, 12, 31))
@@ -109,7 +120,9 @@ def test_a_damaged_page_met_while_recording_is_L002_and_rolled_back(bundled_poli
     with Ledger(path) as ledger:
         ledger.record(evaluate(bundled_policy, _monitoring(), dt.date(2027, 12, 31)), "p")
     with sqlite3.connect(path) as db:
-        roots = [r for (r,) in db.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name='triggers'")]
+        roots = [
+            r for (r,) in db.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name='triggers'")
+        ]
     db.close()
     data = bytearray(path.read_bytes())
     for root in roots:
@@ -126,7 +139,9 @@ def test_a_damaged_page_met_while_recording_is_L002_and_rolled_back(bundled_poli
 
 
 def _monitoring() -> Monitoring:
-    return Monitoring(Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 105.0}}), generate_farms(12, 2))
+    return Monitoring(
+        Series.from_values({"nh3_landbouw": {"2019": 110.3, "2027": 105.0}}), generate_farms(12, 2)
+    )
 
 
 # ---------------------------------------------------------------------------------------- data
@@ -145,11 +160,14 @@ def _load_data(tmp_path: Path, name: str, policy) -> Diagnostics:
     return diags
 
 
-@pytest.mark.parametrize(("name", "code", "line"), [
-    ("series-year-0000", "D010", 2),  # was ValueError: year 0 is out of range, at evaluation
-    ("series-yaml-alias-twice", "D009", 1),  # was KeyError: '__line__'
-    ("events-yaml-list-value", "D015", 1),  # was TypeError: unhashable type: 'list'
-])
+@pytest.mark.parametrize(
+    ("name", "code", "line"),
+    [
+        ("series-year-0000", "D010", 2),  # was ValueError: year 0 is out of range, at evaluation
+        ("series-yaml-alias-twice", "D009", 1),  # was KeyError: '__line__'
+        ("events-yaml-list-value", "D015", 1),  # was TypeError: unhashable type: 'list'
+    ],
+)
 def test_data_reproducers_give_a_located_diagnostic(bundled_policy, tmp_path, name, code, line):
     diags = _load_data(tmp_path, name, bundled_policy)
     assert codes_of(diags)[0] == code
@@ -159,7 +177,9 @@ def test_data_reproducers_give_a_located_diagnostic(bundled_policy, tmp_path, na
 
 def test_yaml_a_tag_cannot_build_is_located(bundled_policy, tmp_path):
     path = tmp_path / "series.yaml"
-    path.write_text("- indicator: nh3_landbouw\n  period: '2020'\n  value: !!int 110.3\n", encoding="utf-8")
+    path.write_text(
+        "- indicator: nh3_landbouw\n  period: '2020'\n  value: !!int 110.3\n", encoding="utf-8"
+    )
     diags = Diagnostics()
     load_series([path], bundled_policy, diags)
     (diagnostic,) = diags
@@ -180,13 +200,25 @@ def _run_test_file(tmp_path: Path, name: str, policy) -> tuple[policytest.Outcom
     return policytest.run(policy, [path], diags), diags
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("inline-series-bad-period", "`20r7` is not a year or a date"),  # was ValueError at evaluation
-    ("moments-out-of-order", "runs a moment of case `x` before one it already ran"),  # was LedgerError L003
-    ("tag-int-on-a-decimal", "`110.3` is not a valid !!int"),  # was ValueError from PyYAML
-    ("alias-recursive", "an alias makes this collection contain itself"),  # was RecursionError
-    ("alias-bomb", "its aliases repeat more than 100,000 values"),  # was minutes of copying, gigabytes
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "inline-series-bad-period",
+            "`20r7` is not a year or a date",
+        ),  # was ValueError at evaluation
+        (
+            "moments-out-of-order",
+            "runs a moment of case `x` before one it already ran",
+        ),  # was LedgerError L003
+        ("tag-int-on-a-decimal", "`110.3` is not a valid !!int"),  # was ValueError from PyYAML
+        ("alias-recursive", "an alias makes this collection contain itself"),  # was RecursionError
+        (
+            "alias-bomb",
+            "its aliases repeat more than 100,000 values",
+        ),  # was minutes of copying, gigabytes
+    ],
+)
 def test_policy_test_reproducers_give_T001(bundled_policy, tmp_path, name, message):
     began = time.monotonic()
     _, diags = _run_test_file(tmp_path, name, bundled_policy)
@@ -206,7 +238,9 @@ def test_a_moment_at_the_end_of_the_calendar_is_evaluated(bundled_policy, tmp_pa
 def test_add_period_past_the_calendar_is_never_due():
     assert add_period(dt.date(9999, 6, 30), 1, "jaar") == dt.date.max
     assert add_period(dt.date(2027, 12, 31), 99_999_999, "dagen") == dt.date.max
-    assert add_period(dt.date(2027, 12, 31), 10**12, "dagen") == dt.date.max  # beyond timedelta itself
+    assert (
+        add_period(dt.date(2027, 12, 31), 10**12, "dagen") == dt.date.max
+    )  # beyond timedelta itself
     assert add_period(dt.date(1, 3, 31), -1, "jaar") == dt.date.min
     assert add_period(dt.date(2027, 1, 31), 1, "maanden") == dt.date(2027, 2, 28)
 
@@ -218,7 +252,9 @@ def test_evaluating_at_the_ends_of_the_calendar(bundled_policy, moment):
 
 
 def test_cli_evaluate_at_the_end_of_the_calendar(capsys):
-    code, out, _ = run_cli(capsys, "evaluate", "--as-of", "9999-12-31", "--no-ledger", "--farm-count", "20")
+    code, out, _ = run_cli(
+        capsys, "evaluate", "--as-of", "9999-12-31", "--no-ledger", "--farm-count", "20"
+    )
     assert code == 0 and out
 
 
@@ -227,7 +263,8 @@ def test_a_scenario_assuming_a_term_past_the_calendar_simulates(bundled_policy, 
     folder.mkdir(parents=True)
     (tmp_path / "repo" / ".git").mkdir()
     (tmp_path / "repo" / "monitoring" / "series.csv").write_bytes(
-        (targets.ROOT / "monitoring" / "series.csv").read_bytes())
+        (targets.ROOT / "monitoring" / "series.csv").read_bytes()
+    )
     path = folder / "far.yaml"
     path.write_bytes(reproducer("scenario", "assumed-term-past-calendar"))
     diags = Diagnostics()
@@ -235,7 +272,9 @@ def test_a_scenario_assuming_a_term_past_the_calendar_simulates(bundled_policy, 
     assert scenario is not None, [d.message for d in diags]
     series = load_series(list(scenario.series), bundled_policy, diags)
     with Ledger(":memory:") as ledger:
-        (summary,) = simulate(bundled_policy, scenario, Monitoring(series, generate_farms(20, 1)), ledger, "p")
+        (summary,) = simulate(
+            bundled_policy, scenario, Monitoring(series, generate_farms(20, 1)), ledger, "p"
+        )
     assert summary.moment == dt.date(2027, 12, 31)
 
 
@@ -255,11 +294,14 @@ def test_an_empty_int_tag_in_a_scenario_is_S001(bundled_policy, tmp_path):
 # ---------------------------------------------------------------------------------------- fmt
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    ("\x1d", 1),  # the diff reproducer: a version file holding one U+001D
-    ("\xa0\n", 1),
-    ("# kop\n\u2028\n# staart\n", 2),
-])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("\x1d", 1),  # the diff reproducer: a version file holding one U+001D
+        ("\xa0\n", 1),
+        ("# kop\n\u2028\n# staart\n", 2),
+    ],
+)
 def test_fmt_agrees_with_the_checker_on_a_file_of_unicode_whitespace(text, line):
     """The checker called such a file empty (P009, a warning: Python's idea of whitespace) while fmt
     refused it as a syntax error. Now both follow the lexer: a character it rejects (P002)."""
@@ -290,22 +332,34 @@ def test_brackets_and_niet_in_a_comment_or_title_are_not_nesting():
     from compiler.check.pipeline import compile_text
 
     compilation = compile_text(reproducer("rules", "brackets-in-a-comment").decode())
-    assert [d.code.id for d in compilation.diagnostics] == ["P204"]  # it cites no source; nothing else
+    assert [d.code.id for d in compilation.diagnostics] == [
+        "P204"
+    ]  # it cites no source; nothing else
     assert "x" in compilation.policy.declarations
 
 
-@pytest.mark.parametrize(("target", "name", "code", "line"), [
-    ("data", "series-yaml-nested-600", "D002", 1),
-    ("scenario", "yaml-nested-600", "S001", 3),
-    ("policytest", "yaml-nested-600", "T001", 2),
-])
+@pytest.mark.parametrize(
+    ("target", "name", "code", "line"),
+    [
+        ("data", "series-yaml-nested-600", "D002", 1),
+        ("scenario", "yaml-nested-600", "S001", 3),
+        ("policytest", "yaml-nested-600", "T001", 2),
+    ],
+)
 def test_deep_yaml_is_located_not_a_recursion_error(tmp_path, capsys, target, name, code, line):
     """F16: PyYAML's composer recursed once per level, so 600 brackets were a RecursionError (exit 3)."""
     data = reproducer(target, name)
     path = tmp_path / ("series.yaml" if target == "data" else "file.yaml")
     path.write_bytes(data[1:] if target == "data" else data)
-    argv = {"data": ["evaluate", "--series", path, "--as-of", "2027", "--no-ledger"],
-            "scenario": ["simulate", path], "policytest": ["test", path]}[target]
+    argv = {
+        "data": ["evaluate", "--series", path, "--as-of", "2027", "--no-ledger"],
+        "scenario": ["simulate", path],
+        "policytest": ["test", path],
+    }[target]
     exit_code, out, err = run_cli(capsys, *argv)
     assert exit_code == 1
-    assert f"{path}:{line}:" in out + err and f"error[{code}]" in out + err and "nests more than 100" in out + err
+    assert (
+        f"{path}:{line}:" in out + err
+        and f"error[{code}]" in out + err
+        and "nests more than 100" in out + err
+    )

@@ -26,8 +26,12 @@ MOMENT = dt.date(2027, 12, 31)
 
 def _evaluation(policy, moment=MOMENT, size=500, seed=1, ledger=None):
     history = ledger.history(moment) if ledger else None
-    return evaluate(policy, Monitoring(series({"nh3_landbouw": {"2019": 110.3}}), generate_farms(size, seed)),
-                    moment, history)
+    return evaluate(
+        policy,
+        Monitoring(series({"nh3_landbouw": {"2019": 110.3}}), generate_farms(size, seed)),
+        moment,
+        history,
+    )
 
 
 def _dump(path: Path) -> list[str]:
@@ -90,8 +94,15 @@ def test_history_carries_open_obligations_and_events(bundled_policy, tmp_path):
 
 
 def _cli(*args: str, env=None, **kwargs):
-    return subprocess.Popen([sys.executable, "-m", "compiler.cli.main", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "compiler.cli.main", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 def test_a_run_killed_mid_write_leaves_the_ledger_unchanged_and_usable(tmp_path):

@@ -36,7 +36,9 @@ def _condition(depth: int) -> str:
 
 
 def test_deep_brackets_are_a_located_limit():
-    text = f'trigger t "T" {{\n    als {_condition(parser.MAX_NESTING + 1)}\n    dan besluit b\n}}\n'
+    text = (
+        f'trigger t "T" {{\n    als {_condition(parser.MAX_NESTING + 1)}\n    dan besluit b\n}}\n'
+    )
     compilation = compile_text(text)
     (nesting,) = [d for d in compilation.diagnostics if d.code.id == "P007"]
     assert (nesting.span.line, nesting.span.column) == (2, 9 + parser.MAX_NESTING)
@@ -48,12 +50,15 @@ def test_brackets_at_the_limit_are_accepted():
     assert "P007" not in codes_in(compile_text(text))
 
 
-@pytest.mark.parametrize("filler", [
-    "# " + "(" * 200 + "\n",                     # brackets in a comment
-    "# " + "niet " * 200 + "\n",                  # the word niet in a comment
-    'actor x "' + "(" * 200 + '" {\n    soort sector\n}\n',  # brackets in a quoted title
-    'actor y "' + "niet " * 200 + '" {\n    soort sector\n}\n',
-])
+@pytest.mark.parametrize(
+    "filler",
+    [
+        "# " + "(" * 200 + "\n",  # brackets in a comment
+        "# " + "niet " * 200 + "\n",  # the word niet in a comment
+        'actor x "' + "(" * 200 + '" {\n    soort sector\n}\n',  # brackets in a quoted title
+        'actor y "' + "niet " * 200 + '" {\n    soort sector\n}\n',
+    ],
+)
 def test_brackets_and_niet_in_comments_and_quotes_do_not_count(filler):
     compilation = compile_text(filler + 'actor z "Z" {\n    soort sector\n}\n')
     assert "P007" not in codes_in(compilation)
@@ -61,8 +66,10 @@ def test_brackets_and_niet_in_comments_and_quotes_do_not_count(filler):
 
 
 def test_a_hash_inside_quotes_does_not_hide_real_nesting():
-    text = (f'trigger t "kanaal #1" {{\n    als {_condition(parser.MAX_NESTING + 1)}\n'
-            '    dan besluit b\n}\n')
+    text = (
+        f'trigger t "kanaal #1" {{\n    als {_condition(parser.MAX_NESTING + 1)}\n'
+        "    dan besluit b\n}\n"
+    )
     assert "P007" in codes_in(compile_text(text))
 
 
@@ -158,7 +165,9 @@ def test_a_policy_test_may_not_read_data_outside_the_repository(tmp_path, capsys
     (tmp_path / "elders.csv").write_text("id,sector\nB1,melkvee\n", encoding="utf-8")
     (tests / "lek.yaml").write_text(
         "name: lek\ncases:\n  - name: buiten\n    farms: ../../../elders.csv\n    moments:\n"
-        "      - as_of: 2027\n        expect: {}\n", encoding="utf-8")
+        "      - as_of: 2027\n        expect: {}\n",
+        encoding="utf-8",
+    )
     code, out, err = run_cli(capsys, "test", tests / "lek.yaml", "--policy", repo / "policy")
     assert code == 1
     assert "P012" in out + err and "lek.yaml:6" in out + err
@@ -242,7 +251,9 @@ def test_a_link_out_of_a_revision_is_refused_by_diff(tmp_path, capsys, monkeypat
     monkeypatch.chdir(repo)
     code, out, err = run_cli(capsys, "diff", "HEAD", "policy", "--no-impact")
     assert code == 1
-    assert "HEAD:policy/buiten.policy:1:1: error[P012]" in out + err  # the revision, never extracted
+    assert (
+        "HEAD:policy/buiten.policy:1:1: error[P012]" in out + err
+    )  # the revision, never extracted
     code, out, _ = run_cli(capsys, "check", "policy")
     assert code == 1 and "policy/buiten.policy:1:1: error[P012]" in out  # the working tree
 

@@ -31,7 +31,10 @@ from dsl import Diagnostics, SourceFile, parse_text
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SERVER = [sys.executable, "-m", "compiler.lsp.server"]
-SERVER_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+SERVER_ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+}
 TIMEOUT = 20.0
 
 
@@ -55,26 +58,38 @@ def tree(tmp_path: Path) -> Path:
 # helpers ----------------------------------------------------------------------------------------
 
 
-def open_document(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:
+def open_document(
+    client: LanguageClient, path: Path, text: str | None = None, version: int = 1
+) -> str:
     uri = path.as_uri()
     text = path.read_text(encoding="utf-8") if text is None else text
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-        text_document=lsp.TextDocumentItem(uri=uri, language_id="policy", version=version, text=text)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(
+                uri=uri, language_id="policy", version=version, text=text
+            )
+        )
+    )
     return uri
 
 
 def change_document(client: LanguageClient, uri: str, text: str, version: int) -> None:
-    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
 
 
 async def diagnostics_when(client: LanguageClient, uri: str, predicate) -> list[lsp.Diagnostic]:
     """The published diagnostics of `uri`, once they satisfy `predicate`."""
+
     async def ready() -> list[lsp.Diagnostic]:
         while uri not in client.diagnostics or not predicate(client.diagnostics[uri]):
             await asyncio.sleep(0.05)
         return list(client.diagnostics[uri])
+
     try:
         return await asyncio.wait_for(ready(), TIMEOUT)
     except TimeoutError:
@@ -112,13 +127,27 @@ def expected_diagnostics(tree: Path, path: Path, text: str) -> list[tuple]:
     shutil.copytree(tree, copy)
     (copy / path.relative_to(tree)).write_text(text, encoding="utf-8")
     found = compile_paths([str(copy)]).diagnostics.sorted()
-    return [(d.code.id, d.span.line - 1, d.span.column - 1, d.span.end_line - 1, d.span.end_column - 1,
-             d.message, d.hint, d.severity.value)
-            for d in found if Path(d.span.path) == copy / path.relative_to(tree)]
+    return [
+        (
+            d.code.id,
+            d.span.line - 1,
+            d.span.column - 1,
+            d.span.end_line - 1,
+            d.span.end_column - 1,
+            d.message,
+            d.hint,
+            d.severity.value,
+        )
+        for d in found
+        if Path(d.span.path) == copy / path.relative_to(tree)
+    ]
 
 
-_SEVERITY_NAMES = {lsp.DiagnosticSeverity.Error: "error", lsp.DiagnosticSeverity.Warning: "warning",
-                   lsp.DiagnosticSeverity.Information: "info"}
+_SEVERITY_NAMES = {
+    lsp.DiagnosticSeverity.Error: "error",
+    lsp.DiagnosticSeverity.Warning: "warning",
+    lsp.DiagnosticSeverity.Information: "info",
+}
 
 
 def as_tuples(diagnostics) -> list[tuple]:
@@ -126,8 +155,18 @@ def as_tuples(diagnostics) -> list[tuple]:
     for d in diagnostics:
         message, _, hint = d.message.partition("\nhint: ")
         r = d.range
-        out.append((d.code, r.start.line, r.start.character, r.end.line, r.end.character, message,
-                    hint or None, _SEVERITY_NAMES[d.severity]))
+        out.append(
+            (
+                d.code,
+                r.start.line,
+                r.start.character,
+                r.end.line,
+                r.end.character,
+                message,
+                hint or None,
+                _SEVERITY_NAMES[d.severity],
+            )
+        )
     return out
 
 
@@ -136,7 +175,10 @@ def as_tuples(diagnostics) -> list[tuple]:
 
 BROKEN_EDIT = [
     ("als  nh3_2035 is achter_op_schema", "als  nh3_2036 is achter_op_schema"),  # P102 with a hint
-    ('besluit extra_maatregelen "Extra maatregelen" {', 'besluit kabinet "Extra maatregelen" {'),  # P101
+    (
+        'besluit extra_maatregelen "Extra maatregelen" {',
+        'besluit kabinet "Extra maatregelen" {',
+    ),  # P101
     ("wie          kabinet\n", "wie          kabinet kabinet\n"),  # P001, a syntax error
 ]
 
@@ -177,12 +219,18 @@ async def test_diagnostics_match_check_and_clear_after_the_fix(client: LanguageC
 
 
 @pytest.mark.asyncio
-async def test_open_documents_are_checked_together_from_their_unsaved_text(client: LanguageClient, tree: Path):
+async def test_open_documents_are_checked_together_from_their_unsaved_text(
+    client: LanguageClient, tree: Path
+):
     declares = tree / "thema" / "nieuw.policy"  # not on disk at all
-    declaring = ('indicator nieuw "Nieuw" {\n    eenheid ha\n    niveau  nationaal\n'
-                 '    bron brief regel 14 "Het areaal natuur groeit"\n}\n')
+    declaring = (
+        'indicator nieuw "Nieuw" {\n    eenheid ha\n    niveau  nationaal\n'
+        '    bron brief regel 14 "Het areaal natuur groeit"\n}\n'
+    )
     user = tree / "basis.policy"
-    using = user.read_text(encoding="utf-8").replace("indicator nh3_landbouw\n", "indicator nieuw\n", 1)
+    using = user.read_text(encoding="utf-8").replace(
+        "indicator nh3_landbouw\n", "indicator nieuw\n", 1
+    )
     assert "indicator nieuw\n" in using
 
     declaring_uri = open_document(client, declares, declaring)
@@ -194,13 +242,16 @@ async def test_open_documents_are_checked_together_from_their_unsaved_text(clien
     shown = await diagnostics_when(client, user_uri, lambda ds: "P102" in codes(ds))
     assert any(d.message.startswith("unknown indicator `nieuw`") for d in shown)
 
-    client.text_document_did_close(lsp.DidCloseTextDocumentParams(
-        text_document=lsp.TextDocumentIdentifier(uri=declaring_uri)))
+    client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=declaring_uri))
+    )
     await diagnostics_when(client, declaring_uri, lambda ds: len(ds) == 0)
 
 
 @pytest.mark.asyncio
-async def test_a_file_outside_any_policy_tree_is_checked_on_its_own(client: LanguageClient, tmp_path: Path):
+async def test_a_file_outside_any_policy_tree_is_checked_on_its_own(
+    client: LanguageClient, tmp_path: Path
+):
     path = (tmp_path / "los" / "los.policy").resolve()
     path.parent.mkdir()
     # One line, with a character outside the Basic Multilingual Plane before the unknown `brief`:
@@ -214,15 +265,19 @@ async def test_a_file_outside_any_policy_tree_is_checked_on_its_own(client: Lang
     (shown,) = await diagnostics_when(client, uri, lambda ds: len(ds) > 0)
     assert (shown.code, shown.message.split("\n")[0]) == (alone[0].code.id, alone[0].message)
     start = text.index("brief") + 1  # + 1: the emoji is two UTF-16 code units
-    assert shown.range == lsp.Range(start=lsp.Position(line=0, character=start),
-                                    end=lsp.Position(line=0, character=start + len("brief")))
+    assert shown.range == lsp.Range(
+        start=lsp.Position(line=0, character=start),
+        end=lsp.Position(line=0, character=start + len("brief")),
+    )
 
 
 # hover ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.asyncio
-async def test_hover_shows_the_generated_sentence_and_the_quotes(client: LanguageClient, tree: Path):
+async def test_hover_shows_the_generated_sentence_and_the_quotes(
+    client: LanguageClient, tree: Path
+):
     path = tree / "thema" / "extra.policy"
     text = path.read_text(encoding="utf-8")
     policy = compile_paths([str(tree)]).policy
@@ -237,15 +292,21 @@ async def test_hover_shows_the_generated_sentence_and_the_quotes(client: Languag
     shown = unescape(result.contents.value)
     assert dutch in shown and english in shown
     assert shown.index(dutch) < shown.index(english)
-    assert "De landbouw realiseert in 2035 een emissiereductie van 40% ten opzichte van 2019." in shown
+    assert (
+        "De landbouw realiseert in 2035 een emissiereductie van 40% ten opzichte van 2019." in shown
+    )
     assert "Voorbeeldbrief (`brief`), regels 4-5" in shown
     start = position_of(text, "nh3_2035 is achter_op_schema")
-    assert result.range == lsp.Range(start=start, end=lsp.Position(line=start.line, character=start.character + 8))
+    assert result.range == lsp.Range(
+        start=start, end=lsp.Position(line=start.line, character=start.character + 8)
+    )
 
     basis = tree / "basis.policy"
     basis_uri = open_document(client, basis)
     declared = position_of(basis.read_text(encoding="utf-8"), 'nh3_2035 "Landbouw')
-    at_declaration = await client.text_document_hover_async(lsp.HoverParams(**at(basis_uri, declared)))
+    at_declaration = await client.text_document_hover_async(
+        lsp.HoverParams(**at(basis_uri, declared))
+    )
     assert dutch in unescape(at_declaration.contents.value)
 
     unit = position_of(text, "0.5 kton", shift=5)
@@ -260,7 +321,9 @@ async def test_hover_shows_the_generated_sentence_and_the_quotes(client: Languag
 
 
 @pytest.mark.asyncio
-async def test_definition_jumps_to_the_declaration_in_another_file(client: LanguageClient, tree: Path):
+async def test_definition_jumps_to_the_declaration_in_another_file(
+    client: LanguageClient, tree: Path
+):
     path = tree / "thema" / "extra.policy"
     text = path.read_text(encoding="utf-8")
     basis = (tree / "basis.policy").read_text(encoding="utf-8")
@@ -271,14 +334,21 @@ async def test_definition_jumps_to_the_declaration_in_another_file(client: Langu
     (location,) = result
     assert location.uri == (tree / "basis.policy").as_uri()
     start = position_of(basis, 'nh3_bedrijf "Ammoniakemissie per bedrijf"')
-    assert location.range == lsp.Range(start=start, end=lsp.Position(line=start.line, character=start.character + 11))
+    assert location.range == lsp.Range(
+        start=start, end=lsp.Position(line=start.line, character=start.character + 11)
+    )
 
     local = position_of(text, "handhaving ladder", shift=len("handhaving l"))
-    (location,) = await client.text_document_definition_async(lsp.DefinitionParams(**at(uri, local)))
+    (location,) = await client.text_document_definition_async(
+        lsp.DefinitionParams(**at(uri, local))
+    )
     assert location.uri == uri and location.range.start == position_of(text, 'ladder "Handhaving"')
 
     keyword = position_of(text, "wettelijk")
-    assert await client.text_document_definition_async(lsp.DefinitionParams(**at(uri, keyword))) is None
+    assert (
+        await client.text_document_definition_async(lsp.DefinitionParams(**at(uri, keyword)))
+        is None
+    )
 
 
 @pytest.mark.asyncio
@@ -287,10 +357,13 @@ async def test_references_list_every_use_across_the_tree(client: LanguageClient,
     texts = {p: p.read_text(encoding="utf-8") for p in tree.rglob("*.policy")}
 
     def written(span) -> str:
-        return texts[Path(span.path)][span.start:span.end]
+        return texts[Path(span.path)][span.start : span.end]
 
-    expected = {((Path(r.span.path)).as_uri(), r.span.line - 1, r.span.column - 1)
-                for r in policy.references if written(r.span) == "nh3_bedrijf"}
+    expected = {
+        ((Path(r.span.path)).as_uri(), r.span.line - 1, r.span.column - 1)
+        for r in policy.references
+        if written(r.span) == "nh3_bedrijf"
+    }
     assert len(expected) >= 4
     declaration = policy.declarations["nh3_bedrijf"].node.id.span
     path = tree / "thema" / "extra.policy"
@@ -298,7 +371,9 @@ async def test_references_list_every_use_across_the_tree(client: LanguageClient,
     where = position_of(texts[path], "nh3_bedrijf > norm_bedrijf")
 
     def params(include: bool) -> lsp.ReferenceParams:
-        return lsp.ReferenceParams(**at(uri, where), context=lsp.ReferenceContext(include_declaration=include))
+        return lsp.ReferenceParams(
+            **at(uri, where), context=lsp.ReferenceContext(include_declaration=include)
+        )
 
     found = await client.text_document_references_async(params(False))
     assert len(found) == len(expected)
@@ -308,7 +383,8 @@ async def test_references_list_every_use_across_the_tree(client: LanguageClient,
     with_declaration = await client.text_document_references_async(params(True))
     assert len(with_declaration) == len(expected) + 1
     assert ((tree / "basis.policy").as_uri(), declaration.line - 1, declaration.column - 1) in {
-        (f.uri, f.range.start.line, f.range.start.character) for f in with_declaration}
+        (f.uri, f.range.start.line, f.range.start.character) for f in with_declaration
+    }
 
 
 # completion ---------------------------------------------------------------------------------------
@@ -317,11 +393,16 @@ async def test_references_list_every_use_across_the_tree(client: LanguageClient,
 @pytest.mark.asyncio
 async def test_completion_offers_kinds_fields_ids_and_units(client: LanguageClient, tree: Path):
     path = tree / "thema" / "extra.policy"
-    typing = path.read_text(encoding="utf-8") + '\ndoel nieuw_doel "Nieuw" {\n    indicator nh3_landbouw\n    \n'
+    typing = (
+        path.read_text(encoding="utf-8")
+        + '\ndoel nieuw_doel "Nieuw" {\n    indicator nh3_landbouw\n    \n'
+    )
     uri = open_document(client, path, typing)
     lines = typing.split("\n")
 
-    body = lsp.Position(line=len(lines) - 2, character=4)  # an unclosed doel: the text does not parse
+    body = lsp.Position(
+        line=len(lines) - 2, character=4
+    )  # an unclosed doel: the text does not parse
     result = await client.text_document_completion_async(lsp.CompletionParams(**at(uri, body)))
     items = {item.label: item for item in result.items}
     assert items["nh3_2035"].detail == "doel: Landbouw 40% minder NH3 in 2035"
@@ -334,15 +415,25 @@ async def test_completion_offers_kinds_fields_ids_and_units(client: LanguageClie
 
     top = lsp.Position(line=0, character=0)
     result = await client.text_document_completion_async(lsp.CompletionParams(**at(uri, top)))
-    assert {"doel", "indicator", "maatregel", "trigger", "document"} <= {item.label for item in result.items}
+    assert {"doel", "indicator", "maatregel", "trigger", "document"} <= {
+        item.label for item in result.items
+    }
 
     text = path.read_text(encoding="utf-8")
     change_document(client, uri, text, version=2)
     soort = position_of(text, "soort   monitoring", shift=len("soort   "))
     result = await client.text_document_completion_async(lsp.CompletionParams(**at(uri, soort)))
     first = sorted(result.items, key=lambda item: item.sort_text)[0]
-    assert first.label in ("monitoring", "bevriezing", "financiering", "handhaving", "rapportage", "terugval",
-                           "wettelijke_verankering", "bestuurlijke_afspraak")
+    assert first.label in (
+        "monitoring",
+        "bevriezing",
+        "financiering",
+        "handhaving",
+        "rapportage",
+        "terugval",
+        "wettelijke_verankering",
+        "bestuurlijke_afspraak",
+    )
     assert "betreft" in {item.label for item in result.items}  # a field of borging
 
 
@@ -357,7 +448,8 @@ async def test_document_symbols_list_every_declaration(client: LanguageClient, t
     uri = open_document(client, path)
 
     found = await client.text_document_document_symbol_async(
-        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
     assert [s.name for s in found] == [d.id.name for d in module.declarations]
     assert len(found) == 12
     doel = next(s for s in found if s.name == "nh3_2035")
@@ -375,21 +467,29 @@ async def test_document_symbols_list_every_declaration(client: LanguageClient, t
 async def test_formatting_returns_the_canonical_layout(client: LanguageClient, tree: Path):
     path = tree / "basis.policy"
     formatted = format_text(path.read_text(encoding="utf-8"), str(path))
-    messy = formatted.replace("    eenheid kton\n", "  eenheid     kton\n").replace("\n\nindicator", "\n\n\n\nindicator")
+    messy = formatted.replace("    eenheid kton\n", "  eenheid     kton\n").replace(
+        "\n\nindicator", "\n\n\n\nindicator"
+    )
     assert messy != formatted and format_text(messy, str(path)) == formatted
     uri = open_document(client, path, messy)
     options = lsp.FormattingOptions(tab_size=4, insert_spaces=True)
-    request = lsp.DocumentFormattingParams(text_document=lsp.TextDocumentIdentifier(uri=uri), options=options)
+    request = lsp.DocumentFormattingParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), options=options
+    )
 
     (edit,) = await client.text_document_formatting_async(request)
     assert edit.new_text == format_text(messy, str(path))
     lines = messy.split("\n")
-    assert edit.range == lsp.Range(start=lsp.Position(line=0, character=0),
-                                   end=lsp.Position(line=len(lines) - 1, character=len(lines[-1])))
+    assert edit.range == lsp.Range(
+        start=lsp.Position(line=0, character=0),
+        end=lsp.Position(line=len(lines) - 1, character=len(lines[-1])),
+    )
 
     change_document(client, uri, formatted, version=2)
     assert empty(await client.text_document_formatting_async(request))
-    change_document(client, uri, formatted.replace("soort kabinet\n", "soort kabinet kabinet {\n", 1), version=3)
+    change_document(
+        client, uri, formatted.replace("soort kabinet\n", "soort kabinet kabinet {\n", 1), version=3
+    )
     assert empty(await client.text_document_formatting_async(request))
 
 
@@ -397,27 +497,35 @@ async def test_formatting_returns_the_canonical_layout(client: LanguageClient, t
 
 
 @pytest.mark.asyncio
-async def test_a_document_with_syntax_errors_keeps_symbols_and_hover(client: LanguageClient, tree: Path):
+async def test_a_document_with_syntax_errors_keeps_symbols_and_hover(
+    client: LanguageClient, tree: Path
+):
     path = tree / "thema" / "extra.policy"
     text = path.read_text(encoding="utf-8")
     broken = text.replace('stap 2 "boete" als', 'stap 2 "boete" als als', 1).replace(
-        "    wettelijk\n    handhaving ladder", "    wettelijk {\n    handhaving ladder", 1)
+        "    wettelijk\n    handhaving ladder", "    wettelijk {\n    handhaving ladder", 1
+    )
     uri = open_document(client, path, broken)
     shown = await diagnostics_when(client, uri, lambda ds: "P001" in codes(ds))
     assert codes(shown).count("P001") == 2
 
     found = await client.text_document_document_symbol_async(
-        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
     names = [s.name for s in found]
     assert "bedrijfsplan" not in names and "ladder" not in names  # the two broken declarations
-    assert {"achterstand_landbouw", "extra_maatregelen", "monitoring", "geen_bebouwing"} <= set(names)
+    assert {"achterstand_landbouw", "extra_maatregelen", "monitoring", "geen_bebouwing"} <= set(
+        names
+    )
 
     sound = position_of(broken, 'extra_maatregelen "Extra')
     result = await client.text_document_hover_async(lsp.HoverParams(**at(uri, sound)))
     assert "Extra maatregelen" in unescape(result.contents.value)
     inside_broken = position_of(broken, "als als", shift=1)
     assert await client.text_document_hover_async(lsp.HoverParams(**at(uri, inside_broken))) is None
-    result = await client.text_document_completion_async(lsp.CompletionParams(**at(uri, inside_broken)))
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(**at(uri, inside_broken))
+    )
     assert "kton" in {item.label for item in result.items}
     assert not [m for m in client.log_messages if m.type == lsp.MessageType.Error]
 
@@ -425,24 +533,36 @@ async def test_a_document_with_syntax_errors_keeps_symbols_and_hover(client: Lan
 @pytest.mark.asyncio
 async def test_a_failing_request_is_logged_and_answered_empty(client: LanguageClient, tree: Path):
     missing = (tree / "nergens.policy").as_uri()  # never opened, not on disk: reading it fails
-    result = await client.text_document_hover_async(lsp.HoverParams(**at(missing, lsp.Position(line=0, character=0))))
+    result = await client.text_document_hover_async(
+        lsp.HoverParams(**at(missing, lsp.Position(line=0, character=0)))
+    )
     assert result is None
-    assert empty(await client.text_document_formatting_async(lsp.DocumentFormattingParams(
-        text_document=lsp.TextDocumentIdentifier(uri=missing),
-        options=lsp.FormattingOptions(tab_size=4, insert_spaces=True))))
+    assert empty(
+        await client.text_document_formatting_async(
+            lsp.DocumentFormattingParams(
+                text_document=lsp.TextDocumentIdentifier(uri=missing),
+                options=lsp.FormattingOptions(tab_size=4, insert_spaces=True),
+            )
+        )
+    )
     errors = [m.message for m in client.log_messages if m.type == lsp.MessageType.Error]
     assert len(errors) == 2 and "hover failed" in errors[0] and "Traceback" in errors[0]
 
     uri = open_document(client, tree / "basis.policy")
     found = await client.text_document_document_symbol_async(
-        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
     assert len(found) == 12  # the server is still serving
 
     # An impossible date (P220) while typing: the sentence shows it as written, beside the quote.
-    text = ('maatregel rare_datum "Dertiende maand" {\n    eigenaar  kabinet\n    uiterlijk 2025-13-01\n'
-            '    bron brief regel 4 "De landbouw"\n}\n')
+    text = (
+        'maatregel rare_datum "Dertiende maand" {\n    eigenaar  kabinet\n    uiterlijk 2025-13-01\n'
+        '    bron brief regel 4 "De landbouw"\n}\n'
+    )
     uri = open_document(client, tree / "thema" / "datum.policy", text)
-    result = await client.text_document_hover_async(lsp.HoverParams(**at(uri, position_of(text, "rare_datum"))))
+    result = await client.text_document_hover_async(
+        lsp.HoverParams(**at(uri, position_of(text, "rare_datum")))
+    )
     shown = unescape(result.contents.value)
     assert "> De landbouw" in shown and "2025-13-01" in shown
     assert len([m for m in client.log_messages if m.type == lsp.MessageType.Error]) == 2
@@ -458,22 +578,41 @@ def _frame(message: dict) -> bytes:
 
 @pytest.mark.parametrize(("shut_down", "exit_code"), [(True, 0), (False, 1)])
 def test_serve_exits_zero_only_after_a_shutdown_request(shut_down: bool, exit_code: int):
-    messages = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
-                {"jsonrpc": "2.0", "method": "initialized", "params": {}}]
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+    ]
     if shut_down:
         messages.append({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
     messages.append({"jsonrpc": "2.0", "method": "exit"})
-    done = subprocess.run(SERVER, input=b"".join(map(_frame, messages)), env=SERVER_ENV,
-                          capture_output=True, timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        SERVER,
+        input=b"".join(map(_frame, messages)),
+        env=SERVER_ENV,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert done.returncode == exit_code, done.stderr.decode()
     assert b'"name": "beleid"' in done.stdout or b'"name":"beleid"' in done.stdout
 
 
 def test_the_cli_command_serves_and_accepts_the_stdio_flag_clients_pass():
-    messages = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
-                {"jsonrpc": "2.0", "id": 2, "method": "shutdown"}, {"jsonrpc": "2.0", "method": "exit"}]
-    done = subprocess.run([sys.executable, "-m", "compiler.cli.main", "lsp", "--stdio"],
-                          input=b"".join(map(_frame, messages)), env=SERVER_ENV,
-                          capture_output=True, timeout=TIMEOUT, check=False)
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "compiler.cli.main", "lsp", "--stdio"],
+        input=b"".join(map(_frame, messages)),
+        env=SERVER_ENV,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode()
-    assert b'"documentFormattingProvider": true' in done.stdout or b'"documentFormattingProvider":true' in done.stdout
+    assert (
+        b'"documentFormattingProvider": true' in done.stdout
+        or b'"documentFormattingProvider":true' in done.stdout
+    )

@@ -21,12 +21,15 @@ nodes = n
 
 
 def test_target_with_range_and_pending_interim():
-    (decl,) = parse('doel d "D" { indicator i reductie 42 tot 46 % t.o.v. 2019 uiterlijk 2035 '
-                    'tussendoel 2030 open "volgt" bindend }')
+    (decl,) = parse(
+        'doel d "D" { indicator i reductie 42 tot 46 % t.o.v. 2019 uiterlijk 2035 '
+        'tussendoel 2030 open "volgt" bindend }'
+    )
     assert decl.kind == "doel" and decl.id == n.Ref("d") and decl.title == "D"
     reduction = decl.value("reductie")
     assert reduction == n.Reduction(
-        n.Range(n.Quantity("42", n.Unit("%")), n.Quantity("46", n.Unit("%"))), n.When("2019"))
+        n.Range(n.Quantity("42", n.Unit("%")), n.Quantity("46", n.Unit("%"))), n.When("2019")
+    )
     assert decl.value("tussendoel") == n.Interim(n.When("2030"), "open", n.Pending("volgt"))
     assert decl.value("bindend") is True
 
@@ -34,16 +37,20 @@ def test_target_with_range_and_pending_interim():
 def test_money_is_a_quantity_in_euro_units():
     (decl,) = parse('begroting b { post p "P" incidenteel: a € 12.5 mln, totaal € 2.6 mld }')
     post = decl.value("post")
-    assert post.cells == (n.Cell(n.Ref("a"), n.Quantity("12.5", n.Unit("€ mln"))),
-                          n.Cell(n.Ref("totaal"), n.Quantity("2.6", n.Unit("€ mld"))))
+    assert post.cells == (
+        n.Cell(n.Ref("a"), n.Quantity("12.5", n.Unit("€ mln"))),
+        n.Cell(n.Ref("totaal"), n.Quantity("2.6", n.Unit("€ mld"))),
+    )
 
 
 def test_condition_precedence_en_binds_tighter_than_of():
     (decl,) = parse("trigger t { als a > 1 kton of b en niet c dan besluit x }")
-    assert decl.value("als") == n.AnyOf((
-        n.Comparison(n.Ref("a"), ">", n.Quantity("1", n.Unit("kton"))),
-        n.AllOf((n.Flag(n.Ref("b")), n.Not(n.Flag(n.Ref("c"))))),
-    ))
+    assert decl.value("als") == n.AnyOf(
+        (
+            n.Comparison(n.Ref("a"), ">", n.Quantity("1", n.Unit("kton"))),
+            n.AllOf((n.Flag(n.Ref("b")), n.Not(n.Flag(n.Ref("c"))))),
+        )
+    )
 
 
 def test_state_tests_and_functions():
@@ -55,8 +62,12 @@ def test_state_tests_and_functions():
 
 
 def test_obligation_on_a_selection_with_relative_term():
-    (decl,) = parse("verplichting v { wie elk bedrijf waar e > n termijn 6 maanden na monitoring wettelijk }")
-    assert decl.value("wie") == n.EntitySubject(n.Ref("bedrijf"), n.Comparison(n.Ref("e"), ">", n.Ref("n")))
+    (decl,) = parse(
+        "verplichting v { wie elk bedrijf waar e > n termijn 6 maanden na monitoring wettelijk }"
+    )
+    assert decl.value("wie") == n.EntitySubject(
+        n.Ref("bedrijf"), n.Comparison(n.Ref("e"), ">", n.Ref("n"))
+    )
     assert decl.value("termijn") == n.RelativeTerm(6, "maanden")
 
 
@@ -66,14 +77,18 @@ def test_citation_with_line_range_and_multiline_quote():
 
 
 def test_history_fields():
-    (decl,) = parse("borging b { stopt nplg per 2024-09-13 behoudt doel_a, doel_b geldig vanaf 2024 tot 2030 }")
+    (decl,) = parse(
+        "borging b { stopt nplg per 2024-09-13 behoudt doel_a, doel_b geldig vanaf 2024 tot 2030 }"
+    )
     assert decl.value("stopt") == n.Supersession("stops", n.Ref("nplg"), n.When("2024-09-13"))
     assert decl.value("behoudt") == (n.Ref("doel_a"), n.Ref("doel_b"))
     assert decl.value("geldig") == n.Validity(n.When("2024"), n.When("2030"))
 
 
 def test_cadence_forms():
-    first, second = parse("indicator i { cadans ten minste elke 2 jaar } indicator j { cadans jaarlijks }")
+    first, second = parse(
+        "indicator i { cadans ten minste elke 2 jaar } indicator j { cadans jaarlijks }"
+    )
     assert first.value("cadans") == n.Cadence(2, "jaar", True)
     assert second.value("cadans") == n.Cadence(1, "jaar", False)
 
@@ -83,18 +98,25 @@ def test_spans_point_at_the_source():
     assert (decl.id.span.line, decl.id.span.column) == (3, 8)
 
 
-@pytest.mark.parametrize("text, code, line, column", [
-    ("doel d { uiterlijk }", "P001", 1, 20),
-    ("doel d {\n  waarde 12,5 kton\n}", "P001", 2, 12),
-    ('actor a { naam "open', "P002", 1, 16),
-    ("actor a {", "P003", 1, 10),
-    ("doel D { }", "P001", 1, 6),
-])
+@pytest.mark.parametrize(
+    "text, code, line, column",
+    [
+        ("doel d { uiterlijk }", "P001", 1, 20),
+        ("doel d {\n  waarde 12,5 kton\n}", "P001", 2, 12),
+        ('actor a { naam "open', "P002", 1, 16),
+        ("actor a {", "P003", 1, 10),
+        ("doel D { }", "P001", 1, 6),
+    ],
+)
 def test_syntax_errors(text, code, line, column):
     diags = Diagnostics()
     module = parse_text(SourceFile("t.policy", text), diags)
     (diagnostic,) = list(diags)
-    assert (diagnostic.code.id, diagnostic.span.line, diagnostic.span.column) == (code, line, column)
+    assert (diagnostic.code.id, diagnostic.span.line, diagnostic.span.column) == (
+        code,
+        line,
+        column,
+    )
     assert diagnostic.hint
     assert module.declarations == ()
 
@@ -107,12 +129,16 @@ def test_decimal_comma_gets_a_hint():
 
 def test_kinds_match_the_grammar():
     from pathlib import Path
+
     grammar = (Path(n.__file__).parent / "policy.lark").read_text(encoding="utf-8")
-    kind_rule = grammar[grammar.index("KIND:"):grammar.index("// ----", grammar.index("KIND:"))]
+    kind_rule = grammar[grammar.index("KIND:") : grammar.index("// ----", grammar.index("KIND:"))]
     assert sorted(re.findall(r'"([a-z]+)"', kind_rule)) == sorted(n.KINDS)
 
 
-@pytest.mark.parametrize(("text", "line"), [("\u00a0", 1), ("\x1d\n", 1), ('actor a "A" {\n    soort sector\n}\n\u00a0\n', 4)])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("\u00a0", 1), ("\x1d\n", 1), ('actor a "A" {\n    soort sector\n}\n\u00a0\n', 4)],
+)
 def test_characters_python_calls_space_are_not_blank_to_the_lexer(text, line):
     """Only the grammar's whitespace is blank: a lone U+00A0 is a P002, never an empty file (P009)."""
     diags = Diagnostics()

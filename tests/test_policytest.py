@@ -29,15 +29,24 @@ def test_the_bundled_policy_tests_pass_and_cover_every_trigger_and_ladder_step(c
     assert code == 0 and result["failures"] == [] and result["checks"] >= 40
     for category in ("triggers", "obligations", "ladder steps"):
         assert result["coverage"]["categories"][category]["missed"] == [], category
-    assert "handhaving_doelsturing: step 4" in result["coverage"]["categories"]["ladder steps"]["covered"]
+    assert (
+        "handhaving_doelsturing: step 4"
+        in result["coverage"]["categories"]["ladder steps"]["covered"]
+    )
 
 
 def test_a_wrong_expectation_fails_with_its_location_and_both_values(capsys, scratch):
     path = scratch / "doelsturing.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("handhaving_doelsturing: {B1: 2, B4: 3}", "handhaving_doelsturing: {B1: 3, B4: 3}"),
-                    encoding="utf-8")
-    line = next(i for i, t in enumerate(path.read_text("utf-8").splitlines(), 1) if "{B1: 3, B4: 3}" in t)
+    path.write_text(
+        text.replace(
+            "handhaving_doelsturing: {B1: 2, B4: 3}", "handhaving_doelsturing: {B1: 3, B4: 3}"
+        ),
+        encoding="utf-8",
+    )
+    line = next(
+        i for i, t in enumerate(path.read_text("utf-8").splitlines(), 1) if "{B1: 3, B4: 3}" in t
+    )
     code, out, _ = run(capsys, "test", "--policy", POLICY, path)
     assert code == 1
     assert f"doelsturing.yaml:{line}: FAIL achter op schema" in out and "@ 2033-12-31" in out
@@ -46,18 +55,37 @@ def test_a_wrong_expectation_fails_with_its_location_and_both_values(capsys, scr
     assert "1 failed" in out
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("triggers: {landbouw_achter_op_streefwaarde: not_fired}", "triggers: {landbouw_achter_op_streefwaarde: fired}",
-     ["trigger landbouw_achter_op_streefwaarde", "expected: fired", "actual:   not_fired"]),
-    ("bedrijfsplan: {farms: [B1, B3, B4], due: 2028-06-30, overdue: 0}",
-     "bedrijfsplan: {farms: [B1, B2], due: 2028-07-01, overdue: 0}",
-     ["obligation bedrijfsplan: farms", "expected: B1, B2", "actual:   B1, B3, B4",
-      "expected: 2028-07-01", "actual:   2028-06-30"]),
-    ("targets: {nh3_landbouw_2030: on_track}", "targets: {nh3_landbouw_2030: met}",
-     ["target nh3_landbouw_2030", "expected: met", "actual:   on_track ("]),
-    ("duties: {aanvullende_maatregelen_landbouw: due}", "duties: {aanvullende_maatregelen_landbouw: none}",
-     ["duty aanvullende_maatregelen_landbouw", "expected: none", "actual:   due"]),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "triggers: {landbouw_achter_op_streefwaarde: not_fired}",
+            "triggers: {landbouw_achter_op_streefwaarde: fired}",
+            ["trigger landbouw_achter_op_streefwaarde", "expected: fired", "actual:   not_fired"],
+        ),
+        (
+            "bedrijfsplan: {farms: [B1, B3, B4], due: 2028-06-30, overdue: 0}",
+            "bedrijfsplan: {farms: [B1, B2], due: 2028-07-01, overdue: 0}",
+            [
+                "obligation bedrijfsplan: farms",
+                "expected: B1, B2",
+                "actual:   B1, B3, B4",
+                "expected: 2028-07-01",
+                "actual:   2028-06-30",
+            ],
+        ),
+        (
+            "targets: {nh3_landbouw_2030: on_track}",
+            "targets: {nh3_landbouw_2030: met}",
+            ["target nh3_landbouw_2030", "expected: met", "actual:   on_track ("],
+        ),
+        (
+            "duties: {aanvullende_maatregelen_landbouw: due}",
+            "duties: {aanvullende_maatregelen_landbouw: none}",
+            ["duty aanvullende_maatregelen_landbouw", "expected: none", "actual:   due"],
+        ),
+    ],
+)
 def test_each_kind_of_expectation_can_fail(capsys, scratch, old, new, expected):
     path = scratch / "doelsturing.yaml"
     text = path.read_text(encoding="utf-8")
@@ -69,20 +97,50 @@ def test_each_kind_of_expectation_can_fail(capsys, scratch, old, new, expected):
         assert piece in out
 
 
-@pytest.mark.parametrize(("text", "code_id", "line", "words"), [
-    ("cases: [\n  - name: x\n    moments: {\n", "T001", 2, "malformed YAML"),
-    ("cases:\n  - name: x\n    moments:\n      - as_of: 2027\n        expect: {triggers: {t: gefired}}\n",
-     "T001", 5, "gefired"),
-    ("cases:\n  - name: x\n    moments:\n      - as_of: 2027\n        expect: {}\n    extra: 1\n",
-     "T001", 2, "extra"),
-    ("cases:\n  - name: x\n    series: {nh3_landbouwx: {2019: 1}}\n    moments:\n      - as_of: 2027\n"
-     "        expect: {}\n", "T002", 3, "nh3_landbouw"),
-    ("cases:\n  - name: x\n    farms: geen.csv\n    moments:\n      - as_of: 2027\n        expect: {}\n",
-     "T002", 5, "geen.csv"),
-    ("cases:\n  - name: x\n    assumptions:\n      - {declaration: bedrijfsplan, field: termijn, value: \"kort\", "
-     "why: test}\n    moments:\n      - as_of: 2027\n        expect: {}\n", "T002", 4, "kort"),
-    ("cases:\n  - name: x\n    moments:\n      - as_of: 2027-13-40\n        expect: {}\n", "T001", 4, "not a year"),
-])
+@pytest.mark.parametrize(
+    ("text", "code_id", "line", "words"),
+    [
+        ("cases: [\n  - name: x\n    moments: {\n", "T001", 2, "malformed YAML"),
+        (
+            "cases:\n  - name: x\n    moments:\n      - as_of: 2027\n        expect: {triggers: {t: gefired}}\n",
+            "T001",
+            5,
+            "gefired",
+        ),
+        (
+            "cases:\n  - name: x\n    moments:\n      - as_of: 2027\n        expect: {}\n    extra: 1\n",
+            "T001",
+            2,
+            "extra",
+        ),
+        (
+            "cases:\n  - name: x\n    series: {nh3_landbouwx: {2019: 1}}\n    moments:\n      - as_of: 2027\n"
+            "        expect: {}\n",
+            "T002",
+            3,
+            "nh3_landbouw",
+        ),
+        (
+            "cases:\n  - name: x\n    farms: geen.csv\n    moments:\n      - as_of: 2027\n        expect: {}\n",
+            "T002",
+            5,
+            "geen.csv",
+        ),
+        (
+            'cases:\n  - name: x\n    assumptions:\n      - {declaration: bedrijfsplan, field: termijn, value: "kort", '
+            "why: test}\n    moments:\n      - as_of: 2027\n        expect: {}\n",
+            "T002",
+            4,
+            "kort",
+        ),
+        (
+            "cases:\n  - name: x\n    moments:\n      - as_of: 2027-13-40\n        expect: {}\n",
+            "T001",
+            4,
+            "not a year",
+        ),
+    ],
+)
 def test_bad_test_files_are_located(capsys, tmp_path, text, code_id, line, words):
     assert code_id in ("T001", "T002")  # file-invalid, data-invalid
     path = tmp_path / "bad.yaml"
@@ -93,10 +151,15 @@ def test_bad_test_files_are_located(capsys, tmp_path, text, code_id, line, words
 
 
 def test_bad_farm_data_in_a_test_is_reported_by_row(capsys, tmp_path):
-    (tmp_path / "farms.csv").write_text("id,sector,province,nh3_emissie_bedrijf\nB1,melkvee,utrecht,veel\n", "utf-8")
+    (tmp_path / "farms.csv").write_text(
+        "id,sector,province,nh3_emissie_bedrijf\nB1,melkvee,utrecht,veel\n", "utf-8"
+    )
     path = tmp_path / "t.yaml"
-    path.write_text("cases:\n  - name: x\n    farms: farms.csv\n    moments:\n      - as_of: 2027\n"
-                    "        expect: {}\n", encoding="utf-8")
+    path.write_text(
+        "cases:\n  - name: x\n    farms: farms.csv\n    moments:\n      - as_of: 2027\n"
+        "        expect: {}\n",
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, "test", "--policy", POLICY, path)
     assert code == 1 and "farms.csv:2:" in err
 

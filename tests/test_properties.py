@@ -44,9 +44,29 @@ def mutated(draw):
         elif action == "duplicate":
             text = text[:end] + text[start:end] + text[end:]
         else:
-            text = text[:start] + draw(st.sampled_from(
-                ["{", "}", '"', "(", ")", "niet ", "tot", "€ 5 mln", "-1", "9999", "is actief", "\x00", "…"]
-            )) + text[end:]
+            text = (
+                text[:start]
+                + draw(
+                    st.sampled_from(
+                        [
+                            "{",
+                            "}",
+                            '"',
+                            "(",
+                            ")",
+                            "niet ",
+                            "tot",
+                            "€ 5 mln",
+                            "-1",
+                            "9999",
+                            "is actief",
+                            "\x00",
+                            "…",
+                        ]
+                    )
+                )
+                + text[end:]
+            )
     return text
 
 

@@ -51,9 +51,13 @@ def bundled_report(tmp_path_factory) -> Path:
 
 def test_golden_files(fixture_report, update_golden):
     written = text_files(fixture_report)
-    assert not [name for name, text in written.items() if str(ROOT) in text], "a page holds a machine's path"
+    assert not [name for name, text in written.items() if str(ROOT) in text], (
+        "a page holds a machine's path"
+    )
     # the style sheet is copied verbatim from the package, so it is compared with its source, not kept twice
-    assert written.pop("assets/style.css") == (ROOT / "compiler/report/templates/style.css").read_text("utf-8")
+    assert written.pop("assets/style.css") == (
+        ROOT / "compiler/report/templates/style.css"
+    ).read_text("utf-8")
     if update_golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for name, text in written.items():
@@ -64,17 +68,37 @@ def test_golden_files(fixture_report, update_golden):
     assert sorted(written) == sorted(golden), "the report's files differ from tests/golden/report"
     for name in golden:
         if written[name] != golden[name]:
-            diff = "\n".join(list(difflib.unified_diff(golden[name].splitlines(), written[name].splitlines(),
-                                                       "golden/" + name, "written/" + name, lineterm=""))[:40])
-            pytest.fail(f"{name} differs from its golden file (pytest --update-golden rewrites them):\n{diff}")
+            diff = "\n".join(
+                list(
+                    difflib.unified_diff(
+                        golden[name].splitlines(),
+                        written[name].splitlines(),
+                        "golden/" + name,
+                        "written/" + name,
+                        lineterm="",
+                    )
+                )[:40]
+            )
+            pytest.fail(
+                f"{name} differs from its golden file (pytest --update-golden rewrites them):\n{diff}"
+            )
 
 
 def test_golden_files_cover_both_languages_and_formats():
     names = set(text_files(GOLDEN))
     for folder in ("nl", "en", "markdown/nl", "markdown/en"):
         suffix = ".html" if "/" not in folder else ".md"
-        for page in ("index", "themes", "actors", "timeline", "history", "budgets", "findings", "monitoring",
-                     "target-nh3_2035"):
+        for page in (
+            "index",
+            "themes",
+            "actors",
+            "timeline",
+            "history",
+            "budgets",
+            "findings",
+            "monitoring",
+            "target-nh3_2035",
+        ):
             assert f"{folder}/{page}{suffix}" in names
 
 
@@ -84,21 +108,35 @@ def test_a_changed_number_changes_both_languages(tmp_path, monkeypatch):
     (tree / "valid").mkdir()
     shutil.copy(FIXTURES / "valid" / "complete.policy", tree / "valid")
     shutil.copytree(FIXTURES / "report", tree / "report")
-    _replace(tree / "base" / "basis.policy", "reductie  40 % t.o.v. 2019", "reductie  45 % t.o.v. 2019")
-    _replace(tree / "base" / "basis.policy", "emissiereductie van 40% ten", "emissiereductie van 45% ten")
-    _replace(tree / "base" / "sources" / "brief.txt", "emissiereductie van 40%", "emissiereductie van 45%")
+    _replace(
+        tree / "base" / "basis.policy", "reductie  40 % t.o.v. 2019", "reductie  45 % t.o.v. 2019"
+    )
+    _replace(
+        tree / "base" / "basis.policy", "emissiereductie van 40% ten", "emissiereductie van 45% ten"
+    )
+    _replace(
+        tree / "base" / "sources" / "brief.txt",
+        "emissiereductie van 40%",
+        "emissiereductie van 45%",
+    )
     monkeypatch.chdir(tmp_path)
     assert main(["report", *fixture_arguments(), "-o", "out"]) == 0
-    for page, sentence in (("nl/theme-base.html", "45% lager zijn dan in 2019"),
-                           ("en/theme-base.html", "45% lower than in 2019"),
-                           ("markdown/nl/theme-base.md", "45% lager zijn dan in 2019"),
-                           ("markdown/en/theme-base.md", "45% lower than in 2019")):
+    for page, sentence in (
+        ("nl/theme-base.html", "45% lager zijn dan in 2019"),
+        ("en/theme-base.html", "45% lower than in 2019"),
+        ("markdown/nl/theme-base.md", "45% lager zijn dan in 2019"),
+        ("markdown/en/theme-base.md", "45% lower than in 2019"),
+    ):
         text = (tmp_path / "out" / page).read_text(encoding="utf-8")
         assert sentence in text
         assert sentence.replace("45", "40") not in text
     # the trajectory follows the rule too: 45% of 100 kton leaves 55 kton in 2035
-    assert "Het doel is 55 kton in 2035" in (tmp_path / "out" / "nl" / "monitoring.html").read_text("utf-8")
-    assert "The target is 55 kton in 2035" in (tmp_path / "out" / "en" / "monitoring.html").read_text("utf-8")
+    assert "Het doel is 55 kton in 2035" in (tmp_path / "out" / "nl" / "monitoring.html").read_text(
+        "utf-8"
+    )
+    assert "The target is 55 kton in 2035" in (
+        tmp_path / "out" / "en" / "monitoring.html"
+    ).read_text("utf-8")
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -110,8 +148,8 @@ def _replace(path: Path, old: str, new: str) -> None:
 def test_hand_written_summary_is_shown_beside_the_generated_sentence_and_marked(fixture_report):
     for lang, mark in (("nl", "met de hand geschreven"), ("en", "hand-written")):
         page = (fixture_report / lang / "theme-valid.html").read_text(encoding="utf-8")
-        article = page[page.index('id="natuur_areaal"'):]
-        article = article[:article.index("</article>")]
+        article = page[page.index('id="natuur_areaal"') :]
+        article = article[: article.index("</article>")]
         assert mark in article and "Meer natuur." in article
         assert 'class="sentence"' in article  # the generated sentence is there as well
 
@@ -140,11 +178,15 @@ def test_every_quantified_commitment_of_seed_000_is_in_the_handbook(bundled_repo
         ("€ 400 mln", "€ 400 mln", None),  # 357: nature in the vervolgpakket
         ("€ 500 mln", "€ 500 mln", None),  # 294: nature, both packages
     ]
-    articles = _articles((bundled_report / language / "theme-stikstof.html").read_text(encoding="utf-8"))
+    articles = _articles(
+        (bundled_report / language / "theme-stikstof.html").read_text(encoding="utf-8")
+    )
     for dutch, english, year in commitments:
         wanted = dutch if language == "nl" else english
         found = [a for a in articles if wanted in a and (year is None or year in a)]
-        assert found, f"{wanted} ({year}) is in no declaration of the nitrogen handbook ({language})"
+        assert found, (
+            f"{wanted} ({year}) is in no declaration of the nitrogen handbook ({language})"
+        )
 
 
 def _articles(page: str) -> list[str]:
@@ -162,10 +204,16 @@ def test_sentences_render_every_bundled_declaration_in_both_languages(bundled_po
             assert text and "Undefined" not in text and "None" not in text, (entry.id, text)
 
 
-@pytest.mark.parametrize(("language", "number", "shown"), [
-    ("nl", "1125.5", "1.125,5"), ("en", "1125.5", "1,125.5"), ("nl", "-1.2", "-1,2"), ("en", "42", "42"),
-    ("nl", "280000", "280.000"),
-])
+@pytest.mark.parametrize(
+    ("language", "number", "shown"),
+    [
+        ("nl", "1125.5", "1.125,5"),
+        ("en", "1125.5", "1,125.5"),
+        ("nl", "-1.2", "-1,2"),
+        ("en", "42", "42"),
+        ("nl", "280000", "280.000"),
+    ],
+)
 def test_numbers_are_written_with_the_separators_of_the_language(language, number, shown):
     assert Phrases(language, str).number(number) == shown
 
@@ -242,7 +290,9 @@ def test_the_link_checker_finds_a_broken_link(tmp_path, fixture_report):
     copy = tmp_path / "copy"
     shutil.copytree(fixture_report, copy)
     index = copy / "nl" / "index.html"
-    index.write_text(index.read_text("utf-8").replace('href="actors.html"', 'href="actorz.html"'), "utf-8")
+    index.write_text(
+        index.read_text("utf-8").replace('href="actors.html"', 'href="actorz.html"'), "utf-8"
+    )
     assert any("actorz.html" in b for b in broken_links(copy))
 
 
@@ -285,6 +335,7 @@ def test_an_interrupted_run_leaves_the_previous_report_intact(tmp_path, monkeypa
             if number == 5:
                 raise KeyboardInterrupt
             yield page
+
     monkeypatch.setattr(site, "pages", failing)
     assert write_fixture_report(out, monkeypatch) == 2  # "interrupted"
     assert text_files(out) == before
@@ -295,8 +346,18 @@ def test_a_policy_with_errors_writes_no_report(tmp_path, monkeypatch, capsys):
     broken = tmp_path / "broken.policy"
     broken.write_text("doel kapot { uiterlijk }\n", encoding="utf-8")
     monkeypatch.chdir(ROOT)
-    code = main(["report", "--policy", "tests/fixtures/base", "--policy", str(broken), "--handbook-only",
-                 "-o", str(tmp_path / "site")])
+    code = main(
+        [
+            "report",
+            "--policy",
+            "tests/fixtures/base",
+            "--policy",
+            str(broken),
+            "--handbook-only",
+            "-o",
+            str(tmp_path / "site"),
+        ]
+    )
     assert code == 1
     assert "Traceback" not in capsys.readouterr().err
     assert not (tmp_path / "site").exists()
@@ -304,10 +365,25 @@ def test_a_policy_with_errors_writes_no_report(tmp_path, monkeypatch, capsys):
 
 def test_bad_monitoring_data_writes_no_report(tmp_path, monkeypatch, capsys):
     farms = tmp_path / "farms.csv"
-    farms.write_text("id,sector,province,nh3_bedrijf,norm_bedrijf,herhaald\nB1,melkvee,utrecht,veel,1,0\n", "utf-8")
+    farms.write_text(
+        "id,sector,province,nh3_bedrijf,norm_bedrijf,herhaald\nB1,melkvee,utrecht,veel,1,0\n",
+        "utf-8",
+    )
     monkeypatch.chdir(ROOT)
-    code = main(["report", "--policy", "tests/fixtures/base", "--policy", "tests/fixtures/valid/complete.policy",
-                 "--farms", str(farms), "--no-ledger", "-o", str(tmp_path / "site")])
+    code = main(
+        [
+            "report",
+            "--policy",
+            "tests/fixtures/base",
+            "--policy",
+            "tests/fixtures/valid/complete.policy",
+            "--farms",
+            str(farms),
+            "--no-ledger",
+            "-o",
+            str(tmp_path / "site"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and "farms.csv:2:" in err and "Traceback" not in err
     assert not (tmp_path / "site").exists()
@@ -315,25 +391,53 @@ def test_bad_monitoring_data_writes_no_report(tmp_path, monkeypatch, capsys):
 
 def test_handbook_only_has_no_monitoring_pages(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    assert main(["report", "--policy", "tests/fixtures/base", "--handbook-only", "-q", "-o", str(tmp_path / "s")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--policy",
+                "tests/fixtures/base",
+                "--handbook-only",
+                "-q",
+                "-o",
+                str(tmp_path / "s"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "s" / "nl" / "theme-algemeen.html").exists()  # one folder: one general theme
     assert not (tmp_path / "s" / "nl" / "monitoring.html").exists()
 
 
 def test_progress_is_shown_unless_quiet(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
-    assert main(["report", "--policy", "tests/fixtures/base", "--handbook-only", "-o", str(tmp_path / "s")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--policy",
+                "tests/fixtures/base",
+                "--handbook-only",
+                "-o",
+                str(tmp_path / "s"),
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "[1/4] nl html" in err and "[4/4] en md" in err and "index.html" in err
 
 
 def test_rule_text_cannot_inject_markup(tmp_path):
-    compilation = compile_with_base(tmp_path, '''
+    compilation = compile_with_base(
+        tmp_path,
+        """
 maatregel gevaarlijk "Regeling <script>alert(1)</script> & meer" {
     eigenaar kabinet
     bron brief regel 6 "Als uit de monitoring blijkt dat de landbouw achterblijft"
 }
-''')
+""",
+    )
     assert not compilation.diagnostics.has_errors
     pages = list(site.pages(handbook.build(compilation.policy), None, dt.date(2027, 12, 31)))
     html = [p.text for p in pages if p.path.endswith(".html")]

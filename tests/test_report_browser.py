@@ -25,7 +25,9 @@ SCREENSHOTS = ROOT / ".beleid" / "screenshots"
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("BELEID_REQUIRE_BROWSER"):
-        raise RuntimeError("BELEID_REQUIRE_BROWSER is set but chromium or chromedriver is not installed")
+        raise RuntimeError(
+            "BELEID_REQUIRE_BROWSER is set but chromium or chromedriver is not installed"
+        )
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -54,12 +56,23 @@ return Array.from(document.querySelectorAll('svg.picture, img')).map(e => {
 def browser(tmp_path_factory):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,1600", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1600",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(
+        service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options
+    )
     yield driver
     driver.quit()
 
@@ -85,9 +98,12 @@ def visit(browser, page: Path) -> dict:
     browser.get_log("browser")  # forget what earlier pages logged
     browser.get(page.as_uri())
     assert browser.execute_script("return document.readyState") == "complete"
-    return {"console": [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")],
-            "broken": browser.execute_script(_LINKS_JS), "pictures": browser.execute_script(_PICTURES_JS),
-            "title": browser.title}
+    return {
+        "console": [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")],
+        "broken": browser.execute_script(_LINKS_JS),
+        "pictures": browser.execute_script(_PICTURES_JS),
+        "title": browser.title,
+    }
 
 
 def test_every_page_of_the_fixture_site_loads_cleanly(browser, fixture_site):
@@ -102,28 +118,56 @@ def test_every_page_of_the_fixture_site_loads_cleanly(browser, fixture_site):
 
 def test_the_browser_check_sees_a_console_error(browser, fixture_site, tmp_path):
     page = tmp_path / "broken.html"
-    page.write_text('<!doctype html><title>t</title><link rel="icon" href="data:,"><img src="missing.png">',
-                    encoding="utf-8")
+    page.write_text(
+        '<!doctype html><title>t</title><link rel="icon" href="data:,"><img src="missing.png">',
+        encoding="utf-8",
+    )
     assert visit(browser, page)["console"], "a missing image must show as a console error"
 
 
 def test_every_linked_page_of_the_fixture_site_opens(browser, fixture_site):
     """Follow every link on the Dutch and English index and monitoring pages in the browser."""
-    for start in ("nl/index.html", "en/index.html", "nl/monitoring.html", "en/monitoring.html", "index.html"):
+    for start in (
+        "nl/index.html",
+        "en/index.html",
+        "nl/monitoring.html",
+        "en/monitoring.html",
+        "index.html",
+    ):
         browser.get((fixture_site / start).as_uri())
-        targets = browser.execute_script("return Array.from(document.querySelectorAll('a[href]'), a => a.href)")
+        targets = browser.execute_script(
+            "return Array.from(document.querySelectorAll('a[href]'), a => a.href)"
+        )
         for target in sorted(set(targets)):
             browser.get(target)
-            assert "ERR_FILE_NOT_FOUND" not in browser.page_source, f"{start} links to missing {target}"
+            assert "ERR_FILE_NOT_FOUND" not in browser.page_source, (
+                f"{start} links to missing {target}"
+            )
 
 
 def test_key_pages_of_the_bundled_site_load_cleanly(browser, bundled_site):
-    pages = ["index.html", "nl/index.html", "en/monitoring.html", "nl/monitoring.html", "nl/theme-stikstof.html",
-             "en/theme-programmas.html", "en/actors.html", "nl/timeline.html", "en/history.html",
-             "nl/budgets.html", "en/findings.html", "nl/target-nh3_landbouw_2035.html", "nl/source-vervolgpakket.html"]
+    pages = [
+        "index.html",
+        "nl/index.html",
+        "en/monitoring.html",
+        "nl/monitoring.html",
+        "nl/theme-stikstof.html",
+        "en/theme-programmas.html",
+        "en/actors.html",
+        "nl/timeline.html",
+        "en/history.html",
+        "nl/budgets.html",
+        "en/findings.html",
+        "nl/target-nh3_landbouw_2035.html",
+        "nl/source-vervolgpakket.html",
+    ]
     for page in pages:
         seen = visit(browser, bundled_site / page)
-        assert seen["console"] == [] and seen["broken"] == [], (page, seen["console"], seen["broken"])
+        assert seen["console"] == [] and seen["broken"] == [], (
+            page,
+            seen["console"],
+            seen["broken"],
+        )
 
 
 def test_plots_and_pictures_render(browser, fixture_site):
@@ -159,13 +203,16 @@ def _png_summary(data: bytes) -> tuple[int, int, int]:
     width, height, depth, colour_type = struct.unpack(">IIBB", data[16:26])
     chunks, position = [], 8
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
         if kind == b"IDAT":
-            chunks.append(data[position + 8:position + 8 + length])
+            chunks.append(data[position + 8 : position + 8 + length])
         position += 12 + length
     raw = zlib.decompress(b"".join(chunks))
     channels = {2: 3, 6: 4}.get(colour_type, 1) * depth // 8
     stride = width * channels + 1
-    sample = {raw[row * stride + 1 + col * channels: row * stride + 1 + (col + 1) * channels]
-              for row in range(0, height, 7) for col in range(0, width, 5)}
+    sample = {
+        raw[row * stride + 1 + col * channels : row * stride + 1 + (col + 1) * channels]
+        for row in range(0, height, 7)
+        for col in range(0, width, 5)
+    }
     return width, height, len(sample)

@@ -9,21 +9,26 @@ import pytest
 from compiler.check import units
 
 
-@pytest.mark.parametrize("value, source, target, expected", [
-    ("1.2", "kton", "kg", "1200000"),
-    ("1200000", "kg", "kton", "1.2"),
-    ("2.6", "€ mld", "€ mln", "2600"),
-    ("12.5", "€ mln", "€", "12500000"),
-    ("1", "km2", "ha", "100"),
-    ("1", "Mton CO2-eq", "kton CO2-eq", "1000"),
-    ("40", "cm", "m", "0.4"),
-])
+@pytest.mark.parametrize(
+    "value, source, target, expected",
+    [
+        ("1.2", "kton", "kg", "1200000"),
+        ("1200000", "kg", "kton", "1.2"),
+        ("2.6", "€ mld", "€ mln", "2600"),
+        ("12.5", "€ mln", "€", "12500000"),
+        ("1", "km2", "ha", "100"),
+        ("1", "Mton CO2-eq", "kton CO2-eq", "1000"),
+        ("40", "cm", "m", "0.4"),
+    ],
+)
 def test_convert(value, source, target, expected):
     result = units.convert(Decimal(value), units.lookup(source), units.lookup(target))
     assert result == Decimal(expected)
 
 
-@pytest.mark.parametrize("a, b", [("kton", "ha"), ("€ mln", "kton"), ("%", "kton"), ("kton", "kton CO2-eq")])
+@pytest.mark.parametrize(
+    "a, b", [("kton", "ha"), ("€ mln", "kton"), ("%", "kton"), ("kton", "kton CO2-eq")]
+)
 def test_incompatible_units_do_not_convert(a, b):
     left, right = units.lookup(a), units.lookup(b)
     assert not units.compatible(left, right)

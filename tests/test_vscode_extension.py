@@ -30,7 +30,9 @@ _ASSERTION = re.compile(r"^#\s*(\^|<-)")
 
 
 def _keywords():
-    spec = importlib.util.spec_from_file_location("vscode_keywords", EXTENSION / "scripts" / "keywords.py")
+    spec = importlib.util.spec_from_file_location(
+        "vscode_keywords", EXTENSION / "scripts" / "keywords.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
@@ -57,8 +59,14 @@ def _require_node() -> str:
 
 
 def _run(command: list[str], cwd: Path = EXTENSION, env: dict | None = None, timeout: int = 300):
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                            env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", **(env or {})})
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", **(env or {})},
+    )
     return result.returncode, _ANSI.sub("", result.stdout), _ANSI.sub("", result.stderr)
 
 
@@ -78,8 +86,11 @@ def _source_lines(path: Path) -> list[str]:
 def test_grammar_tests_pass():
     _require_node()
     npm = shutil.which("npm")
-    command = [npm, "test"] if npm else [shutil.which("node"), str(TOOL), "-g", str(GRAMMAR),
-                                         "tests/**/*.test.policy"]
+    command = (
+        [npm, "test"]
+        if npm
+        else [shutil.which("node"), str(TOOL), "-g", str(GRAMMAR), "tests/**/*.test.policy"]
+    )
     code, out, err = _run(command)
     assert code == 0, out + err
     passed = re.findall(r"✓ (\S+\.test\.policy) run successfuly", out)
@@ -93,13 +104,19 @@ def test_grammar_tool_fails_on_a_wrong_assertion(tmp_path):
     node = _require_node()
     line = 'document nota "Nota # 1" {'
     right = tmp_path / "right.test.policy"
-    right.write_text(f'# SYNTAX TEST "source.beleid" "right"\n{line}\n'
-                     "# <-------- storage.type.beleid\n"
-                     "#               ^^^ string.quoted.double.beleid - comment.line.number-sign.beleid\n"
-                     "bevinding x { wat \"y\" bron d regel 1 \"z\" }\n}\n", encoding="utf-8")
+    right.write_text(
+        f'# SYNTAX TEST "source.beleid" "right"\n{line}\n'
+        "# <-------- storage.type.beleid\n"
+        "#               ^^^ string.quoted.double.beleid - comment.line.number-sign.beleid\n"
+        'bevinding x { wat "y" bron d regel 1 "z" }\n}\n',
+        encoding="utf-8",
+    )
     wrong = tmp_path / "wrong.test.policy"
-    wrong.write_text(f'# SYNTAX TEST "source.beleid" "wrong"\n{line}\n'
-                     "#               ^^^ comment.line.number-sign.beleid\n}\n", encoding="utf-8")
+    wrong.write_text(
+        f'# SYNTAX TEST "source.beleid" "wrong"\n{line}\n'
+        "#               ^^^ comment.line.number-sign.beleid\n}\n",
+        encoding="utf-8",
+    )
     code, out, _ = _grammar_tool(node, str(right))
     assert code == 0, out
     code, out, _ = _grammar_tool(node, str(wrong))
@@ -112,13 +129,19 @@ def test_client_tests_pass(tmp_path):
     """extension.js and server.js under node's test runner, with a real `beleid lsp` to start."""
     node = _require_node()
     wrapper = tmp_path / "beleid"
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m compiler.cli.main "$@"\n', encoding="utf-8")
+    wrapper.write_text(
+        f'#!/bin/sh\nexec "{sys.executable}" -m compiler.cli.main "$@"\n', encoding="utf-8"
+    )
     wrapper.chmod(0o755)
     pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    code, out, err = _run([node, "--test", "tests/client/"],
-                          env={"BELEID_SERVER_COMMAND": str(wrapper), "PYTHONPATH": pythonpath})
+    code, out, err = _run(
+        [node, "--test", "tests/client/"],
+        env={"BELEID_SERVER_COMMAND": str(wrapper), "PYTHONPATH": pythonpath},
+    )
     assert code == 0, out + err
-    counts = {k: int(v) for k, v in re.findall(r"^# (pass|fail|cancelled) (\d+)$", out, re.MULTILINE)}
+    counts = {
+        k: int(v) for k, v in re.findall(r"^# (pass|fail|cancelled) (\d+)$", out, re.MULTILINE)
+    }
     assert counts.get("fail") == 0 and counts.get("cancelled") == 0, out
     assert counts.get("pass", 0) >= 9, out
     assert re.search(r"^ok \d+ - `beleid lsp` answers initialize$", out, re.MULTILINE), out
@@ -141,8 +164,7 @@ def test_grammar_tests_cover_the_language():
     assert kinds == words["KINDS"], f"no declaration of kind {sorted(words['KINDS'] - kinds)}"
     fields = {f for f in words["FIELDS"] if re.search(rf"^\s+{f}\b", text, re.MULTILINE)}
     assert fields == words["FIELDS"], f"no field {sorted(words['FIELDS'] - fields)}"
-    units = {u for u in words["UNITS"]
-             if re.search(rf"\d {re.escape(u)}(?![\w/])", text)}
+    units = {u for u in words["UNITS"] if re.search(rf"\d {re.escape(u)}(?![\w/])", text)}
     assert units == words["UNITS"], f"no quantity in {sorted(words['UNITS'] - units)}"
 
 
@@ -150,8 +172,9 @@ def test_grammar_tests_cover_the_language():
 
 
 def test_keyword_check_passes():
-    code, out, err = _run([sys.executable, str(EXTENSION / "scripts" / "keywords.py"), "--check"],
-                          cwd=ROOT)
+    code, out, err = _run(
+        [sys.executable, str(EXTENSION / "scripts" / "keywords.py"), "--check"], cwd=ROOT
+    )
     assert code == 0, out + err
     assert "is current" in out
 
@@ -165,8 +188,9 @@ def test_keyword_check_reports_a_removed_kind(tmp_path):
     tampered.write_text(json.dumps(grammar, indent=2, ensure_ascii=False), encoding="utf-8")
     problems = keywords.check(tampered)
     assert problems, "a kind missing from the grammar must be reported"
-    assert any("declaration.match" in p and "kinds" in p and "missing ['verbod']" in p
-               for p in problems), problems
+    assert any(
+        "declaration.match" in p and "kinds" in p and "missing ['verbod']" in p for p in problems
+    ), problems
     assert keywords.main(["--check", "--grammar", str(tampered)]) == 1
 
 
@@ -185,7 +209,9 @@ def test_keyword_check_reports_a_changed_terminal(monkeypatch):
     """When a terminal the template copies (here: strings) no longer matches its assumption, --check says so."""
     monkeypatch.setitem(keywords.ASSUMED_TERMINALS, "STRING", ('"(?:[^"\\\\]|\\\\.)*"', "string"))
     problems = keywords.check(GRAMMAR)
-    assert any(p.startswith("terminal STRING of dsl/policy.lark is now") for p in problems), problems
+    assert any(p.startswith("terminal STRING of dsl/policy.lark is now") for p in problems), (
+        problems
+    )
 
 
 def test_keyword_lists_come_from_the_sources():

@@ -19,8 +19,19 @@ HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
 
 def _validate(path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                           str(path)], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_the_workflow_follows_the_github_workflow_schema():
@@ -30,8 +41,10 @@ def test_the_workflow_follows_the_github_workflow_schema():
 
 def test_the_schema_check_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("runs-on: ubuntu-latest", "runs_on: ubuntu"),
-                      encoding="utf-8")
+    broken.write_text(
+        WORKFLOW.read_text(encoding="utf-8").replace("runs-on: ubuntu-latest", "runs_on: ubuntu"),
+        encoding="utf-8",
+    )
     assert _validate(broken).returncode != 0
 
 
@@ -57,7 +70,10 @@ def test_the_workflow_uploads_sarif_and_posts_the_diff_as_job_summary():
     steps = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["policy"]["steps"]
     uses = [s.get("uses", "") for s in steps]
     assert any(u.startswith("github/codeql-action/upload-sarif") for u in uses)
-    assert any("GITHUB_STEP_SUMMARY" in s.get("run", "") and "beleid diff" in s.get("run", "") for s in steps)
+    assert any(
+        "GITHUB_STEP_SUMMARY" in s.get("run", "") and "beleid diff" in s.get("run", "")
+        for s in steps
+    )
 
 
 def test_the_pre_commit_hooks_run_check_and_fmt():

@@ -18,7 +18,9 @@ from dsl.diagnostics import Diagnostics
 
 _HYPHENS = ("-", "\u00ad")
 # str.translate deletes these in C, much faster than a regex per line of a 10,000-line source.
-_DELETE_WHITESPACE = {ord(c): None for c in " \t\r\n\x0b\x0c\xa0\u2002\u2003\u2009\u200a\u202f\u3000"}
+_DELETE_WHITESPACE = {
+    ord(c): None for c in " \t\r\n\x0b\x0c\xa0\u2002\u2003\u2009\u200a\u202f\u3000"
+}
 _ELLIPSIS = re.compile(r"\.\.\.|…")
 
 
@@ -68,7 +70,11 @@ class CanonicalText:
 
 
 def _find_parts(
-    text: str, starts: tuple[int, ...], parts: list[str], first: int, last: int,
+    text: str,
+    starts: tuple[int, ...],
+    parts: list[str],
+    first: int,
+    last: int,
 ) -> tuple[int, int] | None:
     """Where the parts occur in order within lines first..last: (start offset, end offset)."""
     lo = starts[first - 1]
@@ -95,7 +101,9 @@ MAX_SOURCE_BYTES = 20_000_000
 
 
 def load_source(
-    document: nodes.Declaration, declared_in: Path, diags: Diagnostics,
+    document: nodes.Declaration,
+    declared_in: Path,
+    diags: Diagnostics,
 ) -> SourceText | None:
     """Read the text file a `document` declares with `bestand`, relative to its rule file."""
     field = document.get("bestand")
@@ -105,32 +113,48 @@ def load_source(
         path = (declared_in.parent / field.value).resolve()
         tree = policy_root(declared_in) or declared_in.resolve().parent
         if not path.is_relative_to(tree):
-            diags.add(codes.SOURCE_OUTSIDE_TREE, field.span,
-                      f"source file `{field.value}` lies outside the policy tree `{tree}`",
-                      hint="keep source texts inside the policy tree, e.g. under policy/sources/")
+            diags.add(
+                codes.SOURCE_OUTSIDE_TREE,
+                field.span,
+                f"source file `{field.value}` lies outside the policy tree `{tree}`",
+                hint="keep source texts inside the policy tree, e.g. under policy/sources/",
+            )
             return None
-        if path.exists() and not path.is_file():  # a folder, a pipe or a device: never a text to read
+        if (
+            path.exists() and not path.is_file()
+        ):  # a folder, a pipe or a device: never a text to read
             _unreadable(field, "it is not a regular file", diags)
             return None
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            diags.add(codes.FILE_TOO_LARGE, field.span,
-                      f"source file `{field.value}` is {size:,} bytes, over the limit of {MAX_SOURCE_BYTES:,}",
-                      hint="cite the document as plain text; the largest bundled source is under 0.5 MB")
+            diags.add(
+                codes.FILE_TOO_LARGE,
+                field.span,
+                f"source file `{field.value}` is {size:,} bytes, over the limit of {MAX_SOURCE_BYTES:,}",
+                hint="cite the document as plain text; the largest bundled source is under 0.5 MB",
+            )
             return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        reason = {UnicodeDecodeError: "it is not UTF-8 text", ValueError: "the path is not valid"}.get(
-            type(error), "it cannot be read")
+        reason = {
+            UnicodeDecodeError: "it is not UTF-8 text",
+            ValueError: "the path is not valid",
+        }.get(type(error), "it cannot be read")
         _unreadable(field, reason, diags)
         return None
     return SourceText(document.id.name, str(path), tuple(text.splitlines()))
 
 
 def _unreadable(field: nodes.Field, reason: str, diags: Diagnostics) -> None:
-    shown = field.value if field.value.isprintable() else field.value.encode("unicode_escape").decode()
-    diags.add(codes.UNKNOWN_SOURCE_FILE, field.span, f"source file `{shown}`: {reason}",
-              hint="the path is relative to this rule file; source texts live in policy/sources/")
+    shown = (
+        field.value if field.value.isprintable() else field.value.encode("unicode_escape").decode()
+    )
+    diags.add(
+        codes.UNKNOWN_SOURCE_FILE,
+        field.span,
+        f"source file `{shown}`: {reason}",
+        hint="the path is relative to this rule file; source texts live in policy/sources/",
+    )
 
 
 class CitationChecker:
@@ -153,10 +177,13 @@ class CitationChecker:
         if citation.last_line < citation.first_line:
             return  # reported as P222 by check.py
         if not (1 <= citation.first_line <= citation.last_line <= count):
-            self.diags.add(codes.LINES_OUT_OF_RANGE, citation.span,
-                           f"lines {citation.first_line}-{citation.last_line} are outside "
-                           f"`{citation.document.name}`, which has {count} lines",
-                           hint="line numbers count from 1 in the text file under policy/sources/")
+            self.diags.add(
+                codes.LINES_OUT_OF_RANGE,
+                citation.span,
+                f"lines {citation.first_line}-{citation.last_line} are outside "
+                f"`{citation.document.name}`, which has {count} lines",
+                hint="line numbers count from 1 in the text file under policy/sources/",
+            )
             return
         parts = quote_parts(citation.quote)
         canonical = self._canonical_text(source)
@@ -170,15 +197,21 @@ class CitationChecker:
         else:
             first, last = found
             where = f"regel {first}" if first == last else f"regels {first}-{last}"
-            self.diags.add(codes.QUOTE_ELSEWHERE, citation.span,
-                           f"quote is not on {_lines(citation)} of `{citation.document.name}`",
-                           hint=f"the quote is on {where.replace('regels', 'lines').replace('regel', 'line')}; "
-                                f"cite `{where}`")
+            self.diags.add(
+                codes.QUOTE_ELSEWHERE,
+                citation.span,
+                f"quote is not on {_lines(citation)} of `{citation.document.name}`",
+                hint=f"the quote is on {where.replace('regels', 'lines').replace('regel', 'line')}; "
+                f"cite `{where}`",
+            )
 
     def _not_found(self, citation: nodes.Citation, message: str) -> None:
-        self.diags.add(codes.QUOTE_NOT_FOUND, citation.quote_span,
-                       f"{message} (`{citation.document.name}`, {_lines(citation)})",
-                       hint="copy the words verbatim from the source; use `...` to skip words in between")
+        self.diags.add(
+            codes.QUOTE_NOT_FOUND,
+            citation.quote_span,
+            f"{message} (`{citation.document.name}`, {_lines(citation)})",
+            hint="copy the words verbatim from the source; use `...` to skip words in between",
+        )
 
     def _canonical_text(self, source: SourceText) -> CanonicalText:
         if source.document not in self._canonical:

@@ -66,7 +66,11 @@ def _statement(decl: nodes.Declaration, decls) -> tuple | None:
         baseline = reduction.baseline.text if reduction.baseline else None
         return None if bounds is None or baseline is None else ("reductie", *bounds, baseline)
     indicator = decls.get(decl.value("indicator").name)
-    unit = units.lookup(indicator.value("eenheid").text) if indicator and indicator.value("eenheid") else None
+    unit = (
+        units.lookup(indicator.value("eenheid").text)
+        if indicator and indicator.value("eenheid")
+        else None
+    )
     bounds = _bounds(decl.value("waarde"), unit)
     return None if bounds is None else ("waarde", *bounds)
 
@@ -97,11 +101,18 @@ def _value(quantity: nodes.Quantity, unit) -> Decimal | None:
 
 def _report(a: nodes.Declaration, b: nodes.Declaration, indicator: str, year: int, diags) -> None:
     related = tuple(
-        Related(f"`{d.id.name}` cites `{f.value.document.name}` lines {f.value.first_line}-{f.value.last_line}",
-                f.value.span)
-        for d in (a, b) for f in d.all("bron")[:1]
+        Related(
+            f"`{d.id.name}` cites `{f.value.document.name}` lines {f.value.first_line}-{f.value.last_line}",
+            f.value.span,
+        )
+        for d in (a, b)
+        for f in d.all("bron")[:1]
     )
-    diags.add(codes.SOURCES_DISAGREE, b.id.span,
-              f"`{a.id.name}` and `{b.id.name}` set different values for `{indicator}` in {year}",
-              hint="if the sources really differ, record it: `bevinding ID { wat \"...\" betreft "
-                   f"{a.id.name}, {b.id.name} bron ... }}`", related=related)
+    diags.add(
+        codes.SOURCES_DISAGREE,
+        b.id.span,
+        f"`{a.id.name}` and `{b.id.name}` set different values for `{indicator}` in {year}",
+        hint='if the sources really differ, record it: `bevinding ID { wat "..." betreft '
+        f"{a.id.name}, {b.id.name} bron ... }}`",
+        related=related,
+    )

@@ -22,23 +22,42 @@ def check_fields(decl: nodes.Declaration, diags: Diagnostics) -> None:
     seen: dict[str, nodes.Field] = {}
     for f in decl.fields:
         if f.keyword not in allowed:
-            diags.add(codes.FIELD_NOT_ALLOWED, f.span,
-                      f"`{f.keyword}` is not a field of a {decl.kind}",
-                      hint=f"fields of a {decl.kind}: {', '.join(sorted(allowed))}")
+            diags.add(
+                codes.FIELD_NOT_ALLOWED,
+                f.span,
+                f"`{f.keyword}` is not a field of a {decl.kind}",
+                hint=f"fields of a {decl.kind}: {', '.join(sorted(allowed))}",
+            )
         elif f.keyword in seen and f.keyword not in schema.REPEATABLE:
-            diags.add(codes.REPEATED_FIELD, f.span, f"`{f.keyword}` appears twice in `{decl.id.name}`",
-                      hint="keep one; a field like this holds a single value",
-                      related=(Related("first written here", seen[f.keyword].span),))
+            diags.add(
+                codes.REPEATED_FIELD,
+                f.span,
+                f"`{f.keyword}` appears twice in `{decl.id.name}`",
+                hint="keep one; a field like this holds a single value",
+                related=(Related("first written here", seen[f.keyword].span),),
+            )
         seen.setdefault(f.keyword, f)
     for keyword in sorted(required - seen.keys()):
-        diags.add(codes.MISSING_FIELD, decl.id.span,
-                  f"{decl.kind} `{decl.id.name}` has no `{keyword}`", hint=_missing_hint(decl.kind, keyword))
+        diags.add(
+            codes.MISSING_FIELD,
+            decl.id.span,
+            f"{decl.kind} `{decl.id.name}` has no `{keyword}`",
+            hint=_missing_hint(decl.kind, keyword),
+        )
     if decl.kind == "doel" and not ({"waarde", "reductie"} & seen.keys()):
-        diags.add(codes.MISSING_FIELD, decl.id.span, f"doel `{decl.id.name}` has no `waarde` or `reductie`",
-                  hint='state the value, e.g. `waarde ten hoogste 100 kton`, or `waarde open "reason"`')
+        diags.add(
+            codes.MISSING_FIELD,
+            decl.id.span,
+            f"doel `{decl.id.name}` has no `waarde` or `reductie`",
+            hint='state the value, e.g. `waarde ten hoogste 100 kton`, or `waarde open "reason"`',
+        )
     if decl.kind not in schema.UNCITED_KINDS and "bron" not in seen:
-        diags.add(codes.MISSING_CITATION, decl.id.span, f"{decl.kind} `{decl.id.name}` cites no source",
-                  hint='add `bron DOCUMENT regel N "verbatim quote"`')
+        diags.add(
+            codes.MISSING_CITATION,
+            decl.id.span,
+            f"{decl.kind} `{decl.id.name}` cites no source",
+            hint='add `bron DOCUMENT regel N "verbatim quote"`',
+        )
 
 
 _MISSING_HINTS = {
@@ -68,15 +87,23 @@ def check_vocabulary(decl: nodes.Declaration, diags: Diagnostics) -> None:
 def _check_word(ref: nodes.Ref, words: tuple[str, ...], what: str, diags: Diagnostics) -> None:
     if ref.name in words:
         return
-    diags.add(codes.UNKNOWN_WORD, ref.span, f"unknown {what} `{ref.name}`",
-              hint=did_you_mean(ref.name, list(words)) or f"use one of: {', '.join(words)}")
+    diags.add(
+        codes.UNKNOWN_WORD,
+        ref.span,
+        f"unknown {what} `{ref.name}`",
+        hint=did_you_mean(ref.name, list(words)) or f"use one of: {', '.join(words)}",
+    )
 
 
 def check_values(decl: nodes.Declaration, diags: Diagnostics) -> None:
     """Flags, numbers, dates and pending values inside one declaration."""
     if decl.get("bindend") and decl.get("indicatief"):
-        diags.add(codes.CONTRADICTORY_FLAGS, decl.get("indicatief").span,
-                  f"`{decl.id.name}` is both `bindend` and `indicatief`", hint="keep one of the two")
+        diags.add(
+            codes.CONTRADICTORY_FLAGS,
+            decl.get("indicatief").span,
+            f"`{decl.id.name}` is both `bindend` and `indicatief`",
+            hint="keep one of the two",
+        )
     for when in _dates_in(decl):
         parse_when(when, diags)
     for f in decl.fields:
@@ -97,11 +124,17 @@ def _dates_in(decl: nodes.Declaration):
             yield value.year
         elif isinstance(value, nodes.Validity):
             yield from (w for w in (value.start, value.end) if w is not None)
-        elif isinstance(value, nodes.Supersession) and value.when is not None or isinstance(value, nodes.FixedTerm):
+        elif (
+            isinstance(value, nodes.Supersession)
+            and value.when is not None
+            or isinstance(value, nodes.FixedTerm)
+        ):
             yield value.when
 
 
-def parse_when(when: nodes.When, diags: Diagnostics | None = None, *, end: bool = False) -> dt.date | None:
+def parse_when(
+    when: nodes.When, diags: Diagnostics | None = None, *, end: bool = False
+) -> dt.date | None:
     """The date a `When` stands for; a bare year is 1 January (or 31 December with `end`)."""
     try:
         if when.is_year:
@@ -112,8 +145,12 @@ def parse_when(when: nodes.When, diags: Diagnostics | None = None, *, end: bool 
         return dt.date.fromisoformat(when.text)
     except ValueError:
         if diags is not None:
-            diags.add(codes.INVALID_DATE, when.span, f"`{when.text}` is not a valid date or year",
-                      hint="write a year (2035) or a date as YYYY-MM-DD (2025-09-16)")
+            diags.add(
+                codes.INVALID_DATE,
+                when.span,
+                f"`{when.text}` is not a valid date or year",
+                hint="write a year (2035) or a date as YYYY-MM-DD (2025-09-16)",
+            )
         return None
 
 
@@ -127,41 +164,63 @@ def _check_numbers(f: nodes.Field, diags: Diagnostics) -> None:
     if isinstance(value, nodes.Reduction):
         for quantity in nodes.quantities_in(value.amount):
             if quantity.unit.text == "%" and not 0 <= float(quantity.number) <= 100:
-                diags.add(codes.INVALID_NUMBER, quantity.span,
-                          f"a reduction of {quantity.number} % is outside 0-100 %",
-                          hint="a reduction is a share of the baseline between 0 and 100 %")
+                diags.add(
+                    codes.INVALID_NUMBER,
+                    quantity.span,
+                    f"a reduction of {quantity.number} % is outside 0-100 %",
+                    hint="a reduction is a share of the baseline between 0 and 100 %",
+                )
     elif isinstance(value, nodes.Cadence) and value.every < 1:
-        diags.add(codes.INVALID_NUMBER, value.span, "a cadence must be at least every 1 period",
-                  hint="write `jaarlijks` or `elke 2 jaar`")
+        diags.add(
+            codes.INVALID_NUMBER,
+            value.span,
+            "a cadence must be at least every 1 period",
+            hint="write `jaarlijks` or `elke 2 jaar`",
+        )
     elif isinstance(value, nodes.Citation) and value.last_line < value.first_line:
-        diags.add(codes.RANGE_REVERSED, value.span,
-                  f"line range {value.first_line}-{value.last_line} runs backwards",
-                  hint=f"write `regels {value.last_line}-{value.first_line}`")
+        diags.add(
+            codes.RANGE_REVERSED,
+            value.span,
+            f"line range {value.first_line}-{value.last_line} runs backwards",
+            hint=f"write `regels {value.last_line}-{value.first_line}`",
+        )
 
 
 def _warn_pending(decl: nodes.Declaration, f: nodes.Field, diags: Diagnostics) -> None:
     value = f.value
     pending = value if isinstance(value, nodes.Pending) else None
-    if isinstance(value, (nodes.Interim, nodes.Reduction)) and isinstance(value.amount, nodes.Pending):
+    if isinstance(value, (nodes.Interim, nodes.Reduction)) and isinstance(
+        value.amount, nodes.Pending
+    ):
         pending = value.amount
     if isinstance(value, nodes.Reduction) and value.baseline is None and pending is None:
-        diags.add(codes.PENDING_VALUE, value.span, f"the baseline year of `{decl.id.name}` is pending",
-                  hint="the source names no baseline; add `t.o.v. JAAR` once a source fixes it")
+        diags.add(
+            codes.PENDING_VALUE,
+            value.span,
+            f"the baseline year of `{decl.id.name}` is pending",
+            hint="the source names no baseline; add `t.o.v. JAAR` once a source fixes it",
+        )
         return
     if pending is None:
         return
     reason = f": {pending.reason}" if pending.reason else ""
-    diags.add(codes.PENDING_VALUE, pending.span,
-              f"`{f.keyword}` of `{decl.id.name}` is pending{reason}",
-              hint="fill in the value once a source fixes it; until then evaluation treats it as unknown")
+    diags.add(
+        codes.PENDING_VALUE,
+        pending.span,
+        f"`{f.keyword}` of `{decl.id.name}` is pending{reason}",
+        hint="fill in the value once a source fixes it; until then evaluation treats it as unknown",
+    )
 
 
 def _check_steps(decl: nodes.Declaration, diags: Diagnostics) -> None:
     for expected, f in enumerate(decl.all("stap"), start=1):
         if f.value.number != expected:
-            diags.add(codes.INVALID_NUMBER, f.span,
-                      f"step {f.value.number} of `{decl.id.name}` should be step {expected}",
-                      hint="number the steps of a ladder 1, 2, 3, ... in order")
+            diags.add(
+                codes.INVALID_NUMBER,
+                f.span,
+                f"step {f.value.number} of `{decl.id.name}` should be step {expected}",
+                hint="number the steps of a ladder 1, 2, 3, ... in order",
+            )
 
 
 def _check_date_order(decl: nodes.Declaration, diags: Diagnostics) -> None:
@@ -171,32 +230,54 @@ def _check_date_order(decl: nodes.Declaration, diags: Diagnostics) -> None:
     if isinstance(reduction, nodes.Reduction) and reduction.baseline and deadline_year is not None:
         baseline = _year(reduction.baseline)
         if baseline is not None and baseline >= deadline_year:
-            _out_of_order(diags, reduction.baseline, f"baseline year {baseline}",
-                          f"deadline {deadline_year}", deadline.span)
+            _out_of_order(
+                diags,
+                reduction.baseline,
+                f"baseline year {baseline}",
+                f"deadline {deadline_year}",
+                deadline.span,
+            )
     for f in decl.all("tussendoel"):
         year = _year(f.value.year)
         if year is not None and deadline_year is not None and year > deadline_year:
-            _out_of_order(diags, f.value.year, f"interim year {year}", f"deadline {deadline_year}",
-                          deadline.span)
+            _out_of_order(
+                diags,
+                f.value.year,
+                f"interim year {year}",
+                f"deadline {deadline_year}",
+                deadline.span,
+            )
     validity = decl.value("geldig")
     if isinstance(validity, nodes.Validity) and validity.start and validity.end:
         start, stop = parse_when(validity.start), parse_when(validity.end)
         if start and stop and start >= stop:
-            _out_of_order(diags, validity.end, f"end of validity {validity.end.text}",
-                          f"its start {validity.start.text}", validity.start.span, after=True)
+            _out_of_order(
+                diags,
+                validity.end,
+                f"end of validity {validity.end.text}",
+                f"its start {validity.start.text}",
+                validity.start.span,
+                after=True,
+            )
 
 
 def _out_of_order(diags, when, what, other, other_span, *, after=False) -> None:
     relation = "comes before" if after else "is not before"
-    diags.add(codes.DATES_OUT_OF_ORDER, when.span, f"{what} {relation} {other}",
-              hint="check both dates against the source",
-              related=(Related(f"{other} is set here", other_span),))
+    diags.add(
+        codes.DATES_OUT_OF_ORDER,
+        when.span,
+        f"{what} {relation} {other}",
+        hint="check both dates against the source",
+        related=(Related(f"{other} is set here", other_span),),
+    )
 
 
 # History ---------------------------------------------------------------------
 
 
-def validity(decls: dict[str, nodes.Declaration]) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+def validity(
+    decls: dict[str, nodes.Declaration],
+) -> dict[str, tuple[dt.date | None, dt.date | None]]:
     """Each declaration's validity period: explicit `geldig`, else from its first cited document."""
     periods: dict[str, tuple[dt.date | None, dt.date | None]] = {}
     for name, decl in decls.items():
@@ -252,16 +333,22 @@ def check_history(
             target_start = periods[target][0]
             when = parse_when(f.value.when) if f.value.when else own_start
             if target_start and when and when < target_start:
-                diags.add(codes.SUPERSEDES_LATER, f.value.target.span,
-                          f"`{name}` {_verb(f.value)} `{target}` from {when}, before `{target}` starts on {target_start}",
-                          hint="a declaration can only supersede one that is already in force; check the dates",
-                          related=(Related(f"`{target}` is declared here", decls[target].id.span),))
+                diags.add(
+                    codes.SUPERSEDES_LATER,
+                    f.value.target.span,
+                    f"`{name}` {_verb(f.value)} `{target}` from {when}, before `{target}` starts on {target_start}",
+                    hint="a declaration can only supersede one that is already in force; check the dates",
+                    related=(Related(f"`{target}` is declared here", decls[target].id.span),),
+                )
         stopped = [f.value.target.name for f in decl.all("stopt")]
         for ref in decl.value("behoudt", ()) or ():
             if ref.name in decls and not any((ref.name, s) in linked for s in stopped):
-                diags.add(codes.RETAINS_UNRELATED, ref.span,
-                          f"`{ref.name}` is retained, but nothing that `{name}` stops refers to it",
-                          hint="`behoudt` lists what a stopped declaration led to and what stands")
+                diags.add(
+                    codes.RETAINS_UNRELATED,
+                    ref.span,
+                    f"`{ref.name}` is retained, but nothing that `{name}` stops refers to it",
+                    hint="`behoudt` lists what a stopped declaration led to and what stands",
+                )
 
 
 def _verb(supersession: nodes.Supersession) -> str:

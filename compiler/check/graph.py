@@ -18,7 +18,9 @@ from dsl.diagnostics import Diagnostics, Related
 # Relations that record provenance, history or expected contributions rather than what an
 # evaluation reads: they are drawn, but they never form a cycle. A measure's contribution to a
 # target shows in later monitoring data, not in the target's status at the same moment.
-NON_LOGICAL = frozenset({"cites", "vervangt", "stopt", "behoudt", "uitgever", "draagt_bij_aan", "effect"})
+NON_LOGICAL = frozenset(
+    {"cites", "vervangt", "stopt", "behoudt", "uitgever", "draagt_bij_aan", "effect"}
+)
 
 
 class PolicyGraph:
@@ -38,7 +40,9 @@ class PolicyGraph:
         return cls(graph)
 
     def logical(self) -> nx.DiGraph:
-        edges = [(a, b) for a, b, rel in self.graph.edges(data="relation") if rel not in NON_LOGICAL]
+        edges = [
+            (a, b) for a, b, rel in self.graph.edges(data="relation") if rel not in NON_LOGICAL
+        ]
         return self.graph.edge_subgraph(edges)
 
     def check_cycles(self, diags: Diagnostics) -> None:
@@ -53,13 +57,19 @@ class PolicyGraph:
     def _report_cycle(self, cycle: list[tuple[str, str]], diags: Diagnostics) -> None:
         path = " → ".join([a for a, _ in cycle] + [cycle[0][0]])
         related = tuple(
-            Related(f"`{a}` is used here in the definition of `{b}`", self.graph.edges[a, b]["span"])
+            Related(
+                f"`{a}` is used here in the definition of `{b}`", self.graph.edges[a, b]["span"]
+            )
             for a, b in cycle
         )
         first = cycle[0][0]
-        diags.add(codes.DEPENDENCY_CYCLE, self.graph.nodes[first]["span"],
-                  f"dependency cycle: {path}",
-                  hint="a declaration cannot depend on itself; break one of the links", related=related)
+        diags.add(
+            codes.DEPENDENCY_CYCLE,
+            self.graph.nodes[first]["span"],
+            f"dependency cycle: {path}",
+            hint="a declaration cannot depend on itself; break one of the links",
+            related=related,
+        )
 
     def evaluation_order(self) -> list[str]:
         return list(nx.lexicographical_topological_sort(self.logical()))
@@ -76,20 +86,36 @@ class PolicyGraph:
     # exports ------------------------------------------------------------------
     def to_json(self) -> str:
         nodes = [
-            {"id": n, "kind": d["kind"], "title": d["title"], "file": d["span"].path, "line": d["span"].line}
+            {
+                "id": n,
+                "kind": d["kind"],
+                "title": d["title"],
+                "file": d["span"].path,
+                "line": d["span"].line,
+            }
             for n, d in sorted(self.graph.nodes(data=True))
         ]
         edges = [
-            {"from": a, "to": b, "relation": d["relation"], "file": d["span"].path, "line": d["span"].line}
+            {
+                "from": a,
+                "to": b,
+                "relation": d["relation"],
+                "file": d["span"].path,
+                "line": d["span"].line,
+            }
             for a, b, d in sorted(self.graph.edges(data=True), key=lambda e: (e[0], e[1]))
         ]
-        return json.dumps({"nodes": nodes, "edges": edges}, indent=2, sort_keys=True, ensure_ascii=False)
+        return json.dumps(
+            {"nodes": nodes, "edges": edges}, indent=2, sort_keys=True, ensure_ascii=False
+        )
 
     def to_dot(self) -> str:
         lines = ["digraph policy {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
         for n, d in sorted(self.graph.nodes(data=True)):
-            lines.append(f'  "{n}" [label="{_escape(d["kind"])}\\n{_escape(n)}", style=filled, '
-                         f'fillcolor="{_COLOURS.get(d["kind"], "white")}"];')
+            lines.append(
+                f'  "{n}" [label="{_escape(d["kind"])}\\n{_escape(n)}", style=filled, '
+                f'fillcolor="{_COLOURS.get(d["kind"], "white")}"];'
+            )
         for a, b, rel in sorted(self.graph.edges(data="relation")):
             lines.append(f'  "{a}" -> "{b}" [label="{_escape(rel)}"];')
         lines.append("}")
@@ -105,9 +131,18 @@ class PolicyGraph:
 
 
 _COLOURS = {
-    "document": "#eeeeee", "actor": "#fde9c9", "indicator": "#d6eaf8", "doel": "#d5f5e3",
-    "maatregel": "#fcf3cf", "begroting": "#fdebd0", "trigger": "#fadbd8", "verplichting": "#ebdef0",
-    "handhaving": "#f5b7b1", "borging": "#d1f2eb", "besluit": "#e8daef", "verbod": "#f9e79f",
+    "document": "#eeeeee",
+    "actor": "#fde9c9",
+    "indicator": "#d6eaf8",
+    "doel": "#d5f5e3",
+    "maatregel": "#fcf3cf",
+    "begroting": "#fdebd0",
+    "trigger": "#fadbd8",
+    "verplichting": "#ebdef0",
+    "handhaving": "#f5b7b1",
+    "borging": "#d1f2eb",
+    "besluit": "#e8daef",
+    "verbod": "#f9e79f",
     "bevinding": "#ffffff",
 }
 

@@ -39,15 +39,24 @@ def escapes(path: Path, boundary: Path) -> bool:
     """Whether `path`, with every symbolic link followed, lies outside `boundary`."""
     try:
         return not path.resolve().is_relative_to(boundary.resolve())
-    except (OSError, RuntimeError, ValueError):  # a link loop or an unreadable link leads nowhere inside
+    except (
+        OSError,
+        RuntimeError,
+        ValueError,
+    ):  # a link loop or an unreadable link leads nowhere inside
         return True
 
 
-def within_repository(paths: list[Path], named_in: Path, line: int, diags: Diagnostics) -> list[Path]:
+def within_repository(
+    paths: list[Path], named_in: Path, line: int, diags: Diagnostics
+) -> list[Path]:
     """The paths a file names that stay inside its repository; each one outside is reported (P012)."""
     boundary = repository_root(named_in)
     for path in (p for p in paths if escapes(p, boundary)):
-        diags.add(codes.PATH_OUTSIDE_REPOSITORY, Span.point(str(named_in), line),
-                  f"`{path}` lies outside the repository `{boundary}`",
-                  hint="data files a test or scenario names are read from inside the repository only")
+        diags.add(
+            codes.PATH_OUTSIDE_REPOSITORY,
+            Span.point(str(named_in), line),
+            f"`{path}` lies outside the repository `{boundary}`",
+            hint="data files a test or scenario names are read from inside the repository only",
+        )
     return [p for p in paths if not escapes(p, boundary)]

@@ -24,9 +24,12 @@ def check_numbers(decl: nodes.Declaration, diags: Diagnostics) -> None:
     written = _numbers_in(" ".join(quotes))
     for number, span in _stated_numbers(decl):
         if number not in written:
-            diags.add(codes.NUMBER_NOT_IN_QUOTE, span,
-                      f"{_show(number)} in `{decl.id.name}` does not appear in any of its quotes",
-                      hint="quote the passage that states this number, or correct the number")
+            diags.add(
+                codes.NUMBER_NOT_IN_QUOTE,
+                span,
+                f"{_show(number)} in `{decl.id.name}` does not appear in any of its quotes",
+                hint="quote the passage that states this number, or correct the number",
+            )
 
 
 def _numbers_in(text: str) -> set[Decimal]:
@@ -40,8 +43,8 @@ def _numbers_in(text: str) -> set[Decimal]:
 def _readings(token: str) -> set[Decimal]:
     token = token.strip(".,")
     candidates = {
-        token.replace(".", "").replace(",", "."),   # 280.000 -> 280000, 12,5 -> 12.5
-        token.replace(",", ""),                     # 1,125 (English thousands) or 12.5
+        token.replace(".", "").replace(",", "."),  # 280.000 -> 280000, 12,5 -> 12.5
+        token.replace(",", ""),  # 1,125 (English thousands) or 12.5
         token,
     }
     readings = set()

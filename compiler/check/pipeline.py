@@ -56,8 +56,12 @@ def discover(paths: list[str], diags: Diagnostics) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            diags.add(codes.UNREADABLE_FILE, Span.point(given), f"no such file or directory: `{given}`",
-                      hint="give the policy folder, e.g. `beleid check policy/`")
+            diags.add(
+                codes.UNREADABLE_FILE,
+                Span.point(given),
+                f"no such file or directory: `{given}`",
+                hint="give the policy folder, e.g. `beleid check policy/`",
+            )
     return _unique_files(found)
 
 
@@ -81,8 +85,12 @@ def _entries(folder: Path, diags: Diagnostics) -> list[Path]:
     try:
         return sorted(folder.iterdir())
     except OSError as error:
-        diags.add(codes.UNREADABLE_FILE, Span.point(str(folder)), f"cannot read folder: {error.strerror}",
-                  hint="check that the folder exists and is readable")
+        diags.add(
+            codes.UNREADABLE_FILE,
+            Span.point(str(folder)),
+            f"cannot read folder: {error.strerror}",
+            hint="check that the folder exists and is readable",
+        )
         return []
 
 
@@ -92,19 +100,29 @@ def _link_allowed(link: Path, chain: tuple[Path, ...], boundary: Path, diags: Di
         link.stat()
     except OSError as error:  # ELOOP: a link to itself, or links that lead to each other
         if error.errno == errno.ELOOP:
-            diags.add(codes.LINK_CYCLE, Span.point(str(link)), f"`{link}` is a link that leads back to itself",
-                      hint="remove the link, or point it at a real file or folder")
+            diags.add(
+                codes.LINK_CYCLE,
+                Span.point(str(link)),
+                f"`{link}` is a link that leads back to itself",
+                hint="remove the link, or point it at a real file or folder",
+            )
         return False  # otherwise a link to nothing: there is nothing to read
     if escapes(link, boundary):
         if link.is_dir() or link.suffix == RULE_SUFFIX:
-            diags.add(codes.PATH_OUTSIDE_REPOSITORY, Span.point(str(link)),
-                      f"`{link}` is a link to `{_link_target(link)}`, outside the repository `{boundary}`",
-                      hint="copy the rule files into the repository instead of linking to them")
+            diags.add(
+                codes.PATH_OUTSIDE_REPOSITORY,
+                Span.point(str(link)),
+                f"`{link}` is a link to `{_link_target(link)}`, outside the repository `{boundary}`",
+                hint="copy the rule files into the repository instead of linking to them",
+            )
         return False
     if link.is_dir() and link.resolve() in chain:
-        diags.add(codes.LINK_CYCLE, Span.point(str(link)),
-                  f"`{link}` links back to `{link.resolve()}`, a folder it lies in",
-                  hint="remove the link; a folder cannot contain itself")
+        diags.add(
+            codes.LINK_CYCLE,
+            Span.point(str(link)),
+            f"`{link}` links back to `{link.resolve()}`, a folder it lies in",
+            hint="remove the link; a folder cannot contain itself",
+        )
         return False
     return True
 
@@ -192,7 +210,9 @@ def compile_text(text: str, path: str = "<text>") -> Compilation:
     return compile_modules([module], diags, [path])
 
 
-def compile_modules(modules: list[nodes.Module], diags: Diagnostics, files: list[str]) -> Compilation:
+def compile_modules(
+    modules: list[nodes.Module], diags: Diagnostics, files: list[str]
+) -> Compilation:
     """Resolve, check and graph parsed modules as one policy (nothing at all past the limit)."""
     if _over_declaration_limit(modules, diags):
         modules = []
@@ -222,10 +242,13 @@ def _over_declaration_limit(modules: list[nodes.Module], diags: Diagnostics) -> 
     declarations = [decl for module in modules for decl in module.declarations]
     if len(declarations) <= MAX_DECLARATIONS:
         return False
-    diags.add(codes.TOO_MANY_DECLARATIONS, declarations[MAX_DECLARATIONS].span,
-              f"the policy holds {len(declarations):,} declarations, over the limit of {MAX_DECLARATIONS:,}; "
-              "this one is the first past it, and nothing was checked",
-              hint="check a part of the tree (a theme folder) at a time, or split the repository")
+    diags.add(
+        codes.TOO_MANY_DECLARATIONS,
+        declarations[MAX_DECLARATIONS].span,
+        f"the policy holds {len(declarations):,} declarations, over the limit of {MAX_DECLARATIONS:,}; "
+        "this one is the first past it, and nothing was checked",
+        hint="check a part of the tree (a theme folder) at a time, or split the repository",
+    )
     return True
 
 

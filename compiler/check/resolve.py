@@ -52,9 +52,13 @@ def build_symbols(modules: list[nodes.Module], diags: Diagnostics) -> dict[str, 
             if first is None:
                 symbols[decl.id.name] = decl
                 continue
-            diags.add(codes.DUPLICATE_ID, decl.id.span, f"duplicate id `{decl.id.name}`",
-                      hint="ids must be unique across the whole policy tree; rename one of them",
-                      related=(Related(f"`{decl.id.name}` is first declared here", first.id.span),))
+            diags.add(
+                codes.DUPLICATE_ID,
+                decl.id.span,
+                f"duplicate id `{decl.id.name}`",
+                hint="ids must be unique across the whole policy tree; rename one of them",
+                related=(Related(f"`{decl.id.name}` is first declared here", first.id.span),),
+            )
     return symbols
 
 
@@ -78,16 +82,24 @@ def _lookup(use: Use, symbols: dict[str, nodes.Declaration], diags: Diagnostics)
     wanted = " or ".join(use.kinds) if len(use.kinds) <= 3 else "declaration"
     if found is None:
         candidates = [s for s, d in symbols.items() if d.kind in use.kinds]
-        diags.add(codes.UNKNOWN_REFERENCE, use.ref.span, f"unknown {wanted} `{name}`",
-                  hint=did_you_mean(name, candidates) or f"declare {article(use.kinds[0])} `{name}` first")
+        diags.add(
+            codes.UNKNOWN_REFERENCE,
+            use.ref.span,
+            f"unknown {wanted} `{name}`",
+            hint=did_you_mean(name, candidates)
+            or f"declare {article(use.kinds[0])} `{name}` first",
+        )
         return None
     if found.kind not in use.kinds:
         candidates = [s for s, d in symbols.items() if d.kind in use.kinds]
         suggestion = did_you_mean(name, candidates)
-        diags.add(codes.WRONG_KIND, use.ref.span,
-                  f"`{name}` is {article(found.kind)}, but `{use.relation}` needs {article(wanted)}",
-                  hint=suggestion or f"name {article(wanted)} here",
-                  related=(Related(f"`{name}` is declared here", found.id.span),))
+        diags.add(
+            codes.WRONG_KIND,
+            use.ref.span,
+            f"`{name}` is {article(found.kind)}, but `{use.relation}` needs {article(wanted)}",
+            hint=suggestion or f"name {article(wanted)} here",
+            related=(Related(f"`{name}` is declared here", found.id.span),),
+        )
         return None
     return name
 
@@ -140,8 +152,6 @@ def _field_uses(f: nodes.Field) -> Iterator[Use]:
         amount = value.amount if f.keyword == "tussendoel" else value
         if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref):
             yield Use(amount.value, ("indicator",), f.keyword, "in")
-
-
 
 
 def _subject_uses(subject) -> Iterator[Use]:

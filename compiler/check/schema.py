@@ -9,59 +9,141 @@ COMMON = frozenset({"naam", "samenvatting", "bron", "geldig", "vervangt", "stopt
 
 # kind -> (required fields, optional fields)
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "document": (frozenset({"datum", "bestand"}), frozenset({"titel", "uitgever", "kenmerk", "soort"})),
+    "document": (
+        frozenset({"datum", "bestand"}),
+        frozenset({"titel", "uitgever", "kenmerk", "soort"}),
+    ),
     "actor": (frozenset({"soort"}), frozenset()),
     "indicator": (frozenset({"eenheid", "niveau"}), frozenset({"sector", "cadans", "eerste"})),
     "doel": (
         frozenset({"indicator", "uiterlijk"}),
-        frozenset({"waarde", "reductie", "tussendoel", "traject", "bindend", "indicatief", "sector",
-                   "eigenaar"}),
+        frozenset(
+            {
+                "waarde",
+                "reductie",
+                "tussendoel",
+                "traject",
+                "bindend",
+                "indicatief",
+                "sector",
+                "eigenaar",
+            }
+        ),
     ),
     "maatregel": (
         frozenset({"eigenaar"}),
-        frozenset({"instrument", "status", "budget", "effect", "draagt_bij_aan", "uiterlijk",
-                   "sector", "wettelijk"}),
+        frozenset(
+            {
+                "instrument",
+                "status",
+                "budget",
+                "effect",
+                "draagt_bij_aan",
+                "uiterlijk",
+                "sector",
+                "wettelijk",
+            }
+        ),
     ),
     "begroting": (frozenset({"post"}), frozenset({"pakket", "totaal", "deelpost"})),
     "trigger": (frozenset({"als", "dan"}), frozenset()),
     "verplichting": (
-        frozenset({"wie", "termijn"}), frozenset({"wat", "wettelijk", "handhaving", "door"}),
+        frozenset({"wie", "termijn"}),
+        frozenset({"wat", "wettelijk", "handhaving", "door"}),
     ),
     "handhaving": (frozenset({"stap"}), frozenset({"betreft"})),
     "borging": (
         frozenset({"soort", "betreft"}),
-        frozenset({"door", "aan", "eerste", "cadans", "uiterlijk", "vast_tot", "instrument", "budget",
-                   "wettelijk", "wat"}),
+        frozenset(
+            {
+                "door",
+                "aan",
+                "eerste",
+                "cadans",
+                "uiterlijk",
+                "vast_tot",
+                "instrument",
+                "budget",
+                "wettelijk",
+                "wat",
+            }
+        ),
     ),
     "besluit": (frozenset({"door"}), frozenset({"wat", "termijn", "uiterlijk", "betreft"})),
     "bevinding": (frozenset({"wat"}), frozenset({"betreft"})),
     "verbod": (
         frozenset({"wat"}),
-        frozenset({"wie", "waar", "uitzondering", "bindend", "indicatief", "door", "uiterlijk",
-                   "betreft"}),
+        frozenset(
+            {"wie", "waar", "uitzondering", "bindend", "indicatief", "door", "uiterlijk", "betreft"}
+        ),
     ),
 }
 
-REPEATABLE = frozenset({
-    "bron", "tussendoel", "budget", "effect", "dan", "stap", "pakket", "post", "totaal", "deelpost",
-    "vervangt", "stopt", "uitzondering",
-})
+REPEATABLE = frozenset(
+    {
+        "bron",
+        "tussendoel",
+        "budget",
+        "effect",
+        "dan",
+        "stap",
+        "pakket",
+        "post",
+        "totaal",
+        "deelpost",
+        "vervangt",
+        "stopt",
+        "uitzondering",
+    }
+)
 
 # Kinds that need no citation of their own.
 UNCITED_KINDS = frozenset({"document"})
 
 # (kind, field) -> allowed words; ("*", field) applies to every kind.
 VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
-    ("document", "soort"): ("kamerbrief", "regeerprogramma", "bespreeknotitie", "bijlage",
-                            "programma", "wet", "overig"),
-    ("actor", "soort"): ("rijk", "ministerie", "kabinet", "provincie", "waterschap", "gemeente",
-                         "sector", "uitvoeringsorganisatie", "kennisinstelling", "parlement", "eu",
-                         "overig"),
-    ("borging", "soort"): ("wettelijke_verankering", "monitoring", "rapportage", "bevriezing",
-                           "financiering", "terugval", "handhaving", "bestuurlijke_afspraak"),
+    ("document", "soort"): (
+        "kamerbrief",
+        "regeerprogramma",
+        "bespreeknotitie",
+        "bijlage",
+        "programma",
+        "wet",
+        "overig",
+    ),
+    ("actor", "soort"): (
+        "rijk",
+        "ministerie",
+        "kabinet",
+        "provincie",
+        "waterschap",
+        "gemeente",
+        "sector",
+        "uitvoeringsorganisatie",
+        "kennisinstelling",
+        "parlement",
+        "eu",
+        "overig",
+    ),
+    ("borging", "soort"): (
+        "wettelijke_verankering",
+        "monitoring",
+        "rapportage",
+        "bevriezing",
+        "financiering",
+        "terugval",
+        "handhaving",
+        "bestuurlijke_afspraak",
+    ),
     ("*", "niveau"): ("nationaal", "sector", "provincie", "gebied", "bedrijf"),
-    ("*", "status"): ("voorgenomen", "richtinggevend", "besloten", "in_uitvoering", "uitgevoerd",
-                      "gestopt"),
+    ("*", "status"): (
+        "voorgenomen",
+        "richtinggevend",
+        "besloten",
+        "in_uitvoering",
+        "uitgevoerd",
+        "gestopt",
+    ),
     ("*", "traject"): ("lineair", "stapsgewijs", "geen"),
 }
 

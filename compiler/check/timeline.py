@@ -22,7 +22,8 @@ def as_of(policy: Policy, on: dt.date) -> list[Status]:
     enders = _enders(policy)
     statuses = [
         _status(decl, on, enders.get(decl.id, ()))
-        for decl in policy.declarations.values() if decl.kind != "document"
+        for decl in policy.declarations.values()
+        if decl.kind != "document"
     ]
     return sorted(statuses, key=lambda s: (s.declaration.kind, s.declaration.id))
 
@@ -46,8 +47,10 @@ def _status(decl: Declaration, on: dt.date, enders: tuple[str, ...]) -> Status:
 
 
 def render_text(statuses: list[Status], on: dt.date) -> str:
-    counts = {state: sum(1 for s in statuses if s.state == state)
-              for state in ("in force", "not yet", "ended", "undated")}
+    counts = {
+        state: sum(1 for s in statuses if s.state == state)
+        for state in ("in force", "not yet", "ended", "undated")
+    }
     out = [f"on {on}: " + ", ".join(f"{n} {state}" for state, n in counts.items() if n)]
     for state in ("in force", "not yet", "ended", "undated"):
         chosen = [s for s in statuses if s.state == state]
@@ -66,10 +69,16 @@ def to_json(statuses: list[Status], on: dt.date) -> dict:
     return {
         "as_of": on.isoformat(),
         "declarations": [
-            {"id": s.declaration.id, "kind": s.declaration.kind, "state": s.state,
-             "valid_from": s.declaration.valid_from.isoformat() if s.declaration.valid_from else None,
-             "valid_to": s.declaration.valid_to.isoformat() if s.declaration.valid_to else None,
-             "ended_by": list(s.ended_by)}
+            {
+                "id": s.declaration.id,
+                "kind": s.declaration.kind,
+                "state": s.state,
+                "valid_from": s.declaration.valid_from.isoformat()
+                if s.declaration.valid_from
+                else None,
+                "valid_to": s.declaration.valid_to.isoformat() if s.declaration.valid_to else None,
+                "ended_by": list(s.ended_by),
+            }
             for s in statuses
         ],
     }

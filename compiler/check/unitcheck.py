@@ -38,7 +38,9 @@ class UnitChecker:
         if decl.kind == "doel":
             indicator = decl.value("indicator")
             named = self.decls.get(indicator.name) if indicator else None
-            return self.unit_of_name(indicator.name) if named and named.kind == "indicator" else None
+            return (
+                self.unit_of_name(indicator.name) if named and named.kind == "indicator" else None
+            )
         if decl.kind == "maatregel":
             effect = decl.value("effect")
             if effect is None or effect.change.unit.text == "%":
@@ -58,9 +60,13 @@ class UnitChecker:
     def known(self, unit: nodes.Unit) -> UnitInfo | None:
         info = units.lookup(unit.text or "aantal")  # a bare number in a condition is a count
         if info is None:
-            self.diags.add(codes.UNKNOWN_UNIT, unit.span, f"unknown unit `{unit.text}`",
-                           hint=did_you_mean(unit.text, list(units.UNITS)) or
-                           "see the unit table in docs/language.md")
+            self.diags.add(
+                codes.UNKNOWN_UNIT,
+                unit.span,
+                f"unknown unit `{unit.text}`",
+                hint=did_you_mean(unit.text, list(units.UNITS))
+                or "see the unit table in docs/language.md",
+            )
         return info
 
     # fields ------------------------------------------------------------------
@@ -94,7 +100,9 @@ class UnitChecker:
         if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref):
             got = self.unit_of_name(amount.value.name)
             if got and expected and not units.compatible(got, expected):
-                self._mismatch(amount.value.span, got, expected, f"`{amount.value.name}`", indicator)
+                self._mismatch(
+                    amount.value.span, got, expected, f"`{amount.value.name}`", indicator
+                )
 
     def _range_order(self, amount: nodes.Range) -> None:
         low, high = units.lookup(amount.low.unit.text), units.lookup(amount.high.unit.text)
@@ -102,11 +110,16 @@ class UnitChecker:
             return
         low_value = units.convert(Decimal(amount.low.number), low, high)
         if low_value > Decimal(amount.high.number):
-            self.diags.add(codes.RANGE_REVERSED, amount.span,
-                           f"range {amount.low.number} {low.name} tot {amount.high.number} {high.name} runs backwards",
-                           hint="write the lower bound first")
+            self.diags.add(
+                codes.RANGE_REVERSED,
+                amount.span,
+                f"range {amount.low.number} {low.name} tot {amount.high.number} {high.name} runs backwards",
+                hint="write the lower bound first",
+            )
 
-    def _expect(self, quantity: nodes.Quantity, expected: UnitInfo | None, about: nodes.Ref | None) -> None:
+    def _expect(
+        self, quantity: nodes.Quantity, expected: UnitInfo | None, about: nodes.Ref | None
+    ) -> None:
         got = self.known(quantity.unit)
         if got and expected and not units.compatible(got, expected):
             self._mismatch(quantity.span, got, expected, f"{quantity.number} {got.name}", about)
@@ -116,9 +129,13 @@ class UnitChecker:
         if about is not None and about.name in self.decls:
             target = self.decls[about.name]
             related = (Related(f"`{about.name}` is measured in {expected.name}", target.id.span),)
-        self.diags.add(codes.UNIT_MISMATCH, span,
-                       f"{what} is {got.dimension}, but {expected.name} ({expected.dimension}) is expected",
-                       hint=f"use a {expected.dimension} unit such as {expected.name}", related=related)
+        self.diags.add(
+            codes.UNIT_MISMATCH,
+            span,
+            f"{what} is {got.dimension}, but {expected.name} ({expected.dimension}) is expected",
+            hint=f"use a {expected.dimension} unit such as {expected.name}",
+            related=related,
+        )
 
     def _conditions(self, value) -> None:
         condition = _condition_of(value)
@@ -137,16 +154,22 @@ class UnitChecker:
     def _comparison(self, comparison: nodes.Comparison) -> None:
         left, right = self.unit_of(comparison.left), self.unit_of(comparison.right)
         if left and right and not units.compatible(left, right):
-            self.diags.add(codes.UNIT_MISMATCH, comparison.span,
-                           f"cannot compare {left.name} ({left.dimension}) with {right.name} ({right.dimension})",
-                           hint="compare quantities of the same kind, e.g. kton with kg")
+            self.diags.add(
+                codes.UNIT_MISMATCH,
+                comparison.span,
+                f"cannot compare {left.name} ({left.dimension}) with {right.name} ({right.dimension})",
+                hint="compare quantities of the same kind, e.g. kton with kg",
+            )
 
     def _flag(self, flag: nodes.Flag) -> None:
         unit = self.unit_of_name(flag.attribute.name)
         if unit and unit.dimension != "yes/no":
-            self.diags.add(codes.UNIT_MISMATCH, flag.span,
-                           f"`{flag.attribute.name}` is measured in {unit.name}, not yes/no",
-                           hint=f"compare it instead, e.g. `{flag.attribute.name} > 0 {unit.name}`")
+            self.diags.add(
+                codes.UNIT_MISMATCH,
+                flag.span,
+                f"`{flag.attribute.name}` is measured in {unit.name}, not yes/no",
+                hint=f"compare it instead, e.g. `{flag.attribute.name} > 0 {unit.name}`",
+            )
 
 
 def _condition_of(value):

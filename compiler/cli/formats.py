@@ -14,7 +14,11 @@ from dsl.diagnostics import Diagnostic
 FORMATS = ("text", "json", "github", "sarif")
 TOOL_URI = "https://github.com/beleid/beleid"
 
-_COLOURS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;34m"}
+_COLOURS = {
+    Severity.ERROR: "\033[1;31m",
+    Severity.WARNING: "\033[1;33m",
+    Severity.INFO: "\033[1;34m",
+}
 _BOLD, _BLUE, _RESET = "\033[1m", "\033[34m", "\033[0m"
 
 
@@ -26,11 +30,18 @@ def _file_lines(path: str) -> tuple[str, ...]:
         return ()
 
 
-def render(diagnostics: list[Diagnostic], fmt: str, *, colour: bool = False,
-           lines: Callable[[str], tuple[str, ...]] = _file_lines) -> str:
+def render(
+    diagnostics: list[Diagnostic],
+    fmt: str,
+    *,
+    colour: bool = False,
+    lines: Callable[[str], tuple[str, ...]] = _file_lines,
+) -> str:
     """Render sorted diagnostics in one of FORMATS."""
     if fmt == "json":
-        return json.dumps([to_dict(d) for d in diagnostics], indent=2, sort_keys=True, ensure_ascii=False)
+        return json.dumps(
+            [to_dict(d) for d in diagnostics], indent=2, sort_keys=True, ensure_ascii=False
+        )
     if fmt == "github":
         return "\n".join(github_line(d) for d in diagnostics)
     if fmt == "sarif":
@@ -42,19 +53,25 @@ def summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
     items = list(diagnostics)
     errors = sum(1 for d in items if d.severity is Severity.ERROR)
     warnings = sum(1 for d in items if d.severity is Severity.WARNING)
-    return f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, " \
-           f"{warnings} warning{'s' * (warnings != 1)}"
+    return (
+        f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}"
+    )
 
 
 # text ------------------------------------------------------------------------------------------
 
 
-def render_text(d: Diagnostic, *, colour: bool = False,
-                lines: Callable[[str], tuple[str, ...]] = _file_lines) -> str:
+def render_text(
+    d: Diagnostic, *, colour: bool = False, lines: Callable[[str], tuple[str, ...]] = _file_lines
+) -> str:
     paint = (lambda code, text: f"{code}{text}{_RESET}") if colour else (lambda code, text: text)
     where = f"{d.span}: " if d.span else ""
-    head = paint(_BOLD, where) + paint(_COLOURS[d.severity], f"{d.severity.value}[{d.code.id}]") + \
-        paint(_BOLD, f": {d.message}")
+    head = (
+        paint(_BOLD, where)
+        + paint(_COLOURS[d.severity], f"{d.severity.value}[{d.code.id}]")
+        + paint(_BOLD, f": {d.message}")
+    )
     out = [head]
     if d.span is not None:
         out.extend(_excerpt(d, lines(d.span.path), paint))
@@ -104,8 +121,13 @@ def to_dict(d: Diagnostic) -> dict:
 def _span_dict(span) -> dict | None:
     if span is None:
         return None
-    return {"path": span.path, "line": span.line, "column": span.column,
-            "end_line": span.end_line, "end_column": span.end_column}
+    return {
+        "path": span.path,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
 
 
 # github ----------------------------------------------------------------------------------------
@@ -116,8 +138,13 @@ def github_line(d: Diagnostic) -> str:
     level = {"error": "error", "warning": "warning"}.get(d.severity.value, "notice")
     props = {"title": f"{d.code.id} {d.code.slug}"}
     if d.span is not None:
-        props = {"file": d.span.path, "line": str(max(d.span.line, 1)), "col": str(max(d.span.column, 1)),
-                 "endLine": str(max(d.span.end_line, d.span.line, 1)), **props}
+        props = {
+            "file": d.span.path,
+            "line": str(max(d.span.line, 1)),
+            "col": str(max(d.span.column, 1)),
+            "endLine": str(max(d.span.end_line, d.span.line, 1)),
+            **props,
+        }
     rendered = ",".join(f"{k}={_escape_property(v)}" for k, v in props.items())
     message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
     return f"::{level} {rendered}::{_escape_data(message)}"
@@ -153,17 +180,23 @@ def to_sarif(diagnostics: list[Diagnostic]) -> dict:
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "beleid", "informationUri": TOOL_URI, "rules": rules}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "beleid", "informationUri": TOOL_URI, "rules": rules}},
+                "results": results,
+            }
+        ],
     }
 
 
 def _sarif_result(d: Diagnostic, index: int) -> dict:
     text = d.message + (f" (hint: {d.hint})" if d.hint else "")
-    result = {"ruleId": d.code.id, "ruleIndex": index, "level": _SARIF_LEVEL[d.severity],
-              "message": {"text": text}}
+    result = {
+        "ruleId": d.code.id,
+        "ruleIndex": index,
+        "level": _SARIF_LEVEL[d.severity],
+        "message": {"text": text},
+    }
     if d.span is not None:
         result["locations"] = [{"physicalLocation": _sarif_location(d.span)}]
     if d.related:
@@ -178,6 +211,10 @@ def _sarif_location(span) -> dict:
     line = max(span.line, 1)
     return {
         "artifactLocation": {"uri": Path(span.path).as_posix()},
-        "region": {"startLine": line, "startColumn": max(span.column, 1),
-                   "endLine": max(span.end_line, line), "endColumn": max(span.end_column, 1)},
+        "region": {
+            "startLine": line,
+            "startColumn": max(span.column, 1),
+            "endLine": max(span.end_line, line),
+            "endColumn": max(span.end_column, 1),
+        },
     }

@@ -16,8 +16,18 @@ SCHEMA_ID = "https://beleid.example/schema/monitoring.json"
 STATUSES = ("measured", "modelled", "provisional", "projected")
 FARM_SECTORS = ("melkvee", "varkens", "pluimvee")
 PROVINCES = (
-    "groningen", "fryslan", "drenthe", "overijssel", "flevoland", "gelderland", "utrecht",
-    "noord_holland", "zuid_holland", "zeeland", "noord_brabant", "limburg",
+    "groningen",
+    "fryslan",
+    "drenthe",
+    "overijssel",
+    "flevoland",
+    "gelderland",
+    "utrecht",
+    "noord_holland",
+    "zuid_holland",
+    "zeeland",
+    "noord_brabant",
+    "limburg",
 )
 EVENTS = ("filed", "complied", "reported")
 ENTITY_LEVEL = "bedrijf"
@@ -35,14 +45,26 @@ def level_of(indicator: Declaration) -> str:
 
 def series_indicators(policy: Policy) -> list[Declaration]:
     """Indicators measured as one series (national, sector, ...), sorted by id."""
-    return sorted((d for d in policy.of_kind("indicator") if _has_unit_and_level(d)
-                   and level_of(d) != ENTITY_LEVEL), key=lambda d: d.id)
+    return sorted(
+        (
+            d
+            for d in policy.of_kind("indicator")
+            if _has_unit_and_level(d) and level_of(d) != ENTITY_LEVEL
+        ),
+        key=lambda d: d.id,
+    )
 
 
 def entity_indicators(policy: Policy) -> list[Declaration]:
     """Indicators with one value per farm: the columns of an entity table."""
-    return sorted((d for d in policy.of_kind("indicator") if _has_unit_and_level(d)
-                   and level_of(d) == ENTITY_LEVEL), key=lambda d: d.id)
+    return sorted(
+        (
+            d
+            for d in policy.of_kind("indicator")
+            if _has_unit_and_level(d) and level_of(d) == ENTITY_LEVEL
+        ),
+        key=lambda d: d.id,
+    )
 
 
 def _has_unit_and_level(decl: Declaration) -> bool:
@@ -54,7 +76,9 @@ def compatible_units(unit: str) -> list[str]:
     info = units.lookup(unit)
     if info is None:
         return [unit]
-    others = sorted(n for n, u in units.UNITS.items() if u.dimension == info.dimension and n != unit)
+    others = sorted(
+        n for n, u in units.UNITS.items() if u.dimension == info.dimension and n != unit
+    )
     return [unit, *others]
 
 
@@ -74,8 +98,10 @@ def _observation(policy: Policy) -> dict:
             "source": {"type": "string"},
         },
         "allOf": [
-            {"if": {"properties": {"indicator": {"const": d.id}}, "required": ["indicator"]},
-             "then": {"properties": {"unit": {"enum": compatible_units(unit_of(d))}}}}
+            {
+                "if": {"properties": {"indicator": {"const": d.id}}, "required": ["indicator"]},
+                "then": {"properties": {"unit": {"enum": compatible_units(unit_of(d))}}},
+            }
             for d in indicators
         ],
     }
@@ -84,7 +110,11 @@ def _observation(policy: Policy) -> dict:
 def _entity_value(indicator: Declaration) -> dict:
     if unit_of(indicator) == "ja_nee":
         return {"enum": [0, 1], "description": f"{indicator.title} (0 = nee, 1 = ja)"}
-    return {"type": "number", "minimum": 0, "description": f"{indicator.title} ({unit_of(indicator)})"}
+    return {
+        "type": "number",
+        "minimum": 0,
+        "description": f"{indicator.title} ({unit_of(indicator)})",
+    }
 
 
 def _farm(policy: Policy) -> dict:
@@ -111,8 +141,13 @@ def _event(policy: Policy) -> dict:
         "additionalProperties": False,
         "properties": {
             "subject": {"type": "string", "minLength": 1},
-            "obligation": {"enum": sorted(d.id for d in policy.declarations.values()
-                                          if d.kind in ("verplichting", "borging", "besluit"))},
+            "obligation": {
+                "enum": sorted(
+                    d.id
+                    for d in policy.declarations.values()
+                    if d.kind in ("verplichting", "borging", "besluit")
+                )
+            },
             "event": {"enum": list(EVENTS)},
             "date": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
         },
@@ -126,5 +161,9 @@ def data_schema(policy: Policy) -> dict:
         "$id": SCHEMA_ID,
         "title": "beleid monitoring data",
         "description": "Derived from the indicator declarations of the policy; regenerate with `beleid schema`.",
-        "$defs": {"observation": _observation(policy), "farm": _farm(policy), "event": _event(policy)},
+        "$defs": {
+            "observation": _observation(policy),
+            "farm": _farm(policy),
+            "event": _event(policy),
+        },
     }

@@ -45,15 +45,25 @@ def load(policy: Policy, choice: DataChoice, diags: Diagnostics) -> Monitoring:
     """Read and validate everything chosen; check `diags.has_errors` before evaluating."""
     schema = dataschema.data_schema(policy)
     folder = choice.folder
-    series_paths = list(choice.series) or [folder / n for n in SERIES_FILES if folder and (folder / n).is_file()]
+    series_paths = list(choice.series) or [
+        folder / n for n in SERIES_FILES if folder and (folder / n).is_file()
+    ]
     series = load_series(series_paths, policy, diags, schema)
-    farms_path = choice.farms or (folder / FARMS_FILE if folder and (folder / FARMS_FILE).is_file() else None)
+    farms_path = choice.farms or (
+        folder / FARMS_FILE if folder and (folder / FARMS_FILE).is_file() else None
+    )
     population: Population | None
     if farms_path is not None:
-        population = load_entities(farms_path, policy, diags, schema, keep_valid_rows=choice.keep_valid_rows)
+        population = load_entities(
+            farms_path, policy, diags, schema, keep_valid_rows=choice.keep_valid_rows
+        )
     else:
         population = generate_farms(choice.farm_size, choice.farm_seed)
-    event_paths = list(choice.events) or ([folder / EVENTS_FILE] if folder and (folder / EVENTS_FILE).is_file() else [])
+    event_paths = list(choice.events) or (
+        [folder / EVENTS_FILE] if folder and (folder / EVENTS_FILE).is_file() else []
+    )
     events = load_events(event_paths, policy, population, diags, schema)
-    files = tuple(str(p) for p in [*series_paths, *([farms_path] if farms_path else []), *event_paths])
+    files = tuple(
+        str(p) for p in [*series_paths, *([farms_path] if farms_path else []), *event_paths]
+    )
     return Monitoring(series, population, events, files)

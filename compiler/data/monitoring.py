@@ -82,13 +82,23 @@ class Series:
         return known[-1] if known else None
 
     @classmethod
-    def from_values(cls, values: dict[str, dict[str, float]], status: str = "measured",
-                    source: str = "given in code") -> Series:
+    def from_values(
+        cls,
+        values: dict[str, dict[str, float]],
+        status: str = "measured",
+        source: str = "given in code",
+    ) -> Series:
         """Series built in code (tests, benchmarks): {indicator: {period: value}}, units as declared."""
         here = Span.point(f"<{source}>")
-        return cls({indicator: tuple(Observation(indicator, str(period), float(v), status, source, here)
-                                     for period, v in sorted(by_period.items()))
-                    for indicator, by_period in values.items()})
+        return cls(
+            {
+                indicator: tuple(
+                    Observation(indicator, str(period), float(v), status, source, here)
+                    for period, v in sorted(by_period.items())
+                )
+                for indicator, by_period in values.items()
+            }
+        )
 
     def in_year(self, indicator: str, year: int) -> Observation | None:
         return next((o for o in reversed(self.of(indicator)) if o.year == year), None)
@@ -217,24 +227,40 @@ def _read_text(path: Path, diags: Diagnostics) -> str | None:
     try:
         size = path.stat().st_size
         if size > MAX_DATA_BYTES:
-            diags.add(codes.DATA_UNREADABLE, where, f"`{path}` is {size:,} bytes; the limit is {MAX_DATA_BYTES:,}",
-                      hint="split the data into several files")
+            diags.add(
+                codes.DATA_UNREADABLE,
+                where,
+                f"`{path}` is {size:,} bytes; the limit is {MAX_DATA_BYTES:,}",
+                hint="split the data into several files",
+            )
             return None
         data = path.read_bytes()
     except OSError as error:
-        diags.add(codes.DATA_UNREADABLE, where, f"cannot read `{path}`: {error.strerror or error}",
-                  hint="check the path; `beleid evaluate --help` lists the data options")
+        diags.add(
+            codes.DATA_UNREADABLE,
+            where,
+            f"cannot read `{path}`: {error.strerror or error}",
+            hint="check the path; `beleid evaluate --help` lists the data options",
+        )
         return None
     if b"\x00" in data:
-        diags.add(codes.DATA_UNREADABLE, where, f"`{path}` contains NUL bytes and looks binary",
-                  hint="monitoring data is CSV or YAML text")
+        diags.add(
+            codes.DATA_UNREADABLE,
+            where,
+            f"`{path}` contains NUL bytes and looks binary",
+            hint="monitoring data is CSV or YAML text",
+        )
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        diags.add(codes.DATA_UNREADABLE, Span.point(str(path), line), f"`{path}` is not UTF-8 text",
-                  hint="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')")
+        diags.add(
+            codes.DATA_UNREADABLE,
+            Span.point(str(path), line),
+            f"`{path}` is not UTF-8 text",
+            hint="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')",
+        )
         return None
 
 
@@ -245,8 +271,12 @@ def _rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | None, 
         return _csv_rows(path, text, diags)
     if suffix in (".yaml", ".yml"):
         return None, _yaml_rows(path, text, diags)
-    diags.add(codes.DATA_SYNTAX, Span.point(str(path)), f"`{path.name}`: unknown data file type `{suffix}`",
-              hint="give a .csv or .yaml file")
+    diags.add(
+        codes.DATA_SYNTAX,
+        Span.point(str(path)),
+        f"`{path.name}`: unknown data file type `{suffix}`",
+        hint="give a .csv or .yaml file",
+    )
     return None, []
 
 
@@ -262,19 +292,30 @@ def _csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | No
                 continue
             line = reader.line_num
             if len(rows) >= MAX_ROWS:
-                diags.add(codes.TOO_MANY_ROWS, Span.point(str(path), line),
-                          f"`{path.name}` has more than {MAX_ROWS:,} rows", hint="split the data into several files")
+                diags.add(
+                    codes.TOO_MANY_ROWS,
+                    Span.point(str(path), line),
+                    f"`{path.name}` has more than {MAX_ROWS:,} rows",
+                    hint="split the data into several files",
+                )
                 break
             if len(cells) != len(header):
-                diags.add(codes.RAGGED_ROW, Span.point(str(path), line),
-                          f"row has {len(cells)} fields, the header has {len(header)}",
-                          hint="check for a stray or missing comma; quote text that contains commas")
+                diags.add(
+                    codes.RAGGED_ROW,
+                    Span.point(str(path), line),
+                    f"row has {len(cells)} fields, the header has {len(header)}",
+                    hint="check for a stray or missing comma; quote text that contains commas",
+                )
                 continue
             rows.append(_Row(line, dict(zip(header, cells, strict=True)), {}))
         return [h.strip() for h in header], rows
     except csv.Error as error:
-        diags.add(codes.DATA_SYNTAX, Span.point(str(path), reader.line_num), f"malformed CSV: {error}",
-                  hint="check the quotes on this line: a quoted field must end with a quote")
+        diags.add(
+            codes.DATA_SYNTAX,
+            Span.point(str(path), reader.line_num),
+            f"malformed CSV: {error}",
+            hint="check the quotes on this line: a quoted field must end with a quote",
+        )
         return None, []
 
 
@@ -318,8 +359,13 @@ def _check_aliases(root: yaml.Node, first_alias) -> None:
     active: set[int] = set()
     while stack:
         node, finished = stack.pop()
-        children = [] if isinstance(node, yaml.ScalarNode) else \
-            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        children = (
+            []
+            if isinstance(node, yaml.ScalarNode)
+            else [n for pair in node.value for n in pair]
+            if isinstance(node, yaml.MappingNode)
+            else node.value
+        )
         if finished:
             active.discard(id(node))
             sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
@@ -327,12 +373,16 @@ def _check_aliases(root: yaml.Node, first_alias) -> None:
         if id(node) in sizes:
             continue
         if id(node) in active:
-            raise YamlAliasError(None, None, "an alias makes this collection contain itself", node.start_mark)
+            raise YamlAliasError(
+                None, None, "an alias makes this collection contain itself", node.start_mark
+            )
         active.add(id(node))
         stack.append((node, True))
         stack.extend((child, False) for child in children if id(child) not in sizes)
     if sizes[id(root)] > len(sizes) + MAX_YAML_ALIASED:
-        raise YamlAliasError(None, None, f"its aliases repeat more than {MAX_YAML_ALIASED:,} values", first_alias)
+        raise YamlAliasError(
+            None, None, f"its aliases repeat more than {MAX_YAML_ALIASED:,} values", first_alias
+        )
 
 
 class TextDateLoader(yaml.SafeLoader):
@@ -354,8 +404,12 @@ class TextDateLoader(yaml.SafeLoader):
             self._first_alias = self.peek_event().start_mark
         nested = int(self.check_event(yaml.CollectionStartEvent))
         if nested and self._depth >= MAX_YAML_DEPTH:
-            raise YamlTooDeep(None, None, f"it nests more than {MAX_YAML_DEPTH} levels deep",
-                              self.peek_event().start_mark)
+            raise YamlTooDeep(
+                None,
+                None,
+                f"it nests more than {MAX_YAML_DEPTH} levels deep",
+                self.peek_event().start_mark,
+            )
         self._depth += nested
         try:
             return super().compose_node(parent, index)
@@ -369,8 +423,9 @@ class TextDateLoader(yaml.SafeLoader):
             return super().construct_object(node, deep=deep)
         except (ValueError, KeyError, IndexError):
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise yaml.constructor.ConstructorError(None, None, f"`{node.value}` is not a valid {tag}",
-                                                    node.start_mark) from None
+            raise yaml.constructor.ConstructorError(
+                None, None, f"`{node.value}` is not a valid {tag}", node.start_mark
+            ) from None
 
 
 TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
@@ -393,13 +448,20 @@ LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _cons
 UNREADABLE = object()  # what `read_yaml_file` returns when the file could not be read or parsed
 
 
-def read_yaml_file(path: Path, diags: Diagnostics, code: codes.Code, example: str, loader=TextDateLoader):
+def read_yaml_file(
+    path: Path, diags: Diagnostics, code: codes.Code, example: str, loader=TextDateLoader
+):
     """A YAML file's data, or UNREADABLE after a located diagnostic with `code` (unreadable or
     malformed). Always a safe loader; dates stay text."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        diags.add(code, Span.point(str(path)), f"cannot read `{path}`: {error}", hint=f"give a YAML file, e.g. {example}")
+        diags.add(
+            code,
+            Span.point(str(path)),
+            f"cannot read `{path}`: {error}",
+            hint=f"give a YAML file, e.g. {example}",
+        )
         return UNREADABLE
     return _load_yaml(text, path, diags, code, loader)
 
@@ -410,9 +472,13 @@ def _load_yaml(text: str, path: Path, diags: Diagnostics, code: codes.Code, load
         return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses only
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))
+        where = (
+            Span.point(str(path), mark.line + 1, mark.column + 1) if mark else Span.point(str(path))
+        )
         hint = getattr(error, "hint", None) or "check the indentation and the `:` after each key"
-        diags.add(code, where, f"malformed YAML: {getattr(error, 'problem', None) or error}", hint=hint)
+        diags.add(
+            code, where, f"malformed YAML: {getattr(error, 'problem', None) or error}", hint=hint
+        )
     return UNREADABLE
 
 
@@ -425,18 +491,30 @@ def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[_Row]:
     if data is None:
         return []
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        diags.add(codes.DATA_SYNTAX, Span.point(str(path)), "a YAML data file must be a list of records",
-                  hint="write one `- indicator: ...` item per value, optionally under one top-level key")
+        diags.add(
+            codes.DATA_SYNTAX,
+            Span.point(str(path)),
+            "a YAML data file must be a list of records",
+            hint="write one `- indicator: ...` item per value, optionally under one top-level key",
+        )
         return []
     rows = []
     for item in data[:MAX_ROWS]:
         # Not popped: a YAML alias (`- *a`) makes two items one dict, so it is read twice.
         line, columns = item["__line__"], item["__columns__"]
-        record = {str(k): ("" if v is None else v) for k, v in item.items() if k not in ("__line__", "__columns__")}
+        record = {
+            str(k): ("" if v is None else v)
+            for k, v in item.items()
+            if k not in ("__line__", "__columns__")
+        }
         rows.append(_Row(line, record, columns))
     if len(data) > MAX_ROWS:
-        diags.add(codes.TOO_MANY_ROWS, Span.point(str(path)), f"`{path.name}` has more than {MAX_ROWS:,} records",
-                  hint="split the data into several files")
+        diags.add(
+            codes.TOO_MANY_ROWS,
+            Span.point(str(path)),
+            f"`{path.name}` has more than {MAX_ROWS:,} records",
+            hint="split the data into several files",
+        )
     return rows
 
 
@@ -456,7 +534,9 @@ class _Validator:
         self.properties = definition["properties"]
         # Rules that tie fields together (a unit allowed for this indicator) defeat per-field classes.
         self.memoise = "allOf" not in definition
-        self.validator = jsonschema.Draft202012Validator({"$ref": f"#/$defs/{record_type}", **schema})
+        self.validator = jsonschema.Draft202012Validator(
+            {"$ref": f"#/$defs/{record_type}", **schema}
+        )
         self.cache: dict[tuple, list[jsonschema.ValidationError]] = {}
 
     def errors(self, record: dict) -> list[jsonschema.ValidationError]:
@@ -468,7 +548,9 @@ class _Validator:
         return self.cache[key]
 
     def _classify(self, name: str, value) -> object:
-        if isinstance(value, (list, dict)):  # a YAML record can hold collections: each is its own class
+        if isinstance(
+            value, (list, dict)
+        ):  # a YAML record can hold collections: each is its own class
             return ("c", repr(value))
         prop = self.properties.get(name)
         if prop is None or "enum" in prop or "const" in prop or "allOf" in prop:
@@ -479,8 +561,11 @@ class _Validator:
             return ("n", value >= prop.get("minimum", -math.inf))
         if isinstance(value, str):
             pattern = prop.get("pattern")
-            return ("s", bool(value) and len(value) >= prop.get("minLength", 0),
-                    bool(re.search(pattern, value)) if pattern else True)
+            return (
+                "s",
+                bool(value) and len(value) >= prop.get("minLength", 0),
+                bool(re.search(pattern, value)) if pattern else True,
+            )
         return ("o", type(value).__name__)
 
 
@@ -497,7 +582,11 @@ def _number(text):
         return stripped
     if not math.isfinite(value):
         return stripped
-    return int(value) if value.is_integer() and "." not in stripped and "e" not in stripped.lower() else value
+    return (
+        int(value)
+        if value.is_integer() and "." not in stripped and "e" not in stripped.lower()
+        else value
+    )
 
 
 @dataclass
@@ -512,41 +601,67 @@ class _Context:
         return Span.point(str(self.path), row.line, column)
 
 
-def _report(error: jsonschema.ValidationError, row: _Row, record: dict, ctx: _Context,
-            field_codes: dict[str, codes.Code]) -> None:
+def _report(
+    error: jsonschema.ValidationError,
+    row: _Row,
+    record: dict,
+    ctx: _Context,
+    field_codes: dict[str, codes.Code],
+) -> None:
     name = str(error.path[0]) if error.path else None
     where = f"row {row.line - 1}" if ctx.header is not None else f"record on line {row.line}"
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         name = missing[0] if missing else None
-        ctx.diags.add(codes.MISSING_VALUE, ctx.span(row), f"{where}: field `{name}` is missing",
-                      hint=f"every record needs {_required_list(error)}")
+        ctx.diags.add(
+            codes.MISSING_VALUE,
+            ctx.span(row),
+            f"{where}: field `{name}` is missing",
+            hint=f"every record needs {_required_list(error)}",
+        )
         return
     if error.validator == "additionalProperties":
         extra = [k for k in record if k not in error.schema.get("properties", {})]
         for key in extra:
             known = list(error.schema.get("properties", {}))
-            ctx.diags.add(codes.UNKNOWN_COLUMN, ctx.span(row, key), f"{where}: unknown field `{key}`",
-                          hint=did_you_mean(key, known) or f"fields: {', '.join(known)}")
+            ctx.diags.add(
+                codes.UNKNOWN_COLUMN,
+                ctx.span(row, key),
+                f"{where}: unknown field `{key}`",
+                hint=did_you_mean(key, known) or f"fields: {', '.join(known)}",
+            )
         return
     value = record.get(name)
     if value is None or value == "":
-        ctx.diags.add(codes.MISSING_VALUE, ctx.span(row, name), f"{where}: field `{name}` is empty",
-                      hint="fill in a value, or leave the whole row out")
+        ctx.diags.add(
+            codes.MISSING_VALUE,
+            ctx.span(row, name),
+            f"{where}: field `{name}` is empty",
+            hint="fill in a value, or leave the whole row out",
+        )
         return
     code, hint = _classify_error(error, name, value, field_codes)
-    ctx.diags.add(code, ctx.span(row, name), f"{where}, field `{name}`: {_describe(error, name, value, record)}",
-                  hint=hint)
+    ctx.diags.add(
+        code,
+        ctx.span(row, name),
+        f"{where}, field `{name}`: {_describe(error, name, value, record)}",
+        hint=hint,
+    )
 
 
 def _required_list(error: jsonschema.ValidationError) -> str:
     return ", ".join(f"`{n}`" for n in error.validator_value)
 
 
-def _classify_error(error, name: str, value, field_codes: dict[str, codes.Code]) -> tuple[codes.Code, str]:
+def _classify_error(
+    error, name: str, value, field_codes: dict[str, codes.Code]
+) -> tuple[codes.Code, str]:
     if error.validator == "type" and error.validator_value == "number":
-        hint = "write decimals with a point (1.5, not 1,5)" if isinstance(value, str) and "," in value else \
-            "write a plain number without a unit; units go in the `unit` column or the header"
+        hint = (
+            "write decimals with a point (1.5, not 1,5)"
+            if isinstance(value, str) and "," in value
+            else "write a plain number without a unit; units go in the `unit` column or the header"
+        )
         return codes.NOT_A_NUMBER, hint
     if error.validator == "pattern":
         return codes.INVALID_PERIOD, "write a year (2027) or a date as YYYY-MM-DD (2027-06-30)"
@@ -591,7 +706,9 @@ def _describe(error: jsonschema.ValidationError, name: str, value, record: dict)
 # ---------------------------------------------------------------------------------------- series
 
 
-def load_series(paths: list[Path], policy: Policy, diags: Diagnostics, schema: dict | None = None) -> Series:
+def load_series(
+    paths: list[Path], policy: Policy, diags: Diagnostics, schema: dict | None = None
+) -> Series:
     """Observations from CSV or YAML files, checked and converted to each indicator's unit."""
     schema = schema or dataschema.data_schema(policy)
     validator = _Validator(schema, "observation")
@@ -599,24 +716,30 @@ def load_series(paths: list[Path], policy: Policy, diags: Diagnostics, schema: d
     units_of = {d.id: dataschema.unit_of(d) for d in dataschema.series_indicators(policy)}
     found: dict[tuple[str, str], Observation] = {}
     for path in paths:
-        for ctx, row in _records(path, diags, ("indicator", "period", "value", "unit", "status"), schema,
-                                 "observation"):
+        for ctx, row in _records(
+            path, diags, ("indicator", "period", "value", "unit", "status"), schema, "observation"
+        ):
             record = {k: _number(v) if k == "value" else _text(v) for k, v in row.record.items()}
             observation = _observation(ctx, row, record, validator, entity_level, units_of)
             if observation is None:
                 continue
             key = (observation.indicator, observation.period)
             if key in found:
-                ctx.diags.add(codes.DUPLICATE_ROW, ctx.span(row, "period"),
-                              f"a second value for `{key[0]}` in {key[1]}",
-                              hint="keep one row per indicator and period",
-                              related=(Related("first given here", found[key].origin),))
+                ctx.diags.add(
+                    codes.DUPLICATE_ROW,
+                    ctx.span(row, "period"),
+                    f"a second value for `{key[0]}` in {key[1]}",
+                    hint="keep one row per indicator and period",
+                    related=(Related("first given here", found[key].origin),),
+                )
                 continue
             found[key] = observation
     by_indicator: dict[str, list[Observation]] = {}
     for observation in found.values():
         by_indicator.setdefault(observation.indicator, []).append(observation)
-    return Series({k: tuple(sorted(v, key=lambda o: o.date)) for k, v in sorted(by_indicator.items())})
+    return Series(
+        {k: tuple(sorted(v, key=lambda o: o.date)) for k, v in sorted(by_indicator.items())}
+    )
 
 
 def _text(value) -> object:
@@ -628,25 +751,42 @@ def _text(value) -> object:
 def _observation(ctx, row, record, validator, entity_level, units_of) -> Observation | None:
     indicator = record.get("indicator")
     if indicator in entity_level:
-        ctx.diags.add(codes.WRONG_LEVEL, ctx.span(row, "indicator"),
-                      f"`{indicator}` has one value per farm, not a series",
-                      hint="per-farm values belong in the entity table (farms.csv)")
+        ctx.diags.add(
+            codes.WRONG_LEVEL,
+            ctx.span(row, "indicator"),
+            f"`{indicator}` has one value per farm, not a series",
+            hint="per-farm values belong in the entity table (farms.csv)",
+        )
         return None
     errors = validator.errors(record)
     if errors:
-        _report(errors[0], row, record, ctx, {"indicator": codes.UNKNOWN_INDICATOR, "unit": codes.WRONG_UNIT})
+        _report(
+            errors[0],
+            row,
+            record,
+            ctx,
+            {"indicator": codes.UNKNOWN_INDICATOR, "unit": codes.WRONG_UNIT},
+        )
         return None
     period = str(record["period"])
     if not valid_period(period):
-        ctx.diags.add(codes.INVALID_PERIOD, ctx.span(row, "period"), f"`{period}` is not a real date",
-                      hint="write a year (2027) or a date as YYYY-MM-DD")
+        ctx.diags.add(
+            codes.INVALID_PERIOD,
+            ctx.span(row, "period"),
+            f"`{period}` is not a real date",
+            hint="write a year (2027) or a date as YYYY-MM-DD",
+        )
         return None
     unit = units.lookup(record["unit"])
     target = units.lookup(units_of[indicator])
-    value = float(record["value"]) if unit is None or target is None else \
-        float(units.convert(_decimal(record["value"]), unit, target))
-    return Observation(indicator, period, value, record["status"], str(record.get("source", "")),
-                       ctx.span(row))
+    value = (
+        float(record["value"])
+        if unit is None or target is None
+        else float(units.convert(_decimal(record["value"]), unit, target))
+    )
+    return Observation(
+        indicator, period, value, record["status"], str(record.get("source", "")), ctx.span(row)
+    )
 
 
 def _decimal(value) -> Decimal:
@@ -665,8 +805,9 @@ def valid_period(period: str) -> bool:
         return False
 
 
-def _records(path: Path, diags: Diagnostics, required: tuple[str, ...], schema: dict,
-             record_type: str) -> Iterator[tuple[_Context, _Row]]:
+def _records(
+    path: Path, diags: Diagnostics, required: tuple[str, ...], schema: dict, record_type: str
+) -> Iterator[tuple[_Context, _Row]]:
     text = _read_text(path, diags)
     if text is None:
         return
@@ -675,27 +816,41 @@ def _records(path: Path, diags: Diagnostics, required: tuple[str, ...], schema: 
     if header is not None and not _check_header(ctx, header, required, schema, record_type):
         return
     if header is not None and not rows and header:
-        diags.add(codes.EMPTY_DATA, Span.point(str(path)), f"`{path.name}` has a header but no rows",
-                  hint="add rows, or leave the file out")
+        diags.add(
+            codes.EMPTY_DATA,
+            Span.point(str(path)),
+            f"`{path.name}` has a header but no rows",
+            hint="add rows, or leave the file out",
+        )
     for row in rows:
         yield ctx, row
 
 
-def _check_header(ctx: _Context, header: list[str], required, schema: dict, record_type: str) -> bool:
+def _check_header(
+    ctx: _Context, header: list[str], required, schema: dict, record_type: str
+) -> bool:
     known = list(schema["$defs"][record_type]["properties"])
     names = [_HEADER_UNIT.match(h).group(1) if _HEADER_UNIT.match(h) else h for h in header]
     ok = True
     for name in required:
         if name not in names:
-            ctx.diags.add(codes.MISSING_COLUMN, Span.point(str(ctx.path)), f"`{ctx.path.name}` has no column `{name}`",
-                          hint=f"the header needs {', '.join(f'`{n}`' for n in required)}")
+            ctx.diags.add(
+                codes.MISSING_COLUMN,
+                Span.point(str(ctx.path)),
+                f"`{ctx.path.name}` has no column `{name}`",
+                hint=f"the header needs {', '.join(f'`{n}`' for n in required)}",
+            )
             ok = False
     if record_type != "farm":
         for position, name in enumerate(names):
             if name not in known:
                 column = sum(len(h) + 1 for h in header[:position]) + 1
-                ctx.diags.add(codes.UNKNOWN_COLUMN, Span.point(str(ctx.path), 1, column), f"unknown column `{name}`",
-                              hint=did_you_mean(name, known) or f"columns: {', '.join(known)}")
+                ctx.diags.add(
+                    codes.UNKNOWN_COLUMN,
+                    Span.point(str(ctx.path), 1, column),
+                    f"unknown column `{name}`",
+                    hint=did_you_mean(name, known) or f"columns: {', '.join(known)}",
+                )
                 ok = False
     return ok
 
@@ -703,16 +858,26 @@ def _check_header(ctx: _Context, header: list[str], required, schema: dict, reco
 # ---------------------------------------------------------------------------------------- entities
 
 
-def load_entities(path: Path, policy: Policy, diags: Diagnostics, schema: dict | None = None,
-                  *, keep_valid_rows: bool = False) -> Population | None:
+def load_entities(
+    path: Path,
+    policy: Policy,
+    diags: Diagnostics,
+    schema: dict | None = None,
+    *,
+    keep_valid_rows: bool = False,
+) -> Population | None:
     """A farm table (CSV) as columns; None when it cannot be read or has invalid rows (unless kept)."""
     schema = schema or dataschema.data_schema(policy)
     text = _read_text(path, diags)
     if text is None:
         return None
     if path.suffix.lower() != ".csv":
-        diags.add(codes.DATA_SYNTAX, Span.point(str(path)), f"`{path.name}`: an entity table must be a .csv file",
-                  hint="export the table as CSV with a header row")
+        diags.add(
+            codes.DATA_SYNTAX,
+            Span.point(str(path)),
+            f"`{path.name}`: an entity table must be a .csv file",
+            hint="export the table as CSV with a header row",
+        )
         return None
     header, rows = _csv_rows(path, text, diags)
     if header is None:
@@ -722,8 +887,12 @@ def load_entities(path: Path, policy: Policy, diags: Diagnostics, schema: dict |
     if columns is None:
         return None
     if not rows:
-        diags.add(codes.EMPTY_DATA, Span.point(str(path)), f"`{path.name}` has a header but no rows",
-                  hint="add one row per farm")
+        diags.add(
+            codes.EMPTY_DATA,
+            Span.point(str(path)),
+            f"`{path.name}` has a header but no rows",
+            hint="add one row per farm",
+        )
     before = sum(1 for d in diags if d.severity is codes.Severity.ERROR)
     kept = _valid_entity_rows(ctx, rows, columns, _Validator(schema, "farm"))
     errors = sum(1 for d in diags if d.severity is codes.Severity.ERROR) - before
@@ -732,7 +901,9 @@ def load_entities(path: Path, policy: Policy, diags: Diagnostics, schema: dict |
     return _population(kept, columns, policy, str(path))
 
 
-def _entity_columns(ctx: _Context, header: list[str], policy: Policy) -> dict[str, tuple[str, float]] | None:
+def _entity_columns(
+    ctx: _Context, header: list[str], policy: Policy
+) -> dict[str, tuple[str, float]] | None:
     """Header cell -> (field, factor to the indicator's unit); None when the header is wrong."""
     entity = {d.id: dataschema.unit_of(d) for d in dataschema.entity_indicators(policy)}
     series = {d.id for d in dataschema.series_indicators(policy)}
@@ -744,18 +915,30 @@ def _entity_columns(ctx: _Context, header: list[str], policy: Policy) -> dict[st
         match = _HEADER_UNIT.match(cell)
         name, unit = (match.group(1), match.group(2)) if match else (cell, None)
         if name in series:
-            ctx.diags.add(codes.WRONG_LEVEL, span, f"`{name}` is a national or sector series, not a farm value",
-                          hint="series belong in a series file (series.csv)")
+            ctx.diags.add(
+                codes.WRONG_LEVEL,
+                span,
+                f"`{name}` is a national or sector series, not a farm value",
+                hint="series belong in a series file (series.csv)",
+            )
             ok = False
         elif name not in known:
-            ctx.diags.add(codes.UNKNOWN_COLUMN, span, f"unknown column `{name}`",
-                          hint=did_you_mean(name, known) or f"columns: {', '.join(known)}")
+            ctx.diags.add(
+                codes.UNKNOWN_COLUMN,
+                span,
+                f"unknown column `{name}`",
+                hint=did_you_mean(name, known) or f"columns: {', '.join(known)}",
+            )
             ok = False
         elif unit is not None and name in entity:
             factor = _unit_factor(unit, entity[name])
             if factor is None:
-                ctx.diags.add(codes.WRONG_UNIT, span, f"`{name}` is measured in {entity[name]}, not `{unit}`",
-                              hint=f"use one of {', '.join(dataschema.compatible_units(entity[name]))}")
+                ctx.diags.add(
+                    codes.WRONG_UNIT,
+                    span,
+                    f"`{name}` is measured in {entity[name]}, not `{unit}`",
+                    hint=f"use one of {', '.join(dataschema.compatible_units(entity[name]))}",
+                )
                 ok = False
             else:
                 result[cell] = (name, factor)
@@ -763,8 +946,12 @@ def _entity_columns(ctx: _Context, header: list[str], policy: Policy) -> dict[st
             result[cell] = (name, 1.0)
     for name in dataschema.FIXED_ENTITY_COLUMNS:
         if name not in {v[0] for v in result.values()} and ok:
-            ctx.diags.add(codes.MISSING_COLUMN, Span.point(str(ctx.path)), f"`{ctx.path.name}` has no column `{name}`",
-                          hint="an entity table needs `id`, `sector` and `province`")
+            ctx.diags.add(
+                codes.MISSING_COLUMN,
+                Span.point(str(ctx.path)),
+                f"`{ctx.path.name}` has no column `{name}`",
+                hint="an entity table needs `id`, `sector` and `province`",
+            )
             ok = False
     return result if ok else None
 
@@ -776,21 +963,36 @@ def _unit_factor(written: str, expected: str) -> float | None:
     return float(source.factor / target.factor)
 
 
-def _valid_entity_rows(ctx: _Context, rows: list[_Row], columns, validator: _Validator) -> list[dict]:
+def _valid_entity_rows(
+    ctx: _Context, rows: list[_Row], columns, validator: _Validator
+) -> list[dict]:
     kept: list[dict] = []
     first_line: dict[str, int] = {}
-    numeric = {cell for cell, (name, _) in columns.items() if name not in dataschema.FIXED_ENTITY_COLUMNS}
+    numeric = {
+        cell for cell, (name, _) in columns.items() if name not in dataschema.FIXED_ENTITY_COLUMNS
+    }
     for row in rows:
-        record = {columns[c][0]: (_number(v) if c in numeric else v.strip()) for c, v in row.record.items()}
+        record = {
+            columns[c][0]: (_number(v) if c in numeric else v.strip())
+            for c, v in row.record.items()
+        }
         errors = validator.errors(record)
         if errors:
             for error in errors[:3]:
                 _report(error, row, record, ctx, {})
             continue
         if record["id"] in first_line:
-            ctx.diags.add(codes.DUPLICATE_ROW, ctx.span(row, "id"), f"farm `{record['id']}` appears twice",
-                          hint="keep one row per farm",
-                          related=(Related("first given here", Span.point(str(ctx.path), first_line[record["id"]])),))
+            ctx.diags.add(
+                codes.DUPLICATE_ROW,
+                ctx.span(row, "id"),
+                f"farm `{record['id']}` appears twice",
+                hint="keep one row per farm",
+                related=(
+                    Related(
+                        "first given here", Span.point(str(ctx.path), first_line[record["id"]])
+                    ),
+                ),
+            )
             continue
         first_line[record["id"]] = row.line
         for name, factor in columns.values():
@@ -808,7 +1010,9 @@ def _population(records: list[dict], columns, policy: Policy, origin: str) -> Po
         size=len(records),
         sector=np.array([sector_code[r["sector"]] for r in records], dtype=np.int8),
         province=np.array([province_code[r["province"]] for r in records], dtype=np.int8),
-        columns={name: np.array([float(r[name]) for r in records], dtype=np.float64) for name in present},
+        columns={
+            name: np.array([float(r[name]) for r in records], dtype=np.float64) for name in present
+        },
         origin=origin,
         labels=np.array([r["id"] for r in records], dtype=str),
     )
@@ -817,8 +1021,13 @@ def _population(records: list[dict], columns, policy: Policy, origin: str) -> Po
 # ---------------------------------------------------------------------------------------- events
 
 
-def load_events(paths: list[Path], policy: Policy, population: Population | None, diags: Diagnostics,
-                schema: dict | None = None) -> tuple[Event, ...]:
+def load_events(
+    paths: list[Path],
+    policy: Policy,
+    population: Population | None,
+    diags: Diagnostics,
+    schema: dict | None = None,
+) -> tuple[Event, ...]:
     """Compliance events; the subject must be a known farm or actor."""
     schema = schema or dataschema.data_schema(policy)
     validator = _Validator(schema, "event")
@@ -826,29 +1035,53 @@ def load_events(paths: list[Path], policy: Policy, population: Population | None
     events: list[Event] = []
     seen: dict[tuple, Span] = {}
     for path in paths:
-        for ctx, row in _records(path, diags, ("subject", "obligation", "event", "date"), schema, "event"):
-            record = {k: _text(v) if not isinstance(v, dt.date) else v.isoformat() for k, v in row.record.items()}
+        for ctx, row in _records(
+            path, diags, ("subject", "obligation", "event", "date"), schema, "event"
+        ):
+            record = {
+                k: _text(v) if not isinstance(v, dt.date) else v.isoformat()
+                for k, v in row.record.items()
+            }
             errors = validator.errors(record)
             if errors:
                 _report(errors[0], row, record, ctx, {"obligation": codes.UNKNOWN_SUBJECT})
                 continue
             if not valid_period(record["date"]):
-                ctx.diags.add(codes.INVALID_PERIOD, ctx.span(row, "date"), f"`{record['date']}` is not a real date",
-                              hint="write the date as YYYY-MM-DD")
+                ctx.diags.add(
+                    codes.INVALID_PERIOD,
+                    ctx.span(row, "date"),
+                    f"`{record['date']}` is not a real date",
+                    hint="write the date as YYYY-MM-DD",
+                )
                 continue
             subject = record["subject"]
             known_farm = population is not None and population.index_of([subject])[0] >= 0
             if subject not in actors and not known_farm:
-                ctx.diags.add(codes.UNKNOWN_SUBJECT, ctx.span(row, "subject"),
-                              f"`{subject}` is neither a farm in the entity table nor an actor",
-                              hint=did_you_mean(subject, sorted(actors)) or "check the farm id")
+                ctx.diags.add(
+                    codes.UNKNOWN_SUBJECT,
+                    ctx.span(row, "subject"),
+                    f"`{subject}` is neither a farm in the entity table nor an actor",
+                    hint=did_you_mean(subject, sorted(actors)) or "check the farm id",
+                )
                 continue
             key = (subject, record["obligation"], record["event"], record["date"])
             if key in seen:
-                ctx.diags.add(codes.DUPLICATE_ROW, ctx.span(row), "the same event is given twice",
-                              hint="keep one row per event", related=(Related("first given here", seen[key]),))
+                ctx.diags.add(
+                    codes.DUPLICATE_ROW,
+                    ctx.span(row),
+                    "the same event is given twice",
+                    hint="keep one row per event",
+                    related=(Related("first given here", seen[key]),),
+                )
                 continue
             seen[key] = ctx.span(row)
-            events.append(Event(subject, record["obligation"], record["event"],
-                                dt.date.fromisoformat(record["date"]), ctx.span(row)))
+            events.append(
+                Event(
+                    subject,
+                    record["obligation"],
+                    record["event"],
+                    dt.date.fromisoformat(record["date"]),
+                    ctx.span(row),
+                )
+            )
     return tuple(events)

@@ -36,41 +36,70 @@ SCENARIO_SCHEMA = {
     "properties": {
         "name": {"type": "string"},
         "description": {"type": "string"},
-        "moments": {"type": "array", "minItems": 1, "maxItems": 100,
-                    "items": {"type": "integer", "minimum": 1900, "maximum": 2200}},
+        "moments": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "items": {"type": "integer", "minimum": 1900, "maximum": 2200},
+        },
         "series": {"type": "array", "items": {"type": "string"}},
         "events": {"type": "array", "items": {"type": "string"}},
         "farms": {
             "oneOf": [
                 {"type": "string"},
-                {"type": "object", "additionalProperties": False,
-                 "properties": {"size": {"type": "integer", "minimum": 0, "maximum": 20_000_000},
-                                "seed": {"type": "integer", "minimum": 0}}},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "size": {"type": "integer", "minimum": 0, "maximum": 20_000_000},
+                        "seed": {"type": "integer", "minimum": 0},
+                    },
+                },
             ],
         },
         "assumptions": {
             "type": "array",
-            "items": {"type": "object", "required": ["declaration", "field", "value", "why"],
-                      "additionalProperties": False,
-                      "properties": {"declaration": {"type": "string"}, "field": {"enum": sorted(ASSUMABLE)},
-                                     "value": {"type": "string"}, "why": {"type": "string", "minLength": 1}}},
+            "items": {
+                "type": "object",
+                "required": ["declaration", "field", "value", "why"],
+                "additionalProperties": False,
+                "properties": {
+                    "declaration": {"type": "string"},
+                    "field": {"enum": sorted(ASSUMABLE)},
+                    "value": {"type": "string"},
+                    "why": {"type": "string", "minLength": 1},
+                },
+            },
         },
         "behaviour": {
             "type": "object",
             "additionalProperties": False,
             "properties": {
                 "seed": {"type": "integer", "minimum": 0},
-                "comply": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
+                "comply": {
+                    "type": "object",
+                    "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                },
                 "reach_norm": {
-                    "type": "object", "required": ["share", "emission", "norm"], "additionalProperties": False,
-                    "properties": {"share": {"type": "number", "minimum": 0, "maximum": 1},
-                                   "emission": {"type": "string"}, "norm": {"type": "string"}},
+                    "type": "object",
+                    "required": ["share", "emission", "norm"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "share": {"type": "number", "minimum": 0, "maximum": 1},
+                        "emission": {"type": "string"},
+                        "norm": {"type": "string"},
+                    },
                 },
                 "count_steps": {
                     "type": "object",
                     "additionalProperties": {
-                        "type": "object", "required": ["column", "from_step"], "additionalProperties": False,
-                        "properties": {"column": {"type": "string"}, "from_step": {"type": "integer", "minimum": 1}},
+                        "type": "object",
+                        "required": ["column", "from_step"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "column": {"type": "string"},
+                            "from_step": {"type": "integer", "minimum": 1},
+                        },
                     },
                 },
             },
@@ -105,30 +134,48 @@ def load_scenario(path: Path, policy: Policy, diags: Diagnostics) -> Scenario | 
     data = read_yaml_file(path, diags, codes.SCENARIO_INVALID, "monitoring/scenarios/trend.yaml")
     if data is UNREADABLE:
         return None
-    errors = sorted(jsonschema.Draft202012Validator(SCENARIO_SCHEMA).iter_errors(data),
-                    key=lambda e: list(map(str, e.path)))
+    errors = sorted(
+        jsonschema.Draft202012Validator(SCENARIO_SCHEMA).iter_errors(data),
+        key=lambda e: list(map(str, e.path)),
+    )
     for error in errors[:10]:
         where = "/".join(map(str, error.path)) or "(top level)"
-        diags.add(codes.SCENARIO_INVALID, Span.point(str(path), _line_of(path, error.path)),
-                  f"`{where}`: {error.message}", hint="see docs/evaluation.md, 'Scenarios', for the format")
+        diags.add(
+            codes.SCENARIO_INVALID,
+            Span.point(str(path), _line_of(path, error.path)),
+            f"`{where}`: {error.message}",
+            hint="see docs/evaluation.md, 'Scenarios', for the format",
+        )
     if errors:
         return None
     base = path.parent
     farms = data.get("farms", {})
     for key in ("series", "events", "farms"):
         names = [data[key]] if isinstance(data.get(key), str) else data.get(key, [])
-        within_repository([base / name for name in names if isinstance(name, str)], path, _line_of(path, [key]), diags)
-    assumptions = tuple(a for a in (_assumption(item, policy, path, diags) for item in data.get("assumptions", []))
-                        if a is not None)
+        within_repository(
+            [base / name for name in names if isinstance(name, str)],
+            path,
+            _line_of(path, [key]),
+            diags,
+        )
+    assumptions = tuple(
+        a
+        for a in (_assumption(item, policy, path, diags) for item in data.get("assumptions", []))
+        if a is not None
+    )
     if diags.has_errors:
         return None
     return Scenario(
-        path=path, name=data.get("name", path.stem), moments=tuple(sorted(set(data["moments"]))),
-        series=tuple(base / s for s in data.get("series", [])), events=tuple(base / e for e in data.get("events", [])),
+        path=path,
+        name=data.get("name", path.stem),
+        moments=tuple(sorted(set(data["moments"]))),
+        series=tuple(base / s for s in data.get("series", [])),
+        events=tuple(base / e for e in data.get("events", [])),
         farms=base / farms if isinstance(farms, str) else None,
         farm_size=farms.get("size") if isinstance(farms, dict) else None,
         farm_seed=farms.get("seed") if isinstance(farms, dict) else None,
-        assumptions=assumptions, behaviour=data.get("behaviour", {}),
+        assumptions=assumptions,
+        behaviour=data.get("behaviour", {}),
     )
 
 
@@ -147,21 +194,34 @@ def _assumption(item: dict, policy: Policy, path: Path, diags: Diagnostics) -> A
     where = Span.point(str(path), _line_of(path, ["declaration"]))
     decl = policy.declarations.get(item["declaration"])
     if decl is None:
-        diags.add(codes.ASSUMPTION_INVALID, where, f"no declaration `{item['declaration']}`",
-                  hint=did_you_mean(item["declaration"], list(policy.declarations)) or "name a declaration by its id")
+        diags.add(
+            codes.ASSUMPTION_INVALID,
+            where,
+            f"no declaration `{item['declaration']}`",
+            hint=did_you_mean(item["declaration"], list(policy.declarations))
+            or "name a declaration by its id",
+        )
         return None
     current = decl.node.value(item["field"])
-    pending = isinstance(current, nodes.Pending) or \
-        (isinstance(current, nodes.Reduction) and isinstance(current.amount, nodes.Pending))
+    pending = isinstance(current, nodes.Pending) or (
+        isinstance(current, nodes.Reduction) and isinstance(current.amount, nodes.Pending)
+    )
     if not pending:
-        diags.add(codes.ASSUMPTION_INVALID, where,
-                  f"`{decl.id}.{item['field']}` is not pending in the policy, so it cannot be assumed",
-                  hint="a scenario may only fill in values the sources leave open")
+        diags.add(
+            codes.ASSUMPTION_INVALID,
+            where,
+            f"`{decl.id}.{item['field']}` is not pending in the policy, so it cannot be assumed",
+            hint="a scenario may only fill in values the sources leave open",
+        )
         return None
     value = parse_value(item["field"], item["value"], path)
     if value is None:
-        diags.add(codes.ASSUMPTION_INVALID, where, f"`{item['value']}` is not a valid `{item['field']}`",
-                  hint='write it as in a rule file, e.g. "100 kton" or "6 maanden na monitoring"')
+        diags.add(
+            codes.ASSUMPTION_INVALID,
+            where,
+            f"`{item['value']}` is not a valid `{item['field']}`",
+            hint='write it as in a rule file, e.g. "100 kton" or "6 maanden na monitoring"',
+        )
         return None
     return Assumption(decl.id, item["field"], value, item["why"])
 
@@ -182,7 +242,11 @@ def apply_assumptions(policy: Policy, assumptions: tuple[Assumption, ...]) -> Po
     declarations = dict(policy.declarations)
     for assumption in assumptions:
         decl: Declaration = declarations[assumption.declaration]
-        fields = tuple(dataclasses.replace(f, value=assumption.value) if f.keyword == assumption.field else f
-                       for f in decl.node.fields)
-        declarations[decl.id] = dataclasses.replace(decl, node=dataclasses.replace(decl.node, fields=fields))
+        fields = tuple(
+            dataclasses.replace(f, value=assumption.value) if f.keyword == assumption.field else f
+            for f in decl.node.fields
+        )
+        declarations[decl.id] = dataclasses.replace(
+            decl, node=dataclasses.replace(decl.node, fields=fields)
+        )
     return dataclasses.replace(policy, declarations=declarations)

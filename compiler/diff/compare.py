@@ -69,10 +69,19 @@ GUARD_CODES = (FROZEN_VALUE_CHANGED, SUPERSEDED_EDITED, CITATION_DROPPED)
 
 TITLE = "title"  # the field name of a title change (no keyword is called `title`)
 KIND_NAMES = {
-    "document": "document", "actor": "actor", "indicator": "indicator", "doel": "target",
-    "maatregel": "measure", "begroting": "budget table", "trigger": "trigger",
-    "verplichting": "obligation", "handhaving": "enforcement ladder", "borging": "commitment",
-    "besluit": "decision", "verbod": "prohibition", "bevinding": "finding",
+    "document": "document",
+    "actor": "actor",
+    "indicator": "indicator",
+    "doel": "target",
+    "maatregel": "measure",
+    "begroting": "budget table",
+    "trigger": "trigger",
+    "verplichting": "obligation",
+    "handhaving": "enforcement ladder",
+    "borging": "commitment",
+    "besluit": "decision",
+    "verbod": "prohibition",
+    "bevinding": "finding",
 }
 # Fields of a freezing `borging` that define the freeze: changing them loosens it.
 FREEZE_FIELDS = frozenset({"vast_tot", "betreft", "soort", "geldig"})
@@ -164,12 +173,17 @@ def diff_policies(base: Policy, head: Policy) -> PolicyDiff:
     names = {r.old: r.new for r in renames}
     pairs = [(i, i) for i in sorted(set(base.declarations) & set(head.declarations))]
     pairs += [(r.old, r.new) for r in renames]
-    changed = [c for old, new in sorted(pairs, key=lambda p: p[1])
-               for c in compare(base.declarations[old], head.declarations[new], names)]
+    changed = [
+        c
+        for old, new in sorted(pairs, key=lambda p: p[1])
+        for c in compare(base.declarations[old], head.declarations[new], names)
+    ]
     return PolicyDiff(
         added=tuple(_entry(head.declarations[i]) for i in added if i not in names.values()),
         removed=tuple(_entry(base.declarations[i]) for i in removed if i not in names),
-        renames=tuple(renames), changed=tuple(changed))
+        renames=tuple(renames),
+        changed=tuple(changed),
+    )
 
 
 def _entry(decl: Declaration) -> Entry:
@@ -181,7 +195,10 @@ def _entry(decl: Declaration) -> Entry:
 
 def _renames(base: Policy, head: Policy, removed: list[str], added: list[str]) -> list[Rename]:
     found: list[Rename] = []
-    for rule, signature in (("same fields", _field_signature), ("same citations", _citation_signature)):
+    for rule, signature in (
+        ("same fields", _field_signature),
+        ("same citations", _citation_signature),
+    ):
         taken_old, taken_new = {r.old for r in found}, {r.new for r in found}
         olds = _by_signature(base, [i for i in removed if i not in taken_old], signature)
         news = _by_signature(head, [i for i in added if i not in taken_new], signature)
@@ -204,7 +221,9 @@ def _by_signature(policy: Policy, ids: list[str], signature) -> dict[tuple, list
 
 
 def _field_signature(node: nodes.Declaration) -> tuple:
-    return tuple(sorted((f.keyword, render_value(f.keyword, f.value, canonical=True)) for f in node.fields))
+    return tuple(
+        sorted((f.keyword, render_value(f.keyword, f.value, canonical=True)) for f in node.fields)
+    )
 
 
 def _citation_signature(node: nodes.Declaration) -> tuple:
@@ -212,8 +231,12 @@ def _citation_signature(node: nodes.Declaration) -> tuple:
 
 
 def _citation_key(citation: nodes.Citation, names: Mapping[str, str]) -> tuple:
-    return (names.get(citation.document.name, citation.document.name), citation.first_line,
-            citation.last_line, _collapse(citation.quote))
+    return (
+        names.get(citation.document.name, citation.document.name),
+        citation.first_line,
+        citation.last_line,
+        _collapse(citation.quote),
+    )
 
 
 # field by field -------------------------------------------------------------------------------
@@ -227,7 +250,9 @@ class _Item:
     span: Span
 
 
-def compare(old: Declaration, new: Declaration, names: Mapping[str, str] | None = None) -> list[FieldChange]:
+def compare(
+    old: Declaration, new: Declaration, names: Mapping[str, str] | None = None
+) -> list[FieldChange]:
     """The field changes from `old` (base) to `new` (head); `names` maps renamed ids old -> new."""
     names = names or {}
     make = _changer(old, new)
@@ -235,7 +260,9 @@ def compare(old: Declaration, new: Declaration, names: Mapping[str, str] | None 
     if old.kind != new.kind:
         changes.append(make("kind", old.kind, new.kind, old.span, new.span))
     if _collapse(old.node.title or "") != _collapse(new.node.title or ""):
-        changes.append(make(TITLE, _quoted(old.node.title), _quoted(new.node.title), old.span, new.span))
+        changes.append(
+            make(TITLE, _quoted(old.node.title), _quoted(new.node.title), old.span, new.span)
+        )
     for keyword in _keywords(old.node, new.node):
         if keyword in REPEATABLE:
             changes += _compare_items(keyword, old, new, names, make)
@@ -247,6 +274,7 @@ def compare(old: Declaration, new: Declaration, names: Mapping[str, str] | None 
 def _changer(old: Declaration, new: Declaration) -> Callable[..., FieldChange]:
     def make(name, before, after, base_span, head_span) -> FieldChange:
         return FieldChange(new.id, new.kind, name, before, after, base_span, head_span)
+
     return make
 
 
@@ -257,18 +285,33 @@ def _keywords(old: nodes.Declaration, new: nodes.Declaration) -> list[str]:
 
 def _compare_single(keyword, old: Declaration, new: Declaration, names, make) -> list[FieldChange]:
     before, after = old.node.all(keyword), new.node.all(keyword)
-    canonical = [_joined(keyword, before, canonical=True, names=names),
-                 _joined(keyword, after, canonical=True)]
+    canonical = [
+        _joined(keyword, before, canonical=True, names=names),
+        _joined(keyword, after, canonical=True),
+    ]
     if canonical[0] == canonical[1]:
         return []
-    return [make(keyword, _joined(keyword, before) if before else None,
-                 _joined(keyword, after) if after else None,
-                 before[0].span if before else old.span, after[0].span if after else new.span)]
+    return [
+        make(
+            keyword,
+            _joined(keyword, before) if before else None,
+            _joined(keyword, after) if after else None,
+            before[0].span if before else old.span,
+            after[0].span if after else new.span,
+        )
+    ]
 
 
-def _joined(keyword: str, found: list[nodes.Field], *, canonical: bool = False,
-            names: Mapping[str, str] | None = None) -> str:
-    return "; ".join(render_value(keyword, f.value, canonical=canonical, names=names) for f in found)
+def _joined(
+    keyword: str,
+    found: list[nodes.Field],
+    *,
+    canonical: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    return "; ".join(
+        render_value(keyword, f.value, canonical=canonical, names=names) for f in found
+    )
 
 
 def _compare_items(keyword, old: Declaration, new: Declaration, names, make) -> list[FieldChange]:
@@ -284,8 +327,15 @@ def _compare_items(keyword, old: Declaration, new: Declaration, names, make) -> 
         twin = next((a for a in after if a.key == item.key), None)
         if twin is not None:
             after.remove(twin)
-        changes.append(make(keyword, item.text, twin.text if twin else None, item.span,
-                            twin.span if twin else new.span))
+        changes.append(
+            make(
+                keyword,
+                item.text,
+                twin.text if twin else None,
+                item.span,
+                twin.span if twin else new.span,
+            )
+        )
     changes += [make(keyword, None, a.text, old.span, a.span) for a in after]
     return changes
 
@@ -331,8 +381,9 @@ _BARE_WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _MONEY_SCALES = {"€": "", "€ mln": " mln", "€ mld": " mld"}
 
 
-def render_value(keyword: str, value: object, *, canonical: bool = False,
-                 names: Mapping[str, str] | None = None) -> str:
+def render_value(
+    keyword: str, value: object, *, canonical: bool = False, names: Mapping[str, str] | None = None
+) -> str:
     """A field's value as the rule language writes it after the keyword (a flag: the empty text).
 
     `canonical` also writes numbers by value and name lists sorted, for comparing; `names` renames
@@ -421,7 +472,11 @@ class _Writer:
         return f"{i.year.text} {i.kind} {self.value(i.amount)}"
 
     def _citation(self, c: nodes.Citation) -> str:
-        lines = f"regel {c.first_line}" if c.first_line == c.last_line else f"regels {c.first_line}-{c.last_line}"
+        lines = (
+            f"regel {c.first_line}"
+            if c.first_line == c.last_line
+            else f"regels {c.first_line}-{c.last_line}"
+        )
         return f"{self._ref(c.document)} {lines} {self._str(c.quote)}"
 
     def _cadence(self, c: nodes.Cadence) -> str:
@@ -510,7 +565,9 @@ class _Writer:
 # ------------------------------------------------------------------------------------- guards
 
 
-def guard_errors(diff: PolicyDiff, base: Policy, head: Policy, as_of: dt.date | None = None) -> list[Diagnostic]:
+def guard_errors(
+    diff: PolicyDiff, base: Policy, head: Policy, as_of: dt.date | None = None
+) -> list[Diagnostic]:
     """The changes the policy forbids, as diagnostics at the head location with the base location
     as related information. `as_of` is the date of the change (default today).
 
@@ -527,15 +584,26 @@ def guard_errors(diff: PolicyDiff, base: Policy, head: Policy, as_of: dt.date | 
       is therefore always an error.
     """
     as_of = as_of or dt.date.today()
-    found = _frozen(diff, base, head, as_of) + _superseded_edits(diff, base, as_of) + \
-        _dropped_citations(diff, base, head)
+    found = (
+        _frozen(diff, base, head, as_of)
+        + _superseded_edits(diff, base, as_of)
+        + _dropped_citations(diff, base, head)
+    )
     return sorted(found, key=Diagnostic.sort_key)
 
 
-def _diagnostic(code: Code, head_span: Span | None, base_span: Span | None, message: str, hint: str,
-                *related: Related) -> Diagnostic:
+def _diagnostic(
+    code: Code,
+    head_span: Span | None,
+    base_span: Span | None,
+    message: str,
+    hint: str,
+    *related: Related,
+) -> Diagnostic:
     base = (Related("in the base version", base_span),) if base_span is not None else ()
-    return Diagnostic(code, head_span if head_span is not None else base_span, message, hint, base + related)
+    return Diagnostic(
+        code, head_span if head_span is not None else base_span, message, hint, base + related
+    )
 
 
 @dataclass(frozen=True)
@@ -550,7 +618,9 @@ def _freezes(base: Policy, as_of: dt.date) -> dict[str, list[_Freeze]]:
     found: dict[str, list[_Freeze]] = {}
     for borging in base.of_kind("borging"):
         field_ = borging.node.get("vast_tot")
-        until = parse_when(field_.value) if field_ and isinstance(field_.value, nodes.When) else None
+        until = (
+            parse_when(field_.value) if field_ and isinstance(field_.value, nodes.When) else None
+        )
         if until is None or as_of >= until:
             continue
         freeze = _Freeze(borging, until, field_.span)
@@ -572,9 +642,16 @@ def _frozen(diff: PolicyDiff, base: Policy, head: Policy, as_of: dt.date) -> lis
                 out.append(_frozen_change(change, base_id, freeze))
     for entry in diff.removed:
         for freeze in freezes.get(entry.id, ()):
-            out.append(_diagnostic(FROZEN_VALUE_CHANGED, None, entry.span,
-                                   f"`{entry.id}` is removed, but {_frozen_by(freeze)}",
-                                   "keep the declaration until the freeze ends", _freeze_related(freeze)))
+            out.append(
+                _diagnostic(
+                    FROZEN_VALUE_CHANGED,
+                    None,
+                    entry.span,
+                    f"`{entry.id}` is removed, but {_frozen_by(freeze)}",
+                    "keep the declaration until the freeze ends",
+                    _freeze_related(freeze),
+                )
+            )
     out += _frozen_supersessions(diff, base, head, freezes)
     return out
 
@@ -588,27 +665,43 @@ def _freeze_related(freeze: _Freeze) -> Related:
 
 
 def _frozen_change(change: FieldChange, base_id: str, freeze: _Freeze) -> Diagnostic:
-    return _diagnostic(FROZEN_VALUE_CHANGED, change.head_span, change.base_span,
-                       f"`{change.field}` of `{change.declaration}` changes, but {_frozen_by(freeze)}",
-                       f"leave `{base_id}` as it is until {freeze.until.isoformat()}, or date the change "
-                       "on or after that day", _freeze_related(freeze))
+    return _diagnostic(
+        FROZEN_VALUE_CHANGED,
+        change.head_span,
+        change.base_span,
+        f"`{change.field}` of `{change.declaration}` changes, but {_frozen_by(freeze)}",
+        f"leave `{base_id}` as it is until {freeze.until.isoformat()}, or date the change "
+        "on or after that day",
+        _freeze_related(freeze),
+    )
 
 
-def _frozen_supersessions(diff: PolicyDiff, base: Policy, head: Policy, freezes) -> list[Diagnostic]:
+def _frozen_supersessions(
+    diff: PolicyDiff, base: Policy, head: Policy, freezes
+) -> list[Diagnostic]:
     """A new `vervangt`/`stopt` in the head that ends a frozen declaration."""
     names = diff.renamed
-    before = {(names.get(r.source, r.source), names.get(r.target, r.target))
-              for r in base.references if r.relation in HISTORY_RELATIONS}
+    before = {
+        (names.get(r.source, r.source), names.get(r.target, r.target))
+        for r in base.references
+        if r.relation in HISTORY_RELATIONS
+    }
     out = []
     for ref in head.references:
         if ref.relation not in HISTORY_RELATIONS or (ref.source, ref.target) in before:
             continue
         for freeze in freezes.get(diff.base_id(ref.source), ()):
             frozen = base.declarations.get(diff.base_id(ref.source))
-            out.append(_diagnostic(FROZEN_VALUE_CHANGED, ref.span, frozen.span if frozen else None,
-                                   f"`{ref.target}` {ref.relation} `{ref.source}`, but {_frozen_by(freeze)}",
-                                   "a frozen declaration may not be replaced or stopped before its date",
-                                   _freeze_related(freeze)))
+            out.append(
+                _diagnostic(
+                    FROZEN_VALUE_CHANGED,
+                    ref.span,
+                    frozen.span if frozen else None,
+                    f"`{ref.target}` {ref.relation} `{ref.source}`, but {_frozen_by(freeze)}",
+                    "a frozen declaration may not be replaced or stopped before its date",
+                    _freeze_related(freeze),
+                )
+            )
     return out
 
 
@@ -621,15 +714,26 @@ def _superseded_edits(diff: PolicyDiff, base: Policy, as_of: dt.date) -> list[Di
     for change in diff.changed:
         base_id = diff.base_id(change.declaration)
         decl = base.declarations.get(base_id)
-        if decl is None or base_id not in enders or (decl.valid_to is not None and decl.valid_to > as_of):
+        if (
+            decl is None
+            or base_id not in enders
+            or (decl.valid_to is not None and decl.valid_to > as_of)
+        ):
             continue
         ender = enders[base_id][0]
-        out.append(_diagnostic(
-            SUPERSEDED_EDITED, change.head_span, change.base_span,
-            f"`{change.field}` of `{change.declaration}` changes, but `{ender.target}` "
-            f"{ender.relation} it" + (f" per {decl.valid_to.isoformat()}" if decl.valid_to else ""),
-            "history is kept as it was: change the declaration that replaced it, or add a new one that "
-            "replaces it", Related(f"`{ender.target}` {ender.relation} `{base_id}` here", ender.span)))
+        out.append(
+            _diagnostic(
+                SUPERSEDED_EDITED,
+                change.head_span,
+                change.base_span,
+                f"`{change.field}` of `{change.declaration}` changes, but `{ender.target}` "
+                f"{ender.relation} it"
+                + (f" per {decl.valid_to.isoformat()}" if decl.valid_to else ""),
+                "history is kept as it was: change the declaration that replaced it, or add a new one that "
+                "replaces it",
+                Related(f"`{ender.target}` {ender.relation} `{base_id}` here", ender.span),
+            )
+        )
     return out
 
 
@@ -646,11 +750,16 @@ def _dropped_citations(diff: PolicyDiff, base: Policy, head: Policy) -> list[Dia
             key = _citation_key(f.value, names)
             if key in kept or key[:3] in lines:
                 continue
-            out.append(_diagnostic(
-                CITATION_DROPPED, decl.node.id.span, f.span,
-                f"`{head_id}` no longer cites {render_value('bron', f.value)}",
-                "keep the citation; to correct a quote, cite the same document and lines with the "
-                "corrected quote"))
+            out.append(
+                _diagnostic(
+                    CITATION_DROPPED,
+                    decl.node.id.span,
+                    f.span,
+                    f"`{head_id}` no longer cites {render_value('bron', f.value)}",
+                    "keep the citation; to correct a quote, cite the same document and lines with the "
+                    "corrected quote",
+                )
+            )
     return out
 
 
@@ -694,25 +803,38 @@ class Impact:
         return not (self.triggers or self.targets or self.obligations)
 
 
-def impact(diff: PolicyDiff, base: Policy, head: Policy, monitoring: Monitoring, moment: dt.date) -> Impact:
+def impact(
+    diff: PolicyDiff, base: Policy, head: Policy, monitoring: Monitoring, moment: dt.date
+) -> Impact:
     """Evaluate both versions against the same data at `moment` and report what differs."""
     before, after = evaluate(base, monitoring, moment), evaluate(head, monitoring, moment)
     names = diff.renamed
-    triggers = _state_changes({names.get(k, k): v.state for k, v in before.triggers.items()},
-                              {k: v.state for k, v in after.triggers.items()})
-    targets = _state_changes({names.get(k, k): v.status for k, v in before.targets.items()},
-                             {k: v.status for k, v in after.targets.items()})
+    triggers = _state_changes(
+        {names.get(k, k): v.state for k, v in before.triggers.items()},
+        {k: v.state for k, v in after.triggers.items()},
+    )
+    targets = _state_changes(
+        {names.get(k, k): v.status for k, v in before.targets.items()},
+        {k: v.status for k, v in after.targets.items()},
+    )
     population = monitoring.population
     farms = _farm_changes(before, after, names) if population is not None else ()
-    return Impact(moment, triggers, targets, farms, population.size if population is not None else None)
+    return Impact(
+        moment, triggers, targets, farms, population.size if population is not None else None
+    )
 
 
 def _state_changes(before: dict[str, str], after: dict[str, str]) -> tuple[StateChange, ...]:
-    return tuple(StateChange(i, before.get(i), after.get(i)) for i in sorted(before.keys() | after.keys())
-                 if before.get(i) != after.get(i))
+    return tuple(
+        StateChange(i, before.get(i), after.get(i))
+        for i in sorted(before.keys() | after.keys())
+        if before.get(i) != after.get(i)
+    )
 
 
-def _farm_changes(before: Evaluation, after: Evaluation, names: Mapping[str, str]) -> tuple[FarmChange, ...]:
+def _farm_changes(
+    before: Evaluation, after: Evaluation, names: Mapping[str, str]
+) -> tuple[FarmChange, ...]:
     population = after.population
     nobody = np.zeros(population.size, dtype=bool)
     old = {names.get(k, k): v.selected for k, v in before.entity_obligations.items()}
@@ -722,13 +844,19 @@ def _farm_changes(before: Evaluation, after: Evaluation, names: Mapping[str, str
         was, now = old.get(obligation, nobody), new.get(obligation, nobody)
         newly, gone = now & ~was, was & ~now
         if newly.any() or gone.any():
-            out.append(FarmChange(
-                obligation, int(np.count_nonzero(was)), int(np.count_nonzero(now)),
-                int(np.count_nonzero(newly)), int(np.count_nonzero(gone)),
-                per_category(newly, population.sector, FARM_SECTORS),
-                per_category(newly, population.province, PROVINCES),
-                per_category(gone, population.sector, FARM_SECTORS),
-                per_category(gone, population.province, PROVINCES)))
+            out.append(
+                FarmChange(
+                    obligation,
+                    int(np.count_nonzero(was)),
+                    int(np.count_nonzero(now)),
+                    int(np.count_nonzero(newly)),
+                    int(np.count_nonzero(gone)),
+                    per_category(newly, population.sector, FARM_SECTORS),
+                    per_category(newly, population.province, PROVINCES),
+                    per_category(gone, population.sector, FARM_SECTORS),
+                    per_category(gone, population.province, PROVINCES),
+                )
+            )
     return tuple(out)
 
 
@@ -765,17 +893,32 @@ def summary(diff: PolicyDiff, guards: list[Diagnostic]) -> str:
         text = "No change in meaning."
     else:
         declarations = len({c.declaration for c in diff.changed})
-        parts = [f"{len(diff.changed)} field change{'s' * (len(diff.changed) != 1)} in "
-                 f"{declarations} declaration{'s' * (declarations != 1)}"] if diff.changed else []
-        parts += [f"{len(items)} {word}" for items, word in
-                  ((diff.added, "added"), (diff.removed, "removed"), (diff.renames, "renamed")) if items]
+        parts = (
+            [
+                f"{len(diff.changed)} field change{'s' * (len(diff.changed) != 1)} in "
+                f"{declarations} declaration{'s' * (declarations != 1)}"
+            ]
+            if diff.changed
+            else []
+        )
+        parts += [
+            f"{len(items)} {word}"
+            for items, word in (
+                (diff.added, "added"),
+                (diff.removed, "removed"),
+                (diff.renames, "renamed"),
+            )
+            if items
+        ]
         text = ", ".join(parts) + "."
     if guards:
         text += f" **{len(guards)} guard error{'s' * (len(guards) != 1)}.**"
     return text
 
 
-def render_markdown(diff: PolicyDiff, impact: Impact | None = None, guards: list[Diagnostic] | None = None) -> str:
+def render_markdown(
+    diff: PolicyDiff, impact: Impact | None = None, guards: list[Diagnostic] | None = None
+) -> str:
     """The diff as Markdown for a pull-request comment or a job summary; guard errors come first."""
     guards = guards or []
     out = ["## Policy diff", "", summary(diff, guards)]
@@ -804,29 +947,51 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
-def _section(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], level: int = 3) -> list[str]:
+def _section(
+    title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], level: int = 3
+) -> list[str]:
     return ["", "#" * level + " " + title, "", *_table(header, rows)] if rows else []
 
 
 def _guard_section(guards: list[Diagnostic]) -> list[str]:
-    rows = [(f"{d.code.id} {d.code.slug}", _cell(d.message), _code(where(d.span)),
-             _code(where(d.related[0].span)) if d.related else "") for d in guards]
+    rows = [
+        (
+            f"{d.code.id} {d.code.slug}",
+            _cell(d.message),
+            _code(where(d.span)),
+            _code(where(d.related[0].span)) if d.related else "",
+        )
+        for d in guards
+    ]
     return _section("Guard errors", ("code", "problem", "head", "base"), rows)
 
 
 def _entries_section(title: str, entries: tuple[Entry, ...]) -> list[str]:
-    rows = [(_label(e.kind, e.id), _cell(_collapse(e.title or "")), _code(where(e.span))) for e in entries]
+    rows = [
+        (_label(e.kind, e.id), _cell(_collapse(e.title or "")), _code(where(e.span)))
+        for e in entries
+    ]
     return _section(title, ("declaration", "title", "where"), rows)
 
 
 def _renames_section(renames: tuple[Rename, ...]) -> list[str]:
-    rows = [(_label(r.kind, r.old), f"`{r.new}`", r.rule, _code(where(r.base_span)), _code(where(r.head_span)))
-            for r in renames]
+    rows = [
+        (
+            _label(r.kind, r.old),
+            f"`{r.new}`",
+            r.rule,
+            _code(where(r.base_span)),
+            _code(where(r.head_span)),
+        )
+        for r in renames
+    ]
     return _section("Renamed", ("declaration", "renamed to", "rule", "base", "head"), rows)
 
 
 def _changes_section(changes: tuple[FieldChange, ...]) -> list[str]:
-    rows = [(_label(c.kind, c.declaration), _change_cell(c), _code(where(c.head_span))) for c in changes]
+    rows = [
+        (_label(c.kind, c.declaration), _change_cell(c), _code(where(c.head_span))) for c in changes
+    ]
     return _section("Changed", ("declaration", "change", "where"), rows)
 
 
@@ -846,11 +1011,21 @@ def _impact_section(result: Impact) -> list[str]:
         return out + ["", "No change in triggers, target statuses or farms affected."]
     out += _section("Triggers", ("trigger", "before", "after"), _state_rows(result.triggers), 4)
     out += _section("Targets", ("target", "before", "after"), _state_rows(result.targets), 4)
-    out += _section("Farms", ("obligation", "before", "after", "newly affected", "no longer affected"),
-                    [(f"`{f.obligation}`", str(f.before), str(f.after), str(f.newly), str(f.no_longer))
-                     for f in result.obligations], 4)
-    out += _section("Farms by sector and province", ("obligation", "group", "newly affected", "no longer affected"),
-                    [row for f in result.obligations for row in _category_rows(f)], 4)
+    out += _section(
+        "Farms",
+        ("obligation", "before", "after", "newly affected", "no longer affected"),
+        [
+            (f"`{f.obligation}`", str(f.before), str(f.after), str(f.newly), str(f.no_longer))
+            for f in result.obligations
+        ],
+        4,
+    )
+    out += _section(
+        "Farms by sector and province",
+        ("obligation", "group", "newly affected", "no longer affected"),
+        [row for f in result.obligations for row in _category_rows(f)],
+        4,
+    )
     return out
 
 
@@ -863,14 +1038,23 @@ def _state(state: str | None) -> str:
 
 
 def _category_rows(change: FarmChange) -> Iterator[tuple[str, ...]]:
-    for group, newly, gone in (("sector", change.newly_by_sector, change.no_longer_by_sector),
-                               ("province", change.newly_by_province, change.no_longer_by_province)):
+    for group, newly, gone in (
+        ("sector", change.newly_by_sector, change.no_longer_by_sector),
+        ("province", change.newly_by_province, change.no_longer_by_province),
+    ):
         for name in newly:
             if newly[name] or gone[name]:
-                yield (f"`{change.obligation}`", f"{group} {name}", str(newly[name]), str(gone[name]))
+                yield (
+                    f"`{change.obligation}`",
+                    f"{group} {name}",
+                    str(newly[name]),
+                    str(gone[name]),
+                )
 
 
-def to_json(diff: PolicyDiff, impact: Impact | None = None, guards: list[Diagnostic] | None = None) -> dict:
+def to_json(
+    diff: PolicyDiff, impact: Impact | None = None, guards: list[Diagnostic] | None = None
+) -> dict:
     """The diff, its impact and the guard errors as JSON-serialisable data."""
     guards = guards or []
     return {
@@ -879,11 +1063,30 @@ def to_json(diff: PolicyDiff, impact: Impact | None = None, guards: list[Diagnos
         "guards": [_guard_json(d) for d in guards],
         "added": [_entry_json(e) for e in diff.added],
         "removed": [_entry_json(e) for e in diff.removed],
-        "renamed": [{"from": r.old, "to": r.new, "kind": r.kind, "rule": r.rule,
-                     "base": where(r.base_span), "head": where(r.head_span)} for r in diff.renames],
-        "changed": [{"declaration": c.declaration, "kind": c.kind, "field": c.field, "change": c.change,
-                     "before": c.before, "after": c.after, "base": where(c.base_span),
-                     "head": where(c.head_span)} for c in diff.changed],
+        "renamed": [
+            {
+                "from": r.old,
+                "to": r.new,
+                "kind": r.kind,
+                "rule": r.rule,
+                "base": where(r.base_span),
+                "head": where(r.head_span),
+            }
+            for r in diff.renames
+        ],
+        "changed": [
+            {
+                "declaration": c.declaration,
+                "kind": c.kind,
+                "field": c.field,
+                "change": c.change,
+                "before": c.before,
+                "after": c.after,
+                "base": where(c.base_span),
+                "head": where(c.head_span),
+            }
+            for c in diff.changed
+        ],
         "impact": _impact_json(impact) if impact is not None else None,
     }
 
@@ -893,9 +1096,15 @@ def _entry_json(entry: Entry) -> dict:
 
 
 def _guard_json(d: Diagnostic) -> dict:
-    return {"code": d.code.id, "slug": d.code.slug, "severity": d.severity.value, "message": d.message,
-            "hint": d.hint, "head": where(d.span),
-            "related": [{"message": r.message, "at": where(r.span)} for r in d.related]}
+    return {
+        "code": d.code.id,
+        "slug": d.code.slug,
+        "severity": d.severity.value,
+        "message": d.message,
+        "hint": d.hint,
+        "head": where(d.span),
+        "related": [{"message": r.message, "at": where(r.span)} for r in d.related],
+    }
 
 
 def _impact_json(result: Impact) -> dict:
@@ -922,9 +1131,11 @@ def load_version(spec: str, repo: Path, folder: str = "policy") -> Compilation:
         return _compile_folder(found, _display(found, spec, repo))
     commit = _revision(spec, repo)
     if commit is None:
-        raise DiffError(f"`{spec}` is neither a folder nor a git revision of `{repo}`",
-                        hint="give a policy folder, e.g. `policy/`, or a revision such as `main`, `HEAD~1` or a "
-                             "commit hash")
+        raise DiffError(
+            f"`{spec}` is neither a folder nor a git revision of `{repo}`",
+            hint="give a policy folder, e.g. `policy/`, or a revision such as `main`, `HEAD~1` or a "
+            "commit hash",
+        )
     return _compile_revision(spec, commit, repo, folder)
 
 
@@ -950,7 +1161,9 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
     except OSError as error:
-        raise DiffError(f"cannot run git: {error}", hint="install git, or give two folders") from error
+        raise DiffError(
+            f"cannot run git: {error}", hint="install git, or give two folders"
+        ) from error
 
 
 def _revision(spec: str, repo: Path) -> str | None:
@@ -966,8 +1179,10 @@ def _revision(spec: str, repo: Path) -> str | None:
 def _compile_revision(spec: str, commit: str, repo: Path, folder: str) -> Compilation:
     archive = _git(repo, "archive", "--format=tar", commit, "--", folder)
     if archive.returncode != 0:
-        raise DiffError(f"revision `{spec}` has no `{folder}/` folder",
-                        hint=f"{archive.stderr.decode(errors='replace').strip() or 'check the revision'}")
+        raise DiffError(
+            f"revision `{spec}` has no `{folder}/` folder",
+            hint=f"{archive.stderr.decode(errors='replace').strip() or 'check the revision'}",
+        )
     refused: list[tuple[tarfile.TarInfo, Exception]] = []
 
     def inside_only(member: tarfile.TarInfo, destination: str) -> tarfile.TarInfo | None:
@@ -980,27 +1195,37 @@ def _compile_revision(spec: str, commit: str, repo: Path, folder: str) -> Compil
     with tempfile.TemporaryDirectory(prefix="beleid-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter=inside_only)
-        compilation = relocate(compile_paths([str(Path(tmp) / folder)]), str(Path(tmp)), f"{spec}:", separator="")
+        compilation = relocate(
+            compile_paths([str(Path(tmp) / folder)]), str(Path(tmp)), f"{spec}:", separator=""
+        )
     for member, error in refused:
-        compilation.diagnostics.add(PATH_OUTSIDE_REPOSITORY, Span.point(f"{spec}:{member.name}"),
-                                    f"not read: {error}", hint="rule files are read from inside the repository only")
+        compilation.diagnostics.add(
+            PATH_OUTSIDE_REPOSITORY,
+            Span.point(f"{spec}:{member.name}"),
+            f"not read: {error}",
+            hint="rule files are read from inside the repository only",
+        )
     return compilation
 
 
 def relocate(compilation: Compilation, old: str, new: str, *, separator: str = "/") -> Compilation:
     """The compilation with every location under folder `old` shown under `new` instead
     (`/tmp/x/policy/a.policy` -> `HEAD:policy/a.policy`); the files themselves are not read again."""
+
     def move(path: str) -> str:
         if path == old:
             return new
         if path.startswith(old + "/"):
-            return new + separator + path[len(old) + 1:]
+            return new + separator + path[len(old) + 1 :]
         return path
+
     policy = _relocated(compilation.policy, move)
     diagnostics = Diagnostics()
     for d in _relocated(list(compilation.diagnostics), move):
         diagnostics.add(d.code, d.span, d.message, hint=d.hint, related=d.related)
-    return Compilation(policy, PolicyGraph.build(policy), diagnostics, [move(f) for f in compilation.files])
+    return Compilation(
+        policy, PolicyGraph.build(policy), diagnostics, [move(f) for f in compilation.files]
+    )
 
 
 def _relocated(value, move: Callable[[str], str]):
@@ -1014,8 +1239,10 @@ def _relocated(value, move: Callable[[str], str]):
     if isinstance(value, Mapping):
         return {k: _relocated(v, move) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _relocated(getattr(value, f.name), move)
-                   for f in dataclasses.fields(value) if f.init}
+        changes = {
+            f.name: _relocated(getattr(value, f.name), move)
+            for f in dataclasses.fields(value)
+            if f.init
+        }
         return dataclasses.replace(value, **changes)
     return value
-

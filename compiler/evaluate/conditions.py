@@ -21,7 +21,12 @@ from compiler.evaluate.targets import CANNOT_DECIDE, NO_DATA, STATE_MEANING, Tar
 from dsl import nodes
 
 OPERATORS: dict[str, Callable] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "=": operator.eq, "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
 }
 
 
@@ -46,9 +51,15 @@ class Value:
 class NationalConditions:
     """Evaluates conditions that read series, target statuses and trigger states."""
 
-    def __init__(self, series: Series, moment, indicator_units: dict[str, str],
-                 targets: dict[str, TargetStatus], trigger_state: Callable[[str], bool | None],
-                 entity_indicators: frozenset[str]) -> None:
+    def __init__(
+        self,
+        series: Series,
+        moment,
+        indicator_units: dict[str, str],
+        targets: dict[str, TargetStatus],
+        trigger_state: Callable[[str], bool | None],
+        entity_indicators: frozenset[str],
+    ) -> None:
         self.series = series
         self.moment = moment
         self.indicator_units = indicator_units
@@ -84,15 +95,22 @@ class NationalConditions:
         if status.status in (NO_DATA, CANNOT_DECIDE):
             return Trace(f"target `{name}` is {test.state}? unknown: {status.reason}", None)
         truth = status.status in STATE_MEANING[test.state]
-        return Trace(f"target `{name}` is {status.status.replace('_', ' ')} ({status.reason}), "
-                     f"so `{test.state}` is {_word(truth)}", truth)
+        return Trace(
+            f"target `{name}` is {status.status.replace('_', ' ')} ({status.reason}), "
+            f"so `{test.state}` is {_word(truth)}",
+            truth,
+        )
 
     def _comparison(self, comparison: nodes.Comparison) -> Trace:
-        return compare(self.operand(comparison.left), comparison.operator, self.operand(comparison.right))
+        return compare(
+            self.operand(comparison.left), comparison.operator, self.operand(comparison.right)
+        )
 
     def operand(self, operand) -> Value:
         if isinstance(operand, nodes.Quantity):
-            return Value(float(operand.number), operand.unit.text, f"{operand.number} {operand.unit.text}")
+            return Value(
+                float(operand.number), operand.unit.text, f"{operand.number} {operand.unit.text}"
+            )
         if isinstance(operand, nodes.Call):
             return self._call(operand)
         name = operand.name
@@ -103,7 +121,9 @@ class NationalConditions:
         if observed is None:
             return Value(None, unit, f"`{name}` (no value on or before {self.moment})")
         tag = "" if observed.status == "measured" else f", {observed.status}"
-        return Value(observed.value, unit, f"`{name}` = {observed.value:g} {unit} ({observed.period}{tag})")
+        return Value(
+            observed.value, unit, f"`{name}` = {observed.value:g} {unit} ({observed.period}{tag})"
+        )
 
     def _call(self, call: nodes.Call) -> Value:
         name = call.argument.name
@@ -112,8 +132,12 @@ class NationalConditions:
             if status is None or status.gap is None:
                 why = status.reason if status else "not in force"
                 return Value(None, None, f"achterstand({name}) (unknown: {why})")
-            return Value(status.gap, status.unit, f"achterstand({name}) = {status.gap:g} {status.unit}")
-        return Value(None, None, f"effect({name}) (measured effects of measures are not monitored yet)")
+            return Value(
+                status.gap, status.unit, f"achterstand({name}) = {status.gap:g} {status.unit}"
+            )
+        return Value(
+            None, None, f"effect({name}) (measured effects of measures are not monitored yet)"
+        )
 
 
 def compare(left: Value, operator_: str, right: Value) -> Trace:
@@ -168,8 +192,9 @@ class EntityConditions:
     """Compiles a condition over entity columns into NumPy operations; results are cached per
     condition, so a comparison shared by an obligation and a ladder step is computed once."""
 
-    def __init__(self, population: Population, scalar: NationalConditions,
-                 indicator_units: dict[str, str]) -> None:
+    def __init__(
+        self, population: Population, scalar: NationalConditions, indicator_units: dict[str, str]
+    ) -> None:
         self.population = population
         self.scalar = scalar
         self.indicator_units = indicator_units
@@ -277,15 +302,26 @@ def _any_of(masks: list[Mask]) -> Mask:
     return Mask(true, _or(unknowns) & ~true)
 
 
-def trace_for_entity(condition, population: Population, index: int, national: NationalConditions,
-                     indicator_units: dict[str, str]) -> Trace:
+def trace_for_entity(
+    condition,
+    population: Population,
+    index: int,
+    national: NationalConditions,
+    indicator_units: dict[str, str],
+) -> Trace:
     """The trace of `condition` for one entity: its own column values, for `beleid explain --farm`."""
     if condition is None:
         return Trace("every farm", True)
     if isinstance(condition, (nodes.AllOf, nodes.AnyOf)):
-        parts = [trace_for_entity(c, population, index, national, indicator_units) for c in condition.items]
-        return _combine("all of" if isinstance(condition, nodes.AllOf) else "any of", parts,
-                        all_of=isinstance(condition, nodes.AllOf))
+        parts = [
+            trace_for_entity(c, population, index, national, indicator_units)
+            for c in condition.items
+        ]
+        return _combine(
+            "all of" if isinstance(condition, nodes.AllOf) else "any of",
+            parts,
+            all_of=isinstance(condition, nodes.AllOf),
+        )
     if isinstance(condition, nodes.Not):
         inner = trace_for_entity(condition.item, population, index, national, indicator_units)
         return Trace("not", None if inner.truth is None else not inner.truth, (inner,))
@@ -299,8 +335,13 @@ def trace_for_entity(condition, population: Population, index: int, national: Na
     return compare(left, condition.operator, right)
 
 
-def _entity_value(operand, population: Population, index: int, national: NationalConditions,
-                  indicator_units: dict[str, str]) -> Value:
+def _entity_value(
+    operand,
+    population: Population,
+    index: int,
+    national: NationalConditions,
+    indicator_units: dict[str, str],
+) -> Value:
     if isinstance(operand, nodes.Ref) and operand.name in population.columns:
         number = float(population.columns[operand.name][index])
         unit = indicator_units.get(operand.name)

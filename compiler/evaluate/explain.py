@@ -24,8 +24,13 @@ class ExplainError(Exception):
     """The thing to explain does not exist; the message says what does."""
 
 
-def explain(policy: Policy, evaluation: Evaluation, subject: str | None, farm: str | None,
-            ledger: Ledger | None = None) -> str:
+def explain(
+    policy: Policy,
+    evaluation: Evaluation,
+    subject: str | None,
+    farm: str | None,
+    ledger: Ledger | None = None,
+) -> str:
     if subject is None and farm is None:
         raise ExplainError("name a declaration, a farm (--farm ID), or both")
     index = _farm_index(evaluation, farm) if farm else None
@@ -36,7 +41,9 @@ def explain(policy: Policy, evaluation: Evaluation, subject: str | None, farm: s
         raise ExplainError(f"no declaration `{subject}`")
     lines = [f"{decl.kind} `{decl.id}`: {decl.title}", f"  defined at {decl.span}"]
     if decl.id not in evaluation.in_force:
-        lines.append(f"  not in force on {evaluation.moment} (valid {decl.valid_from or '…'} – {decl.valid_to or '…'})")
+        lines.append(
+            f"  not in force on {evaluation.moment} (valid {decl.valid_from or '…'} – {decl.valid_to or '…'})"
+        )
     elif decl.kind == "doel":
         lines += _target(evaluation.targets[decl.id], evaluation, index)
     elif decl.kind == "trigger":
@@ -64,32 +71,48 @@ def _farm_index(evaluation: Evaluation, farm: str) -> int:
 
 
 def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> list[str]:
-    lines = [f"  status on {evaluation.moment}: {status.status.replace('_', ' ')}", f"  because {status.reason}"]
+    lines = [
+        f"  status on {evaluation.moment}: {status.status.replace('_', ' ')}",
+        f"  because {status.reason}",
+    ]
     if status.start:
-        lines.append(f"  the trajectory starts at {status.start[1]:,.2f} {status.unit} in {status.start[0]}")
+        lines.append(
+            f"  the trajectory starts at {status.start[1]:,.2f} {status.unit} in {status.start[0]}"
+        )
     if status.goal is not None:
         better = "at most" if status.direction == "down" else "at least"
-        lines.append(f"  the target asks {better} {status.goal:,.2f} {status.unit}"
-                     + (f" by {status.deadline}" if status.deadline else ""))
+        lines.append(
+            f"  the target asks {better} {status.goal:,.2f} {status.unit}"
+            + (f" by {status.deadline}" if status.deadline else "")
+        )
     if status.path:
         lines.append("  path: " + ", ".join(f"{y}: {v:,.2f}" for y, v in status.path))
     if status.observed:
         o = status.observed
-        lines.append(f"  observed: {o.value:,.2f} {status.unit} in {o.period} ({o.status}; {o.source or 'no source'};"
-                     f" {o.origin})")
+        lines.append(
+            f"  observed: {o.value:,.2f} {status.unit} in {o.period} ({o.status}; {o.source or 'no source'};"
+            f" {o.origin})"
+        )
     if status.gap is not None and status.gap > 0:
-        lines.append(f"  gap: {status.gap:,.2f} {status.unit}" +
-                     (f" ({status.gap_percent:.1f}%)" if status.gap_percent is not None else ""))
+        lines.append(
+            f"  gap: {status.gap:,.2f} {status.unit}"
+            + (f" ({status.gap_percent:.1f}%)" if status.gap_percent is not None else "")
+        )
     if status.tally is not None and index is not None:
         failing = bool(status.tally.failing_mask[index])
         gap = float(status.tally.gap[index])
-        lines.append(f"  this farm {'does not meet' if failing else 'meets'} it" + (f" (gap {gap:,.1f})" if failing else ""))
+        lines.append(
+            f"  this farm {'does not meet' if failing else 'meets'} it"
+            + (f" (gap {gap:,.1f})" if failing else "")
+        )
     return lines
 
 
 def _trigger(evaluation: Evaluation, decl: Declaration) -> list[str]:
     outcome = evaluation.triggers[decl.id]
-    said = {"fired": "fired", "not_fired": "did not fire", "undecided": "could not be decided"}[outcome.state]
+    said = {"fired": "fired", "not_fired": "did not fire", "undecided": "could not be decided"}[
+        outcome.state
+    ]
     lines = [f"  on {evaluation.moment} it {said}:"]
     lines += _trace_lines(outcome.trace, 2)
     then = ", ".join(f"{kind} `{target}`" for kind, target in outcome.consequences)
@@ -100,42 +123,65 @@ def _trigger(evaluation: Evaluation, decl: Declaration) -> list[str]:
     return lines
 
 
-def _obligation(policy: Policy, evaluation: Evaluation, decl: Declaration, index: int | None) -> list[str]:
+def _obligation(
+    policy: Policy, evaluation: Evaluation, decl: Declaration, index: int | None
+) -> list[str]:
     subject = decl.node.value("wie")
     entity = evaluation.entity_obligations.get(decl.id)
     if entity is None:
         return _duty(evaluation, decl)
-    lines = [f"  applies: {entity.reason}", f"  term: {entity.due_text}",
-             f"  {entity.count:,} farms hold it now; {int(np.count_nonzero(entity.overdue)):,} overdue;"
-             f" {int(np.count_nonzero(entity.ended)):,} no longer selected since the previous moment"]
+    lines = [
+        f"  applies: {entity.reason}",
+        f"  term: {entity.due_text}",
+        f"  {entity.count:,} farms hold it now; {int(np.count_nonzero(entity.overdue)):,} overdue;"
+        f" {int(np.count_nonzero(entity.ended)):,} no longer selected since the previous moment",
+    ]
     if index is not None:
         population = evaluation.population
-        trace = trace_for_entity(subject.where, population, index, evaluation.national(), evaluation.indicator_units)
+        trace = trace_for_entity(
+            subject.where, population, index, evaluation.national(), evaluation.indicator_units
+        )
         lines.append(f"  farm {population.label(index)}: selected? {_TRUTH[trace.truth]}")
         lines += _trace_lines(trace, 2)
         if entity.selected[index]:
             row = np.array([index])
             due = int(entity.due_of(row)[0])
-            lines.append(f"  issued {_day(int(entity.issued_of(row)[0]))}; due {_day(due) if due else entity.due_text}"
-                         + ("; OVERDUE" if entity.overdue[index] else ""))
+            lines.append(
+                f"  issued {_day(int(entity.issued_of(row)[0]))}; due {_day(due) if due else entity.due_text}"
+                + ("; OVERDUE" if entity.overdue[index] else "")
+            )
         elif entity.fulfilled[index]:
             lines.append("  fulfilled: a filed or complied event is recorded for this farm")
     return lines
 
 
-def _ladder(evaluation: Evaluation, decl: Declaration, index: int | None, farm: str | None,
-            ledger: Ledger | None) -> list[str]:
+def _ladder(
+    evaluation: Evaluation,
+    decl: Declaration,
+    index: int | None,
+    farm: str | None,
+    ledger: Ledger | None,
+) -> list[str]:
     outcome = evaluation.ladders[decl.id]
-    lines = [f"  step {i}: {label} ({int(np.count_nonzero(outcome.steps == i)):,} farms)"
-             for i, label in enumerate(outcome.labels, 1)]
+    lines = [
+        f"  step {i}: {label} ({int(np.count_nonzero(outcome.steps == i)):,} farms)"
+        for i, label in enumerate(outcome.labels, 1)
+    ]
     if index is None:
         return lines
     step, before = int(outcome.steps[index]), int(outcome.previous[index])
     lines.append(f"  farm {farm}: step {step} now, step {before} at the previous moment")
-    for number, f in enumerate(sorted((f.value for f in decl.node.all("stap")), key=lambda s: s.number), 1):
+    for number, f in enumerate(
+        sorted((f.value for f in decl.node.all("stap")), key=lambda s: s.number), 1
+    ):
         if number in (before + 1, max(before, 1)):
-            trace = trace_for_entity(f.condition, evaluation.population, index, evaluation.national(),
-                                     evaluation.indicator_units)
+            trace = trace_for_entity(
+                f.condition,
+                evaluation.population,
+                index,
+                evaluation.national(),
+                evaluation.indicator_units,
+            )
             lines.append(f"  condition of step {number}: {_TRUTH[trace.truth]}")
             lines += _trace_lines(trace, 2)
     if ledger is not None and farm:
@@ -149,20 +195,36 @@ def _duty(evaluation: Evaluation, decl: Declaration) -> list[str]:
     duties = [d for d in evaluation.duties if d.declaration == decl.id]
     if not duties:
         return [f"  no duty arises from it on {evaluation.moment}"]
-    return [f"  {d.actor}: {d.status.replace('_', ' ')} (due {d.due or d.due_text}; {d.reason})" for d in duties]
+    return [
+        f"  {d.actor}: {d.status.replace('_', ' ')} (due {d.due or d.due_text}; {d.reason})"
+        for d in duties
+    ]
 
 
 def _farm(policy: Policy, evaluation: Evaluation, index: int, ledger: Ledger | None) -> str:
     population = evaluation.population
     label = population.label(index)
-    values = ", ".join(f"{k} = {population.columns[k][index]:g}" for k in sorted(population.columns))
-    lines = [f"farm {label} ({dataschema.FARM_SECTORS[population.sector[index]]}, "
-             f"{dataschema.PROVINCES[population.province[index]]}) on {evaluation.moment}", f"  {values}"]
+    values = ", ".join(
+        f"{k} = {population.columns[k][index]:g}" for k in sorted(population.columns)
+    )
+    lines = [
+        f"farm {label} ({dataschema.FARM_SECTORS[population.sector[index]]}, "
+        f"{dataschema.PROVINCES[population.province[index]]}) on {evaluation.moment}",
+        f"  {values}",
+    ]
     for obligation in evaluation.entity_obligations:
         decl = policy.declarations[obligation]
-        lines += ["", f"verplichting `{obligation}`: {decl.title}", *_obligation(policy, evaluation, decl, index)]
+        lines += [
+            "",
+            f"verplichting `{obligation}`: {decl.title}",
+            *_obligation(policy, evaluation, decl, index),
+        ]
     for ladder in evaluation.ladders:
-        lines += ["", f"handhaving `{ladder}`", *_ladder(evaluation, policy.declarations[ladder], index, label, ledger)]
+        lines += [
+            "",
+            f"handhaving `{ladder}`",
+            *_ladder(evaluation, policy.declarations[ladder], index, label, ledger),
+        ]
     return "\n".join(lines)
 
 
@@ -181,11 +243,14 @@ def _sources(policy: Policy, decl: Declaration) -> list[str]:
     for f in decl.node.all("bron"):
         citation: nodes.Citation = f.value
         document = policy.declarations.get(citation.document.name)
-        where = f"line {citation.first_line}" if citation.first_line == citation.last_line else \
-            f"lines {citation.first_line}-{citation.last_line}"
+        where = (
+            f"line {citation.first_line}"
+            if citation.first_line == citation.last_line
+            else f"lines {citation.first_line}-{citation.last_line}"
+        )
         title = document.title if document else citation.document.name
         lines.append(f"  - {title} ({citation.document.name}, {where}):")
-        lines.append(f"    \"{' '.join(citation.quote.split())}\"")
+        lines.append(f'    "{" ".join(citation.quote.split())}"')
     return lines
 
 

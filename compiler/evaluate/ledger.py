@@ -53,19 +53,24 @@ class LedgerError(Exception):
 
 
 def _damaged(path: str, error: Exception) -> LedgerError:
-    return LedgerError(codes.NOT_A_LEDGER, f"`{path}` is damaged or holds values beleid did not write ({error})",
-                       "move the file away and evaluate the moments again into a new ledger")
+    return LedgerError(
+        codes.NOT_A_LEDGER,
+        f"`{path}` is damaged or holds values beleid did not write ({error})",
+        "move the file away and evaluate the moments again into a new ledger",
+    )
 
 
 def _reads(method):
     """A ledger method reading the file: a damaged file, or values in it that beleid did not write
     (a moment that is not a date, a step that is not a number), is L002, not a traceback."""
+
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except (sqlite3.DatabaseError, ValueError, TypeError) as error:
             raise _damaged(self.path, error) from None
+
     return guarded
 
 
@@ -87,17 +92,26 @@ class Ledger:
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
         except sqlite3.DatabaseError as error:
-            raise LedgerError(codes.NOT_A_LEDGER, f"`{self.path}` is not a beleid ledger ({error})",
-                              "give another --ledger path, or move the file away") from None
+            raise LedgerError(
+                codes.NOT_A_LEDGER,
+                f"`{self.path}` is not a beleid ledger ({error})",
+                "give another --ledger path, or move the file away",
+            ) from None
         try:
             self._prepare()
         except LedgerError:
             self.db.close()  # a refused file is left as it was: no journal or WAL files linger
             raise
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # SQLite's message may quote bad bytes
+        except (
+            sqlite3.DatabaseError,
+            UnicodeDecodeError,
+        ) as error:  # SQLite's message may quote bad bytes
             self.db.close()
-            raise LedgerError(codes.NOT_A_LEDGER, f"`{self.path}` is not a beleid ledger ({error})",
-                              "give another --ledger path, or move the file away") from None
+            raise LedgerError(
+                codes.NOT_A_LEDGER,
+                f"`{self.path}` is not a beleid ledger ({error})",
+                "give another --ledger path, or move the file away",
+            ) from None
 
     def _prepare(self) -> None:
         """Create the tables in a new (empty) file, or check that the file is a ledger of this
@@ -115,9 +129,11 @@ class Ledger:
             return
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if application != APPLICATION_ID or version != SCHEMA_VERSION:
-            raise LedgerError(codes.NOT_A_LEDGER,
-                              f"`{self.path}` is not a beleid ledger of version {SCHEMA_VERSION}",
-                              "give another --ledger path; beleid never changes a file it did not make")
+            raise LedgerError(
+                codes.NOT_A_LEDGER,
+                f"`{self.path}` is not a beleid ledger of version {SCHEMA_VERSION}",
+                "give another --ledger path; beleid never changes a file it did not make",
+            )
         self._settings()
 
     def _settings(self) -> None:
@@ -145,49 +161,66 @@ class Ledger:
         """What the ledger knows before `moment`: the previous moment's open obligations and steps,
         and every event recorded so far."""
         earlier = [m for m in self.moments() if m < moment]
-        events = tuple(Event(s, o, e, dt.date.fromisoformat(d), Span.point(self.path))
-                       for s, o, e, d in self.db.execute("SELECT subject, obligation, event, date FROM events"))
+        events = tuple(
+            Event(s, o, e, dt.date.fromisoformat(d), Span.point(self.path))
+            for s, o, e, d in self.db.execute("SELECT subject, obligation, event, date FROM events")
+        )
         if not earlier:
             return History(events=events)
         previous = earlier[-1].isoformat()
         open_obligations: dict[str, dict[str, tuple[dt.date, dt.date | None]]] = {}
         for obligation, subject, issued, due in self.db.execute(
-                "SELECT obligation, subject, issued, due FROM obligations WHERE moment=?", (previous,)):
+            "SELECT obligation, subject, issued, due FROM obligations WHERE moment=?", (previous,)
+        ):
             open_obligations.setdefault(obligation, {})[subject] = (
-                dt.date.fromisoformat(issued), dt.date.fromisoformat(due) if due else None)
+                dt.date.fromisoformat(issued),
+                dt.date.fromisoformat(due) if due else None,
+            )
         steps: dict[str, dict[str, int]] = {}
         for ladder, subject, step in self.db.execute(
-                "SELECT ladder, subject, step FROM steps WHERE moment=?", (previous,)):
+            "SELECT ladder, subject, step FROM steps WHERE moment=?", (previous,)
+        ):
             steps.setdefault(ladder, {})[subject] = int(step)
         return History(earlier[-1], open_obligations, steps, events)
 
     @_reads
     def steps_of(self, ladder: str, subject: str) -> list[tuple[dt.date, int]]:
-        rows = self.db.execute("SELECT moment, step FROM steps WHERE ladder=? AND subject=? ORDER BY moment",
-                               (ladder, subject))
+        rows = self.db.execute(
+            "SELECT moment, step FROM steps WHERE ladder=? AND subject=? ORDER BY moment",
+            (ladder, subject),
+        )
         return [(dt.date.fromisoformat(m), s) for m, s in rows]
 
     # ------------------------------------------------------------------------------------ writing
 
     @_reads
-    def check_order(self, moment: dt.date, policy_digest: str, data_digest: str, *, replace: bool) -> bool:
+    def check_order(
+        self, moment: dt.date, policy_digest: str, data_digest: str, *, replace: bool
+    ) -> bool:
         """True when `moment` is already recorded with these inputs (nothing to do); raises on conflict."""
-        row = self.db.execute("SELECT policy_digest, data_digest FROM moments WHERE moment=?",
-                              (moment.isoformat(),)).fetchone()
+        row = self.db.execute(
+            "SELECT policy_digest, data_digest FROM moments WHERE moment=?", (moment.isoformat(),)
+        ).fetchone()
         later = [m for m in self.moments() if m > moment]
         if row is not None and tuple(row) == (policy_digest, data_digest):
             return True
         if row is not None and not replace:
-            raise LedgerError(codes.LEDGER_CONFLICT,
-                              f"{moment} is already recorded in `{self.path}` with other policy or data",
-                              "pass --replace to record it again, or use another --ledger")
+            raise LedgerError(
+                codes.LEDGER_CONFLICT,
+                f"{moment} is already recorded in `{self.path}` with other policy or data",
+                "pass --replace to record it again, or use another --ledger",
+            )
         if later:
-            raise LedgerError(codes.MOMENT_OUT_OF_ORDER,
-                              f"`{self.path}` already holds {later[-1]}, after {moment}",
-                              "evaluate moments in order; start a new ledger to re-run history")
+            raise LedgerError(
+                codes.MOMENT_OUT_OF_ORDER,
+                f"`{self.path}` already holds {later[-1]}, after {moment}",
+                "evaluate moments in order; start a new ledger to re-run history",
+            )
         return False
 
-    def record(self, evaluation: Evaluation, policy_digest: str, *, replace: bool = False) -> Recorded:
+    def record(
+        self, evaluation: Evaluation, policy_digest: str, *, replace: bool = False
+    ) -> Recorded:
         """Write one moment in one transaction; a no-op when it is already recorded identically."""
         moment = evaluation.moment
         data_digest = evaluation.monitoring.digest()
@@ -203,19 +236,29 @@ class Ledger:
             raise _damaged(self.path, error) from None
         return Recorded(moment, True, len(obligations), len(steps))
 
-    def _write(self, key, evaluation, policy_digest, data_digest, obligations, steps, events) -> None:
+    def _write(
+        self, key, evaluation, policy_digest, data_digest, obligations, steps, events
+    ) -> None:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for table in ("moments", "triggers", "obligations", "steps", "events"):
                 self.db.execute(f"DELETE FROM {table} WHERE moment=?", (key,))  # noqa: S608 - fixed names
-            self.db.execute("INSERT INTO moments VALUES (?, ?, ?, ?)",
-                            (key, policy_digest, data_digest, dt.datetime.now(dt.UTC).isoformat()))
-            self.db.executemany("INSERT INTO triggers VALUES (?, ?, ?)",
-                                [(key, t.trigger, t.state) for t in evaluation.triggers.values()])
+            self.db.execute(
+                "INSERT INTO moments VALUES (?, ?, ?, ?)",
+                (key, policy_digest, data_digest, dt.datetime.now(dt.UTC).isoformat()),
+            )
+            self.db.executemany(
+                "INSERT INTO triggers VALUES (?, ?, ?)",
+                [(key, t.trigger, t.state) for t in evaluation.triggers.values()],
+            )
             half = len(obligations) // 2
-            self.db.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?)", obligations[:half])
+            self.db.executemany(
+                "INSERT INTO obligations VALUES (?, ?, ?, ?, ?)", obligations[:half]
+            )
             _pause_if_asked()
-            self.db.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?)", obligations[half:])
+            self.db.executemany(
+                "INSERT INTO obligations VALUES (?, ?, ?, ?, ?)", obligations[half:]
+            )
             self.db.executemany("INSERT INTO steps VALUES (?, ?, ?, ?)", steps)
             self.db.executemany("INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)", events)
             self.db.execute("COMMIT")
@@ -243,8 +286,13 @@ def _obligation_rows(evaluation: Evaluation):
         issued = obligation.issued_of(rows)
         due = obligation.due_of(rows)
         for index, i, d in zip(rows.tolist(), issued.tolist(), due.tolist(), strict=True):
-            yield (key, obligation.obligation, population.label(index), dt.date.fromordinal(i).isoformat(),
-                   dt.date.fromordinal(d).isoformat() if d else None)
+            yield (
+                key,
+                obligation.obligation,
+                population.label(index),
+                dt.date.fromordinal(i).isoformat(),
+                dt.date.fromordinal(d).isoformat() if d else None,
+            )
 
 
 def _step_rows(evaluation: Evaluation):

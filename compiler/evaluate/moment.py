@@ -35,8 +35,12 @@ class History:
 
     previous: dt.date | None = None
     # obligation -> subject -> (issued, due or None): obligations still open at the previous moment
-    open_obligations: Mapping[str, Mapping[str, tuple[dt.date, dt.date | None]]] = field(default_factory=dict)
-    steps: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # ladder -> subject -> step
+    open_obligations: Mapping[str, Mapping[str, tuple[dt.date, dt.date | None]]] = field(
+        default_factory=dict
+    )
+    steps: Mapping[str, Mapping[str, int]] = field(
+        default_factory=dict
+    )  # ladder -> subject -> step
     events: tuple[Event, ...] = ()
 
 
@@ -84,7 +88,11 @@ class EntityObligation:
         return int(np.count_nonzero(self.selected))
 
     def issued_of(self, rows: np.ndarray) -> np.ndarray:
-        return self.issued[rows] if isinstance(self.issued, np.ndarray) else np.full(len(rows), self.issued)
+        return (
+            self.issued[rows]
+            if isinstance(self.issued, np.ndarray)
+            else np.full(len(rows), self.issued)
+        )
 
     def due_of(self, rows: np.ndarray) -> np.ndarray:
         return self.due[rows] if isinstance(self.due, np.ndarray) else np.full(len(rows), self.due)
@@ -118,29 +126,53 @@ class Evaluation:
 
     def national(self) -> NationalConditions:
         """A condition evaluator over this evaluation's data, targets and trigger states."""
+
         def fired(name: str) -> bool | None:
             outcome = self.triggers.get(name)
             return None if outcome is None else {FIRED: True, NOT_FIRED: False}.get(outcome.state)
-        return NationalConditions(self.monitoring.series, self.moment, self.indicator_units, self.targets, fired,
-                                  frozenset())
+
+        return NationalConditions(
+            self.monitoring.series,
+            self.moment,
+            self.indicator_units,
+            self.targets,
+            fired,
+            frozenset(),
+        )
 
 
 # ---------------------------------------------------------------------------------------- entry
 
 
-def evaluate(policy: Policy, monitoring: Monitoring, moment: dt.date, history: History | None = None,
-             *, assumed: frozenset[str] = frozenset()) -> Evaluation:
+def evaluate(
+    policy: Policy,
+    monitoring: Monitoring,
+    moment: dt.date,
+    history: History | None = None,
+    *,
+    assumed: frozenset[str] = frozenset(),
+) -> Evaluation:
     """Evaluate every declaration in force on `moment` against the data and the ledger's history."""
     history = history or History()
     in_force = {d.id: d for d in policy.declarations.values() if _in_force(d, moment)}
-    indicator_units = {d.id: dataschema.unit_of(d) for d in policy.of_kind("indicator")
-                       if d.node.value("eenheid") is not None}
+    indicator_units = {
+        d.id: dataschema.unit_of(d)
+        for d in policy.of_kind("indicator")
+        if d.node.value("eenheid") is not None
+    }
     entity_level = frozenset(d.id for d in dataschema.entity_indicators(policy))
-    targets = evaluate_targets(policy, _of_kind(in_force, "doel"), monitoring.series, moment,
-                               monitoring.population)
+    targets = evaluate_targets(
+        policy, _of_kind(in_force, "doel"), monitoring.series, moment, monitoring.population
+    )
     triggers: dict[str, TriggerOutcome] = {}
-    national = NationalConditions(monitoring.series, moment, indicator_units, targets,
-                                  lambda name: _trigger_truth(name, in_force, national, triggers), entity_level)
+    national = NationalConditions(
+        monitoring.series,
+        moment,
+        indicator_units,
+        targets,
+        lambda name: _trigger_truth(name, in_force, national, triggers),
+        entity_level,
+    )
     for trigger in _of_kind(in_force, "trigger"):
         _trigger(trigger, national, triggers)
     issuers = _issuers(in_force, triggers)
@@ -149,16 +181,31 @@ def evaluate(policy: Policy, monitoring: Monitoring, moment: dt.date, history: H
     entity_obligations, ladders = {}, {}
     if monitoring.population is not None:
         columns = EntityConditions(monitoring.population, national, indicator_units)
-        entity_obligations = _entity_obligations(in_force, issuers, columns, events, history, moment)
+        entity_obligations = _entity_obligations(
+            in_force, issuers, columns, events, history, moment
+        )
         ladders = _ladders(in_force, entity_obligations, columns, history)
-    return Evaluation(moment, tuple(sorted(in_force)), targets, triggers, duties, entity_obligations, ladders,
-                      monitoring, history, indicator_units, assumed)
+    return Evaluation(
+        moment,
+        tuple(sorted(in_force)),
+        targets,
+        triggers,
+        duties,
+        entity_obligations,
+        ladders,
+        monitoring,
+        history,
+        indicator_units,
+        assumed,
+    )
 
 
 def _in_force(decl: Declaration, moment: dt.date) -> bool:
     if decl.kind in ("document", "bevinding"):
         return False
-    return (decl.valid_from is None or decl.valid_from <= moment) and (decl.valid_to is None or moment < decl.valid_to)
+    return (decl.valid_from is None or decl.valid_from <= moment) and (
+        decl.valid_to is None or moment < decl.valid_to
+    )
 
 
 def _of_kind(decls: dict[str, Declaration], kind: str) -> list[Declaration]:
@@ -176,7 +223,9 @@ def _events_until(events: tuple[Event, ...], moment: dt.date) -> dict[tuple[str,
 # ---------------------------------------------------------------------------------------- triggers
 
 
-def _trigger(decl: Declaration, national: NationalConditions, done: dict[str, TriggerOutcome]) -> TriggerOutcome:
+def _trigger(
+    decl: Declaration, national: NationalConditions, done: dict[str, TriggerOutcome]
+) -> TriggerOutcome:
     if decl.id in done:
         return done[decl.id]
     done[decl.id] = TriggerOutcome(decl.id, UNDECIDED, Trace("(cycle)", None), ())  # guards a cycle
@@ -194,7 +243,9 @@ def _trigger_truth(name: str, in_force, national, done) -> bool | None:
     return {FIRED: True, NOT_FIRED: False, UNDECIDED: None}[_trigger(decl, national, done).state]
 
 
-def _issuers(in_force: dict[str, Declaration], triggers: dict[str, TriggerOutcome]) -> dict[str, list[TriggerOutcome]]:
+def _issuers(
+    in_force: dict[str, Declaration], triggers: dict[str, TriggerOutcome]
+) -> dict[str, list[TriggerOutcome]]:
     """For each declaration that is a trigger's consequence: the triggers (fired or not) that name it."""
     found: dict[str, list[TriggerOutcome]] = {}
     for outcome in triggers.values():
@@ -205,8 +256,10 @@ def _issuers(in_force: dict[str, Declaration], triggers: dict[str, TriggerOutcom
 
 def _not_issued(decl_id: str, issuers: dict[str, list[TriggerOutcome]]) -> str:
     """Why a trigger's consequence was not issued: its triggers did not fire, or could not be decided."""
-    states = [f"`{t.trigger}` {'could not be decided' if t.state == UNDECIDED else 'did not fire'}"
-              for t in issuers.get(decl_id, [])]
+    states = [
+        f"`{t.trigger}` {'could not be decided' if t.state == UNDECIDED else 'did not fire'}"
+        for t in issuers.get(decl_id, [])
+    ]
     return "not issued: " + ", ".join(states)
 
 
@@ -244,7 +297,9 @@ def due_date(decl: Declaration, issued: dt.date) -> tuple[dt.date | None, str]:
     """The due date of a declaration issued on `issued`, and how the rule states it."""
     term = decl.node.value("termijn")
     if isinstance(term, nodes.RelativeTerm):
-        return add_period(issued, term.count, term.period), f"{term.count} {term.period} na monitoring"
+        return add_period(
+            issued, term.count, term.period
+        ), f"{term.count} {term.period} na monitoring"
     if isinstance(term, nodes.FixedTerm):
         return parse_when(term.when, end=True), f"uiterlijk {term.when.text}"
     if isinstance(term, nodes.Pending):
@@ -276,8 +331,17 @@ def _actor_duties(in_force, issuers, events, moment: dt.date) -> tuple[ActorDuty
         if reason is None:
             continue
         due, due_text = due_date(decl, moment)
-        duties.append(ActorDuty(decl.id, decl.kind, actor, reason,
-                                _status(due, moment, events.get((actor, decl.id), [])), due, due_text))
+        duties.append(
+            ActorDuty(
+                decl.id,
+                decl.kind,
+                actor,
+                reason,
+                _status(due, moment, events.get((actor, decl.id), [])),
+                due,
+                due_text,
+            )
+        )
     return tuple(duties)
 
 
@@ -304,11 +368,17 @@ def _reporting_duties(decl: Declaration, events, moment: dt.date) -> list[ActorD
     if isinstance(deadline, nodes.When):
         due = parse_when(deadline, end=True)
         status = _status(due, moment, mine)
-        return [ActorDuty(decl.id, "borging", actor, "standing", status, due, f"uiterlijk {deadline.text}")]
+        return [
+            ActorDuty(
+                decl.id, "borging", actor, "standing", status, due, f"uiterlijk {deadline.text}"
+            )
+        ]
     return []
 
 
-def _recurring(decl, actor, mine, first_year: int, cadence: nodes.Cadence, moment: dt.date) -> list[ActorDuty]:
+def _recurring(
+    decl, actor, mine, first_year: int, cadence: nodes.Cadence, moment: dt.date
+) -> list[ActorDuty]:
     """Due at the end of `first_year` and every cadence period after; each period needs a `reported` event."""
     months = cadence.every * (12 if cadence.period == "jaar" else 1)
     text = f"elke {cadence.every} {cadence.period}, eerste keer {first_year}"
@@ -334,21 +404,36 @@ def _reported(events: list[Event], after: dt.date, until: dt.date) -> bool:
 # ---------------------------------------------------------------------------------------- entities
 
 
-def _entity_obligations(in_force, issuers, columns: EntityConditions, events, history: History,
-                        moment: dt.date) -> dict[str, EntityObligation]:
+def _entity_obligations(
+    in_force, issuers, columns: EntityConditions, events, history: History, moment: dt.date
+) -> dict[str, EntityObligation]:
     found = {}
     for decl in sorted(in_force.values(), key=lambda d: d.id):
         subject = decl.node.value("wie")
         if decl.kind != "verplichting" or not isinstance(subject, nodes.EntitySubject):
             continue
         reason = _reason(decl.id, issuers)
-        found[decl.id] = _entity_obligation(decl, reason or _not_issued(decl.id, issuers), reason is not None,
-                                            columns, events, history, moment)
+        found[decl.id] = _entity_obligation(
+            decl,
+            reason or _not_issued(decl.id, issuers),
+            reason is not None,
+            columns,
+            events,
+            history,
+            moment,
+        )
     return found
 
 
-def _entity_obligation(decl: Declaration, reason: str, applies: bool, columns: EntityConditions, events,
-                       history: History, moment: dt.date) -> EntityObligation:
+def _entity_obligation(
+    decl: Declaration,
+    reason: str,
+    applies: bool,
+    columns: EntityConditions,
+    events,
+    history: History,
+    moment: dt.date,
+) -> EntityObligation:
     population = columns.population
     selection: Mask = columns.mask(decl.node.value("wie").where)
     fulfilled = _event_mask(population, decl.id, events)
@@ -362,13 +447,22 @@ def _entity_obligation(decl: Declaration, reason: str, applies: bool, columns: E
     today, due_ordinal = moment.toordinal(), new_due.toordinal() if new_due else 0
     carried = history.open_obligations.get(decl.id, {})
     ladder = decl.node.value("handhaving")
-    common = dict(obligation=decl.id, reason=reason, selected=selected,
-                  unknown=int(np.count_nonzero(selection.unknown)) if selection.unknown is not None and applies else 0,
-                  fulfilled=fulfilled, due_text=due_text, ladder=ladder.name if ladder else None)
+    common = dict(
+        obligation=decl.id,
+        reason=reason,
+        selected=selected,
+        unknown=int(np.count_nonzero(selection.unknown))
+        if selection.unknown is not None and applies
+        else 0,
+        fulfilled=fulfilled,
+        due_text=due_text,
+        ladder=ladder.name if ladder else None,
+    )
     if not carried:  # everyone selected got it now: one issue date and one due date for all
         overdue = selected if 0 < due_ordinal < today else population.nobody
-        return EntityObligation(**common, ended=population.nobody, issued=today, due=due_ordinal,
-                                overdue=overdue)
+        return EntityObligation(
+            **common, ended=population.nobody, issued=today, due=due_ordinal, overdue=overdue
+        )
     was_open, issued, due = _carried(population, carried)
     new = selected & ~was_open
     issued[new], due[new] = today, due_ordinal
@@ -396,7 +490,11 @@ def _carried(population, carried: Mapping[str, tuple[dt.date, dt.date | None]]):
 
 def _event_mask(population, obligation: str, events) -> np.ndarray | None:
     """The entities with a filed or complied event for the obligation; None when there are none."""
-    subjects = [s for (s, o), es in events.items() if o == obligation and any(e.event in FULFILLING_EVENTS for e in es)]
+    subjects = [
+        s
+        for (s, o), es in events.items()
+        if o == obligation and any(e.event in FULFILLING_EVENTS for e in es)
+    ]
     if not subjects:
         return None
     mask = np.zeros(population.size, dtype=bool)
@@ -408,8 +506,9 @@ def _event_mask(population, obligation: str, events) -> np.ndarray | None:
 # ---------------------------------------------------------------------------------------- ladders
 
 
-def _ladders(in_force, obligations: dict[str, EntityObligation], columns: EntityConditions,
-             history: History) -> dict[str, LadderOutcome]:
+def _ladders(
+    in_force, obligations: dict[str, EntityObligation], columns: EntityConditions, history: History
+) -> dict[str, LadderOutcome]:
     found = {}
     for decl in sorted(in_force.values(), key=lambda d: d.id):
         if decl.kind != "handhaving":
@@ -419,8 +518,9 @@ def _ladders(in_force, obligations: dict[str, EntityObligation], columns: Entity
     return found
 
 
-def _ladder(decl: Declaration, linked: list[EntityObligation], columns: EntityConditions,
-            history: History) -> LadderOutcome:
+def _ladder(
+    decl: Declaration, linked: list[EntityObligation], columns: EntityConditions, history: History
+) -> LadderOutcome:
     """One step up per moment for entities on the ladder (or newly overdue) whose next step's condition
     holds; off the ladder when the first step's condition no longer holds."""
     population = columns.population
@@ -430,7 +530,11 @@ def _ladder(decl: Declaration, linked: list[EntityObligation], columns: EntityCo
     if earlier:
         index = population.index_of(earlier)
         previous[index[index >= 0]] = np.array(list(earlier.values()), dtype=np.int8)[index >= 0]
-    overdue = np.logical_or.reduce([o.overdue for o in linked]) if linked else np.zeros(population.size, bool)
+    overdue = (
+        np.logical_or.reduce([o.overdue for o in linked])
+        if linked
+        else np.zeros(population.size, bool)
+    )
     on_ladder = previous > 0
     leaves = on_ladder & columns.mask(steps[0].condition).false
     current = previous.copy()

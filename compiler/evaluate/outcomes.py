@@ -30,21 +30,30 @@ def per_category(mask: np.ndarray, codes: np.ndarray, names: tuple[str, ...]) ->
     return {name: int(np.count_nonzero(mask & (codes == k))) for k, name in enumerate(names)}
 
 
-def aggregates(evaluation: Evaluation, obligations: tuple[str, ...] | None = None,
-               targets: tuple[str, ...] | None = None) -> dict:
+def aggregates(
+    evaluation: Evaluation,
+    obligations: tuple[str, ...] | None = None,
+    targets: tuple[str, ...] | None = None,
+) -> dict:
     """Counts per sector and province of farm obligations, and the gap per sector of per-farm
     targets (all of them, or the ones named): the figures the monitoring report shows."""
     population = evaluation.population
     if population is None:
         return {}
     return {
-        "obligations": {o.obligation: {"by_sector": per_category(o.selected, population.sector, FARM_SECTORS),
-                                       "by_province": per_category(o.selected, population.province, PROVINCES)}
-                        for o in evaluation.entity_obligations.values()
-                        if obligations is None or o.obligation in obligations},
-        "targets": {t.target: dict(zip(FARM_SECTORS, t.tally.gap_by_sector, strict=True))
-                    for t in evaluation.targets.values()
-                    if t.tally is not None and (targets is None or t.target in targets)},
+        "obligations": {
+            o.obligation: {
+                "by_sector": per_category(o.selected, population.sector, FARM_SECTORS),
+                "by_province": per_category(o.selected, population.province, PROVINCES),
+            }
+            for o in evaluation.entity_obligations.values()
+            if obligations is None or o.obligation in obligations
+        },
+        "targets": {
+            t.target: dict(zip(FARM_SECTORS, t.tally.gap_by_sector, strict=True))
+            for t in evaluation.targets.values()
+            if t.tally is not None and (targets is None or t.target in targets)
+        },
     }
 
 
@@ -54,44 +63,97 @@ def to_json(evaluation: Evaluation) -> dict:
         "moment": evaluation.moment.isoformat(),
         "in_force": len(evaluation.in_force),
         "assumed": sorted(evaluation.assumed),
-        "data": {"files": list(evaluation.monitoring.files),
-                 "farms": population.origin if population else None,
-                 "observations": len(evaluation.monitoring.series)},
+        "data": {
+            "files": list(evaluation.monitoring.files),
+            "farms": population.origin if population else None,
+            "observations": len(evaluation.monitoring.series),
+        },
         "targets": [_target_json(t) for t in _sorted_targets(evaluation)],
-        "triggers": [{"id": t.trigger, "state": t.state, "why": _flatten(t.trace),
-                      "consequences": [{"kind": k, "id": d} for k, d in t.consequences]}
-                     for t in evaluation.triggers.values()],
-        "duties": [{"id": d.declaration, "kind": d.kind, "actor": d.actor, "reason": d.reason, "status": d.status,
-                    "due": d.due.isoformat() if d.due else None, "term": d.due_text} for d in evaluation.duties],
-        "entity_obligations": [_entity_json(o, population) for o in evaluation.entity_obligations.values()],
-        "ladders": [{"id": ladder.ladder,
-                     "steps": {str(s): int(np.count_nonzero(ladder.steps == s)) for s in range(1, len(ladder.labels) + 1)},
-                     "escalated": int(np.count_nonzero(ladder.steps > ladder.previous)),
-                     "left": int(np.count_nonzero((ladder.previous > 0) & (ladder.steps == 0)))}
-                    for ladder in evaluation.ladders.values()],
+        "triggers": [
+            {
+                "id": t.trigger,
+                "state": t.state,
+                "why": _flatten(t.trace),
+                "consequences": [{"kind": k, "id": d} for k, d in t.consequences],
+            }
+            for t in evaluation.triggers.values()
+        ],
+        "duties": [
+            {
+                "id": d.declaration,
+                "kind": d.kind,
+                "actor": d.actor,
+                "reason": d.reason,
+                "status": d.status,
+                "due": d.due.isoformat() if d.due else None,
+                "term": d.due_text,
+            }
+            for d in evaluation.duties
+        ],
+        "entity_obligations": [
+            _entity_json(o, population) for o in evaluation.entity_obligations.values()
+        ],
+        "ladders": [
+            {
+                "id": ladder.ladder,
+                "steps": {
+                    str(s): int(np.count_nonzero(ladder.steps == s))
+                    for s in range(1, len(ladder.labels) + 1)
+                },
+                "escalated": int(np.count_nonzero(ladder.steps > ladder.previous)),
+                "left": int(np.count_nonzero((ladder.previous > 0) & (ladder.steps == 0))),
+            }
+            for ladder in evaluation.ladders.values()
+        ],
     }
 
 
 def _target_json(t: TargetStatus) -> dict:
-    out = {"id": t.target, "indicator": t.indicator, "unit": t.unit, "status": t.status, "why": t.reason,
-           "deadline": t.deadline.isoformat() if t.deadline else None, "goal": t.goal,
-           "observed": {"period": t.observed.period, "value": t.observed.value, "status": t.observed.status}
-           if t.observed else None,
-           "required": t.required, "gap": t.gap, "gap_percent": t.gap_percent,
-           "path": [list(p) for p in t.path]}
+    out = {
+        "id": t.target,
+        "indicator": t.indicator,
+        "unit": t.unit,
+        "status": t.status,
+        "why": t.reason,
+        "deadline": t.deadline.isoformat() if t.deadline else None,
+        "goal": t.goal,
+        "observed": {
+            "period": t.observed.period,
+            "value": t.observed.value,
+            "status": t.observed.status,
+        }
+        if t.observed
+        else None,
+        "required": t.required,
+        "gap": t.gap,
+        "gap_percent": t.gap_percent,
+        "path": [list(p) for p in t.path],
+    }
     if t.tally is not None:
-        out["farms"] = {"meeting": t.tally.meeting, "failing": t.tally.failing, "unknown": t.tally.unknown,
-                        "failing_by_sector": dict(zip(FARM_SECTORS, t.tally.failing_by_sector, strict=True)),
-                        "gap_by_sector": dict(zip(FARM_SECTORS, t.tally.gap_by_sector, strict=True))}
+        out["farms"] = {
+            "meeting": t.tally.meeting,
+            "failing": t.tally.failing,
+            "unknown": t.tally.unknown,
+            "failing_by_sector": dict(zip(FARM_SECTORS, t.tally.failing_by_sector, strict=True)),
+            "gap_by_sector": dict(zip(FARM_SECTORS, t.tally.gap_by_sector, strict=True)),
+        }
     return out
 
 
 def _entity_json(o, population) -> dict:
-    return {"id": o.obligation, "reason": o.reason, "farms": o.count, "unknown": o.unknown,
-            "overdue": int(np.count_nonzero(o.overdue)), "ended": int(np.count_nonzero(o.ended)),
-            "term": o.due_text, "due": _single_day(o.due), "ladder": o.ladder,
-            "by_sector": per_category(o.selected, population.sector, FARM_SECTORS),
-            "by_province": per_category(o.selected, population.province, PROVINCES)}
+    return {
+        "id": o.obligation,
+        "reason": o.reason,
+        "farms": o.count,
+        "unknown": o.unknown,
+        "overdue": int(np.count_nonzero(o.overdue)),
+        "ended": int(np.count_nonzero(o.ended)),
+        "term": o.due_text,
+        "due": _single_day(o.due),
+        "ladder": o.ladder,
+        "by_sector": per_category(o.selected, population.sector, FARM_SECTORS),
+        "by_province": per_category(o.selected, population.province, PROVINCES),
+    }
 
 
 def _single_day(due) -> str | None:
@@ -124,9 +186,14 @@ def render_json(evaluation: Evaluation, recorded: str | None = None) -> str:
 
 
 def render_text(evaluation: Evaluation, *, verbose: bool = False) -> str:
-    out = [f"Monitoring moment {evaluation.moment}: {len(evaluation.in_force)} declarations in force"]
+    out = [
+        f"Monitoring moment {evaluation.moment}: {len(evaluation.in_force)} declarations in force"
+    ]
     if evaluation.assumed:
-        out.append("ASSUMED for this scenario (not in the sources): " + ", ".join(sorted(evaluation.assumed)))
+        out.append(
+            "ASSUMED for this scenario (not in the sources): "
+            + ", ".join(sorted(evaluation.assumed))
+        )
     out += _data_lines(evaluation)
     out += _target_lines(evaluation, verbose)
     out += _trigger_lines(evaluation)
@@ -144,14 +211,19 @@ def _data_lines(evaluation: Evaluation) -> list[str]:
             statuses[o.status] = statuses.get(o.status, 0) + 1
     kinds = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "none"
     farms = m.population.origin if m.population else "no entity table"
-    return [f"Data: {len(m.series)} series values ({kinds}); farms: {farms}; {len(m.events)} events"]
+    return [
+        f"Data: {len(m.series)} series values ({kinds}); farms: {farms}; {len(m.events)} events"
+    ]
 
 
 def _target_lines(evaluation: Evaluation, verbose: bool) -> list[str]:
     targets = _sorted_targets(evaluation)
     counts = {s: sum(1 for t in targets if t.status == s) for s in STATUSES}
-    out = ["", f"Targets ({len(targets)} in force): " +
-           ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n)]
+    out = [
+        "",
+        f"Targets ({len(targets)} in force): "
+        + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n),
+    ]
     for t in targets:
         if t.status in ("cannot_decide", "no_data") and not verbose:
             continue
@@ -193,7 +265,10 @@ def _entity_lines(evaluation: Evaluation) -> list[str]:
         if o.count == 0:
             out.append(f"  {o.obligation}: none ({o.reason})")
             continue
-        sectors = ", ".join(f"{k} {v:,}" for k, v in per_category(o.selected, population.sector, FARM_SECTORS).items())
+        sectors = ", ".join(
+            f"{k} {v:,}"
+            for k, v in per_category(o.selected, population.sector, FARM_SECTORS).items()
+        )
         out.append(f"  {o.obligation} ({o.reason}): {o.count:,} farms; due {o.due_text}; {sectors}")
         overdue = int(np.count_nonzero(o.overdue))
         if overdue or o.unknown:
@@ -204,10 +279,16 @@ def _entity_lines(evaluation: Evaluation) -> list[str]:
 def _ladder_lines(evaluation: Evaluation) -> list[str]:
     out = []
     for ladder in evaluation.ladders.values():
-        counts = [int(np.count_nonzero(ladder.steps == s)) for s in range(1, len(ladder.labels) + 1)]
+        counts = [
+            int(np.count_nonzero(ladder.steps == s)) for s in range(1, len(ladder.labels) + 1)
+        ]
         escalated = int(np.count_nonzero(ladder.steps > ladder.previous))
-        out += ["", f"Enforcement: {ladder.ladder}: " + ", ".join(f"step {i} {n:,}" for i, n in enumerate(counts, 1))
-                + f"; {escalated:,} escalated this moment"]
+        out += [
+            "",
+            f"Enforcement: {ladder.ladder}: "
+            + ", ".join(f"step {i} {n:,}" for i, n in enumerate(counts, 1))
+            + f"; {escalated:,} escalated this moment",
+        ]
     return out
 
 
@@ -215,16 +296,24 @@ def _duty_lines(evaluation: Evaluation, verbose: bool) -> list[str]:
     """Duties grouped per actor; without --verbose, duties that are merely due are counted, not listed."""
     duties = evaluation.duties
     counts = {status: sum(1 for d in duties if d.status == status) for status in _DUTY_HEADINGS}
-    out = ["", f"Duties per actor ({len(duties)}): " + ", ".join(f"{n} {s.replace('_', ' ')}"
-                                                                for s, n in counts.items() if n),
-           f"  (overdue: {_DUTY_HEADINGS['overdue'].split(': ')[1]})"]
+    out = [
+        "",
+        f"Duties per actor ({len(duties)}): "
+        + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n),
+        f"  (overdue: {_DUTY_HEADINGS['overdue'].split(': ')[1]})",
+    ]
     for actor in sorted({d.actor for d in duties}):
         mine = [d for d in duties if d.actor == actor]
         shown = [d for d in mine if verbose or d.status != "due"]
         hidden = len(mine) - len(shown)
-        out.append(f"  {actor or '(no actor)'}: {len(mine)}" + (f" ({hidden} due, --verbose lists them)" if hidden else ""))
+        out.append(
+            f"  {actor or '(no actor)'}: {len(mine)}"
+            + (f" ({hidden} due, --verbose lists them)" if hidden else "")
+        )
         for d in sorted(shown, key=lambda d: (_DUTY_ORDER[d.status], d.declaration)):
             due = d.due.isoformat() if isinstance(d.due, dt.date) else d.due_text
             why = "" if d.reason == "standing" else f"; because {d.reason}"
-            out.append(f"    {d.status.replace('_', ' '):<9} {d.declaration} ({d.kind}, due {due}{why})")
+            out.append(
+                f"    {d.status.replace('_', ' '):<9} {d.declaration} ({d.kind}, due {due}{why})"
+            )
     return out

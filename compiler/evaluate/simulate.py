@@ -33,8 +33,14 @@ class MomentSummary:
     events: int
 
 
-def simulate(policy: Policy, scenario: Scenario, base: Monitoring, ledger: Ledger,
-             policy_digest: str, progress=None) -> list[MomentSummary]:
+def simulate(
+    policy: Policy,
+    scenario: Scenario,
+    base: Monitoring,
+    ledger: Ledger,
+    policy_digest: str,
+    progress=None,
+) -> list[MomentSummary]:
     policy = apply_assumptions(policy, scenario.assumptions)
     assumed = frozenset(f"{a.declaration}.{a.field}" for a in scenario.assumptions)
     behaviour = scenario.behaviour
@@ -61,16 +67,25 @@ def summarise(evaluation: Evaluation) -> MomentSummary:
     obligations = {}
     for o in evaluation.entity_obligations.values():
         carried = len(previous_open.get(o.obligation, {}))
-        new = o.count if not carried else int(np.count_nonzero(o.selected & (o.issued == evaluation.moment.toordinal())))
+        new = (
+            o.count
+            if not carried
+            else int(np.count_nonzero(o.selected & (o.issued == evaluation.moment.toordinal())))
+        )
         obligations[o.obligation] = (o.count, new, int(np.count_nonzero(o.overdue)), o.due_text)
-    ladders = {lad.ladder: (tuple(int(np.count_nonzero(lad.steps == s)) for s in range(1, len(lad.labels) + 1)),
-                            int(np.count_nonzero(lad.steps > lad.previous)))
-               for lad in evaluation.ladders.values()}
+    ladders = {
+        lad.ladder: (
+            tuple(int(np.count_nonzero(lad.steps == s)) for s in range(1, len(lad.labels) + 1)),
+            int(np.count_nonzero(lad.steps > lad.previous)),
+        )
+        for lad in evaluation.ladders.values()
+    }
     return MomentSummary(
         evaluation.moment,
         {t.target: t.status for t in evaluation.targets.values()},
         {t.trigger: (t.state, _why(t.trace)) for t in evaluation.triggers.values()},
-        obligations, ladders,
+        obligations,
+        ladders,
         sum(1 for d in evaluation.duties if d.status == "overdue"),
         len(evaluation.monitoring.events),
     )
@@ -82,7 +97,9 @@ def _why(trace) -> str:
     return "; ".join(_why(c) for c in trace.children)
 
 
-def _behave(evaluation: Evaluation, population: Population, behaviour: dict, rng) -> tuple[Population, list[Event]]:
+def _behave(
+    evaluation: Evaluation, population: Population, behaviour: dict, rng
+) -> tuple[Population, list[Event]]:
     moment = evaluation.moment
     events: list[Event] = []
     for obligation, share in sorted(behaviour.get("comply", {}).items()):
@@ -91,8 +108,10 @@ def _behave(evaluation: Evaluation, population: Population, behaviour: dict, rng
             continue
         chosen = np.flatnonzero(held.selected & (rng.random(population.size) < share))
         when = moment + dt.timedelta(days=30)
-        events.extend(Event(population.label(i), obligation, "filed", when, Span.point("<scenario>"))
-                      for i in chosen.tolist())
+        events.extend(
+            Event(population.label(i), obligation, "filed", when, Span.point("<scenario>"))
+            for i in chosen.tolist()
+        )
     columns = dict(population.columns)
     reach = behaviour.get("reach_norm")
     if reach and reach["emission"] in columns and reach["norm"] in columns:
@@ -114,8 +133,12 @@ def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:
     for s in summaries:
         out += ["", f"{s.moment.year}"]
         for target, status in sorted(s.targets.items()):
-            if previous is None and status in ("met", "on_track", "off_track", "missed") or \
-                    previous is not None and previous.targets.get(target) != status:
+            if (
+                previous is None
+                and status in ("met", "on_track", "off_track", "missed")
+                or previous is not None
+                and previous.targets.get(target) != status
+            ):
                 out.append(f"  target   {target}: {status.replace('_', ' ')}")
         for trigger, (state, why) in sorted(s.triggers.items()):
             changed = previous is not None and previous.triggers.get(trigger, ("",))[0] != state
@@ -123,11 +146,15 @@ def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:
                 out.append(f"  trigger  {trigger}: {state.replace('_', ' ')} ({why})")
         for obligation, (count, new, overdue, term) in sorted(s.obligations.items()):
             if count or (previous and previous.obligations.get(obligation, (0,))[0]):
-                out.append(f"  farms    {obligation}: {count:,} hold it ({new:,} new, {overdue:,} overdue; {term})")
+                out.append(
+                    f"  farms    {obligation}: {count:,} hold it ({new:,} new, {overdue:,} overdue; {term})"
+                )
         for ladder, (steps, escalated) in sorted(s.ladders.items()):
             if any(steps):
                 shown = ", ".join(f"step {i} {n:,}" for i, n in enumerate(steps, 1))
                 out.append(f"  ladder   {ladder}: {shown}; {escalated:,} escalated")
-        out.append(f"  actors   {s.overdue_duties} duties overdue; {s.events:,} compliance events so far")
+        out.append(
+            f"  actors   {s.overdue_duties} duties overdue; {s.events:,} compliance events so far"
+        )
         previous = s
     return "\n".join(out)

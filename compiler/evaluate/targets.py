@@ -49,12 +49,18 @@ class EntityTally:
 
     @functools.cached_property
     def failing_by_sector(self) -> tuple[int, ...]:
-        return tuple(int(np.count_nonzero(self.failing_mask & (self.sector == k))) for k in range(len(FARM_SECTORS)))
+        return tuple(
+            int(np.count_nonzero(self.failing_mask & (self.sector == k)))
+            for k in range(len(FARM_SECTORS))
+        )
 
     @functools.cached_property
     def gap_by_sector(self) -> tuple[float, ...]:
-        sums = np.bincount(self.sector, weights=self.gap, minlength=len(FARM_SECTORS)) if self.sector.size else \
-            np.zeros(len(FARM_SECTORS))
+        sums = (
+            np.bincount(self.sector, weights=self.gap, minlength=len(FARM_SECTORS))
+            if self.sector.size
+            else np.zeros(len(FARM_SECTORS))
+        )
         return tuple(float(g) for g in sums)
 
 
@@ -77,47 +83,84 @@ class TargetStatus:
     tally: EntityTally | None = None
 
 
-def evaluate_targets(policy: Policy, targets: list[Declaration], series: Series, moment: dt.date,
-                     population: Population | None) -> dict[str, TargetStatus]:
+def evaluate_targets(
+    policy: Policy,
+    targets: list[Declaration],
+    series: Series,
+    moment: dt.date,
+    population: Population | None,
+) -> dict[str, TargetStatus]:
     return {t.id: target_status(policy, t, series, moment, population) for t in targets}
 
 
-def target_status(policy: Policy, target: Declaration, series: Series, moment: dt.date,
-                  population: Population | None) -> TargetStatus:
+def target_status(
+    policy: Policy,
+    target: Declaration,
+    series: Series,
+    moment: dt.date,
+    population: Population | None,
+) -> TargetStatus:
     node = target.node
     indicator = policy.declarations.get(_name(node.value("indicator")))
     if indicator is None or indicator.node.value("eenheid") is None:
-        return TargetStatus(target.id, "", "", CANNOT_DECIDE, "the target's indicator is not declared")
+        return TargetStatus(
+            target.id, "", "", CANNOT_DECIDE, "the target's indicator is not declared"
+        )
     unit = indicator.node.value("eenheid").text
     base = {"target": target.id, "indicator": indicator.id, "unit": unit}
     deadline_when = node.value("uiterlijk")
-    deadline = parse_when(deadline_when, end=True) if isinstance(deadline_when, nodes.When) else None
+    deadline = (
+        parse_when(deadline_when, end=True) if isinstance(deadline_when, nodes.When) else None
+    )
     if _level(indicator) == "bedrijf":
         return _entity_status(base, node, deadline, moment, population)
     goal = _goal(node, series, indicator.id, unit)
     if not series.of(indicator.id) and not (isinstance(goal, _Undecidable) and goal.pending):
-        return TargetStatus(**base, status=NO_DATA, deadline=deadline,
-                            reason=f"the data holds no value of `{indicator.id}`")
+        return TargetStatus(
+            **base,
+            status=NO_DATA,
+            deadline=deadline,
+            reason=f"the data holds no value of `{indicator.id}`",
+        )
     if isinstance(goal, _Undecidable):
         return TargetStatus(**base, status=CANNOT_DECIDE, reason=goal.reason, deadline=deadline)
     value, direction, start = goal
     observed = series.latest(indicator.id, moment)
     common = {**base, "deadline": deadline, "goal": value, "direction": direction}
     if observed is None:
-        return TargetStatus(**common, status=NO_DATA, start=start,
-                            reason=f"no value of `{indicator.id}` on or before {moment}")
+        return TargetStatus(
+            **common,
+            status=NO_DATA,
+            start=start,
+            reason=f"no value of `{indicator.id}` on or before {moment}",
+        )
     if _reaches(observed.value, value, direction):
-        return TargetStatus(**common, status=MET, start=start, observed=observed,
-                            reason=f"{_fmt(observed.value)} {unit} in {observed.period} reaches {_fmt(value)} {unit}")
+        return TargetStatus(
+            **common,
+            status=MET,
+            start=start,
+            observed=observed,
+            reason=f"{_fmt(observed.value)} {unit} in {observed.period} reaches {_fmt(value)} {unit}",
+        )
     if deadline is not None and observed.date >= deadline:
-        return TargetStatus(**common, status=MISSED, start=start, observed=observed,
-                            gap=_behind(observed.value, value, direction),
-                            gap_percent=_percent(_behind(observed.value, value, direction), value),
-                            reason=f"{_fmt(observed.value)} {unit} in {observed.period}, after the deadline "
-                                   f"{deadline.year}, does not reach {_fmt(value)} {unit}")
+        return TargetStatus(
+            **common,
+            status=MISSED,
+            start=start,
+            observed=observed,
+            gap=_behind(observed.value, value, direction),
+            gap_percent=_percent(_behind(observed.value, value, direction), value),
+            reason=f"{_fmt(observed.value)} {unit} in {observed.period}, after the deadline "
+            f"{deadline.year}, does not reach {_fmt(value)} {unit}",
+        )
     if deadline is None:
-        return TargetStatus(**common, status=CANNOT_DECIDE, start=start, observed=observed,
-                            reason="the deadline is pending, so there is no trajectory to compare with")
+        return TargetStatus(
+            **common,
+            status=CANNOT_DECIDE,
+            start=start,
+            observed=observed,
+            reason="the deadline is pending, so there is no trajectory to compare with",
+        )
     return _trajectory_status(common, node, series, indicator.id, unit, observed, start)
 
 
@@ -148,7 +191,11 @@ def _goal(node: nodes.Declaration, series: Series, indicator: str, unit: str):
         return _reduction_goal(reduction, series, indicator, unit)
     amount = node.value("waarde")
     if amount is None or isinstance(amount, nodes.Pending):
-        reason = amount.reason if isinstance(amount, nodes.Pending) and amount.reason else "no reason given"
+        reason = (
+            amount.reason
+            if isinstance(amount, nodes.Pending) and amount.reason
+            else "no reason given"
+        )
         return _Undecidable(f"cannot decide: value pending ({reason})", pending=True)
     first = series.of(indicator)[0] if series.of(indicator) else None
     start = (first.year, first.value) if first else None
@@ -164,15 +211,23 @@ def _goal(node: nodes.Declaration, series: Series, indicator: str, unit: str):
 
 def _reduction_goal(reduction: nodes.Reduction, series: Series, indicator: str, unit: str):
     if isinstance(reduction.amount, nodes.Pending):
-        return _Undecidable(f"cannot decide: reduction pending ({reduction.amount.reason or 'no reason given'})",
-                            pending=True)
+        return _Undecidable(
+            f"cannot decide: reduction pending ({reduction.amount.reason or 'no reason given'})",
+            pending=True,
+        )
     if reduction.baseline is None:
-        return _Undecidable("cannot decide: the source names no baseline year for the reduction", pending=True)
+        return _Undecidable(
+            "cannot decide: the source names no baseline year for the reduction", pending=True
+        )
     year = int(reduction.baseline.text[:4])
     baseline = series.in_year(indicator, year)
     if baseline is None:
-        return _Undecidable(f"cannot decide: no value of `{indicator}` for the baseline year {year}")
-    low, _high = _ends(reduction.amount, unit, relative=True)  # the smaller reduction is the commitment
+        return _Undecidable(
+            f"cannot decide: no value of `{indicator}` for the baseline year {year}"
+        )
+    low, _high = _ends(
+        reduction.amount, unit, relative=True
+    )  # the smaller reduction is the commitment
     if _is_share(reduction.amount):
         goal = baseline.value * (1 - low / 100)
     else:
@@ -188,7 +243,9 @@ def _is_share(amount) -> bool:
 
 def _ends(amount, unit: str, *, relative: bool = False) -> tuple[float, float]:
     quantities = nodes.quantities_in(amount)
-    values = [float(q.number) if (relative and q.unit.text == "%") else _in(q, unit) for q in quantities]
+    values = [
+        float(q.number) if (relative and q.unit.text == "%") else _in(q, unit) for q in quantities
+    ]
     return min(values), max(values)
 
 
@@ -215,30 +272,65 @@ def _percent(gap: float, of: float) -> float | None:
 # ---------------------------------------------------------------------------------------- trajectory
 
 
-def _trajectory_status(common: dict, node: nodes.Declaration, series: Series, indicator: str, unit: str,
-                       observed: Observation, start: tuple[int, float] | None) -> TargetStatus:
+def _trajectory_status(
+    common: dict,
+    node: nodes.Declaration,
+    series: Series,
+    indicator: str,
+    unit: str,
+    observed: Observation,
+    start: tuple[int, float] | None,
+) -> TargetStatus:
     shape = node.value("traject")
     shape = shape.name if isinstance(shape, nodes.Ref) else "lineair"
     deadline: dt.date = common["deadline"]
     if shape == "geen":
-        return TargetStatus(**common, status=NOT_YET_DUE, start=start, observed=observed,
-                            reason=f"`traject geen`: only the deadline {deadline.year} counts")
+        return TargetStatus(
+            **common,
+            status=NOT_YET_DUE,
+            start=start,
+            observed=observed,
+            reason=f"`traject geen`: only the deadline {deadline.year} counts",
+        )
     interims = _interims(node, series, indicator, unit, start)
     if isinstance(interims, _Undecidable):
-        return TargetStatus(**common, status=CANNOT_DECIDE, start=start, observed=observed, reason=interims.reason)
-    path = tuple(sorted({**({start[0]: start[1]} if start else {}), **interims,
-                         deadline.year: common["goal"]}.items()))
+        return TargetStatus(
+            **common, status=CANNOT_DECIDE, start=start, observed=observed, reason=interims.reason
+        )
+    path = tuple(
+        sorted(
+            {
+                **({start[0]: start[1]} if start else {}),
+                **interims,
+                deadline.year: common["goal"],
+            }.items()
+        )
+    )
     required = _on_path(path, observed.year, stepwise=shape == "stapsgewijs")
     if required is None:
-        return TargetStatus(**common, status=NOT_YET_DUE, start=start, observed=observed, path=path,
-                            reason=f"the trajectory has no value yet for {observed.year}")
+        return TargetStatus(
+            **common,
+            status=NOT_YET_DUE,
+            start=start,
+            observed=observed,
+            path=path,
+            reason=f"the trajectory has no value yet for {observed.year}",
+        )
     gap = _behind(observed.value, required, common["direction"])
     status = ON_TRACK if gap <= 1e-9 else OFF_TRACK
     word = "at or ahead of" if status == ON_TRACK else "behind"
-    return TargetStatus(**common, status=status, start=start, observed=observed, required=required, gap=gap,
-                        gap_percent=_percent(gap, required), path=path,
-                        reason=f"{_fmt(observed.value)} {unit} in {observed.period} is {word} the "
-                               f"{_shape_word(shape)} path, which asks {_fmt(required)} {unit} for {observed.year}")
+    return TargetStatus(
+        **common,
+        status=status,
+        start=start,
+        observed=observed,
+        required=required,
+        gap=gap,
+        gap_percent=_percent(gap, required),
+        path=path,
+        reason=f"{_fmt(observed.value)} {unit} in {observed.period} is {word} the "
+        f"{_shape_word(shape)} path, which asks {_fmt(required)} {unit} for {observed.year}",
+    )
 
 
 def _shape_word(shape: str) -> str:
@@ -251,12 +343,18 @@ def _interims(node, series, indicator, unit, start) -> dict[int, float] | _Undec
         interim: nodes.Interim = f.value
         year = int(interim.year.text[:4])
         if interim.kind == "open" or isinstance(interim.amount, nodes.Pending):
-            return _Undecidable(f"cannot decide: the interim value for {year} is pending", pending=True)
+            return _Undecidable(
+                f"cannot decide: the interim value for {year} is pending", pending=True
+            )
         low, high = _ends(interim.amount, unit, relative=interim.kind == "reductie")
         if interim.kind == "reductie":
             if start is None:
-                return _Undecidable(f"cannot decide: the interim reduction for {year} has no baseline value")
-            found[year] = start[1] * (1 - low / 100) if _is_share(interim.amount) else start[1] - low
+                return _Undecidable(
+                    f"cannot decide: the interim reduction for {year} has no baseline value"
+                )
+            found[year] = (
+                start[1] * (1 - low / 100) if _is_share(interim.amount) else start[1] - low
+            )
         else:
             found[year] = high if start and low < start[1] else low
     return found
@@ -283,31 +381,55 @@ def _fmt(value: float) -> str:
 # ---------------------------------------------------------------------------------------- per entity
 
 
-def _entity_status(base: dict, node: nodes.Declaration, deadline: dt.date | None, moment: dt.date,
-                   population: Population | None) -> TargetStatus:
+def _entity_status(
+    base: dict,
+    node: nodes.Declaration,
+    deadline: dt.date | None,
+    moment: dt.date,
+    population: Population | None,
+) -> TargetStatus:
     amount = node.value("waarde")
     if population is None:
-        return TargetStatus(**base, status=NO_DATA, deadline=deadline, reason="no entity table was given")
+        return TargetStatus(
+            **base, status=NO_DATA, deadline=deadline, reason="no entity table was given"
+        )
     values = population.columns.get(base["indicator"])
     if values is None:
-        return TargetStatus(**base, status=NO_DATA, deadline=deadline,
-                            reason=f"the entity table has no column `{base['indicator']}`")
+        return TargetStatus(
+            **base,
+            status=NO_DATA,
+            deadline=deadline,
+            reason=f"the entity table has no column `{base['indicator']}`",
+        )
     bound = _entity_bound(amount, population, base["unit"])
     if isinstance(bound, _Undecidable):
         return TargetStatus(**base, status=CANNOT_DECIDE, deadline=deadline, reason=bound.reason)
     limit, direction = bound
-    bound_column = amount.value.name if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref) else ""
+    bound_column = (
+        amount.value.name
+        if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref)
+        else ""
+    )
     may_be_empty = bool({base["indicator"], bound_column} & population.nan_columns)
     tally = entity_tally(values, limit, direction, population.sector, may_be_empty=may_be_empty)
     due = deadline is None or moment >= deadline
     if tally.failing == 0 and tally.unknown == 0:
         status, word = MET, "every farm meets it"
     elif not due:
-        status, word = NOT_YET_DUE, f"{tally.failing:,} farms do not meet it yet; it is due in {deadline.year}"
+        status, word = (
+            NOT_YET_DUE,
+            f"{tally.failing:,} farms do not meet it yet; it is due in {deadline.year}",
+        )
     else:
         status, word = MISSED, f"{tally.failing:,} farms do not meet it"
-    return TargetStatus(**base, status=status, deadline=deadline, direction=direction, tally=tally,
-                        reason=f"{tally.meeting:,} of {population.size:,} farms meet the target; {word}")
+    return TargetStatus(
+        **base,
+        status=status,
+        deadline=deadline,
+        direction=direction,
+        tally=tally,
+        reason=f"{tally.meeting:,} of {population.size:,} farms meet the target; {word}",
+    )
 
 
 def _entity_bound(amount, population: Population, unit: str):
@@ -324,8 +446,9 @@ def _entity_bound(amount, population: Population, unit: str):
     return _Undecidable("cannot decide: value pending", pending=True)
 
 
-def entity_tally(values: np.ndarray, limit, direction: str, sector: np.ndarray, *,
-                 may_be_empty: bool = True) -> EntityTally:
+def entity_tally(
+    values: np.ndarray, limit, direction: str, sector: np.ndarray, *, may_be_empty: bool = True
+) -> EntityTally:
     """Per-farm comparison against a limit (a number or a column), counted per sector. Columnar:
     a handful of passes over the columns, whatever the number of farms."""
     gap = values - limit if direction == "down" else limit - values
@@ -333,4 +456,6 @@ def entity_tally(values: np.ndarray, limit, direction: str, sector: np.ndarray, 
     n_unknown = int(np.count_nonzero(np.isnan(gap))) if may_be_empty else 0
     n_failing = int(np.count_nonzero(failing))
     positive_gap = np.maximum(gap, 0.0, out=gap)
-    return EntityTally(values.size - n_failing - n_unknown, n_failing, n_unknown, failing, positive_gap, sector)
+    return EntityTally(
+        values.size - n_failing - n_unknown, n_failing, n_unknown, failing, positive_gap, sector
+    )

@@ -59,16 +59,23 @@ _SEVERITIES = {
 }
 # How each kind of declaration shows in an outline: the closest of the editor's symbol icons.
 _SYMBOL_KINDS = {
-    "document": lsp.SymbolKind.File, "actor": lsp.SymbolKind.Class,
-    "indicator": lsp.SymbolKind.Variable, "doel": lsp.SymbolKind.Constant,
-    "maatregel": lsp.SymbolKind.Function, "begroting": lsp.SymbolKind.Struct,
-    "trigger": lsp.SymbolKind.Event, "verplichting": lsp.SymbolKind.Interface,
-    "handhaving": lsp.SymbolKind.Enum, "borging": lsp.SymbolKind.Key,
-    "besluit": lsp.SymbolKind.Method, "verbod": lsp.SymbolKind.Boolean,
+    "document": lsp.SymbolKind.File,
+    "actor": lsp.SymbolKind.Class,
+    "indicator": lsp.SymbolKind.Variable,
+    "doel": lsp.SymbolKind.Constant,
+    "maatregel": lsp.SymbolKind.Function,
+    "begroting": lsp.SymbolKind.Struct,
+    "trigger": lsp.SymbolKind.Event,
+    "verplichting": lsp.SymbolKind.Interface,
+    "handhaving": lsp.SymbolKind.Enum,
+    "borging": lsp.SymbolKind.Key,
+    "besluit": lsp.SymbolKind.Method,
+    "verbod": lsp.SymbolKind.Boolean,
     "bevinding": lsp.SymbolKind.String,
 }
 _ALL_FIELDS = frozenset(schema.COMMON).union(
-    *(required | optional for required, optional in schema.FIELDS.values()))
+    *(required | optional for required, optional in schema.FIELDS.values())
+)
 
 
 # Documents, paths and policy trees ------------------------------------------------------------
@@ -215,8 +222,10 @@ class Positions:
         return codec.position_to_client_units(self.lines(name), server_position)
 
     def range(self, span: Span) -> lsp.Range:
-        return lsp.Range(start=self.position(span.path, span.line, span.column),
-                         end=self.position(span.path, span.end_line, span.end_column))
+        return lsp.Range(
+            start=self.position(span.path, span.line, span.column),
+            end=self.position(span.path, span.end_line, span.end_column),
+        )
 
     def location(self, span: Span) -> lsp.Location:
         return lsp.Location(uri=self.server.uri_of(span.path), range=self.range(span))
@@ -257,8 +266,10 @@ class Cursor:
 def lsp_diagnostic(d: Diagnostic, where: Positions, fallback: str) -> lsp.Diagnostic:
     """A checker diagnostic for the editor: the message, then its hint on a second line."""
     span = d.span or Span.point(fallback)
-    related = [lsp.DiagnosticRelatedInformation(location=where.location(r.span), message=r.message)
-               for r in d.related]
+    related = [
+        lsp.DiagnosticRelatedInformation(location=where.location(r.span), message=r.message)
+        for r in d.related
+    ]
     return lsp.Diagnostic(
         range=where.range(span),
         message=f"{d.message}\nhint: {d.hint}" if d.hint else d.message,
@@ -270,7 +281,9 @@ def lsp_diagnostic(d: Diagnostic, where: Positions, fallback: str) -> lsp.Diagno
     )
 
 
-def diagnostics_by_file(compilation: Compilation) -> tuple[dict[str, list[Diagnostic]], list[Diagnostic]]:
+def diagnostics_by_file(
+    compilation: Compilation,
+) -> tuple[dict[str, list[Diagnostic]], list[Diagnostic]]:
     """The sorted diagnostics per (resolved) file, and those that name no place."""
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     placeless: list[Diagnostic] = []
@@ -337,8 +350,9 @@ class PolicyServer(LanguageServer):
     """The pygls server with the state of one editing session: parsed files and the latest checks."""
 
     def __init__(self) -> None:
-        super().__init__(SERVER_NAME, SERVER_VERSION,
-                         text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+        super().__init__(
+            SERVER_NAME, SERVER_VERSION, text_document_sync_kind=lsp.TextDocumentSyncKind.Full
+        )
         self.modules = ModuleCache()
         self.checks = Checks(self)
         self.shut_down = False
@@ -374,14 +388,21 @@ class PolicyServer(LanguageServer):
         documents = self.open_documents(scope) if documents is None else documents
         texts = {d.name: d.text for d in documents}
         names = set(texts) | (set(rule_files(scope.root)) if scope.root else set())
-        return [self.modules.from_text(n, texts[n]) if n in texts else self.modules.from_disk(n)
-                for n in sorted(names)]
+        return [
+            self.modules.from_text(n, texts[n]) if n in texts else self.modules.from_disk(n)
+            for n in sorted(names)
+        ]
 
     def compile(self, scope: Scope, documents: list[OpenDocument]) -> Compilation:
         return compile_parsed(self.tree(scope, documents))
 
     def declarations(self, scope: Scope, name: str) -> list[nodes.Declaration]:
-        return [d for parsed in self.tree(scope) for d in parsed.module.declarations if d.id.name == name]
+        return [
+            d
+            for parsed in self.tree(scope)
+            for d in parsed.module.declarations
+            if d.id.name == name
+        ]
 
     # diagnostics
 
@@ -394,12 +415,18 @@ class PolicyServer(LanguageServer):
             if document.uri not in still_open:
                 continue
             found = by_file.get(same_file(document.name), []) + placeless
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-                uri=document.uri, version=document.version,
-                diagnostics=[lsp_diagnostic(d, where, document.name) for d in found]))
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(
+                    uri=document.uri,
+                    version=document.version,
+                    diagnostics=[lsp_diagnostic(d, where, document.name) for d in found],
+                )
+            )
 
     def clear(self, uri: str) -> None:
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
 
     # hover texts
 
@@ -416,13 +443,17 @@ class PolicyServer(LanguageServer):
         """Tell the client about a bug in the server; the request it happened in answers empty."""
         message = f"beleid lsp: {what} failed (a bug in the server)\n{traceback.format_exc()}"
         try:
-            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=message))
+            self.window_log_message(
+                lsp.LogMessageParams(type=lsp.MessageType.Error, message=message)
+            )
         except Exception:
             print(message, file=sys.stderr)
 
 
 def snapshot(document: TextDocument) -> OpenDocument:
-    return OpenDocument(document_name(document.uri), document.uri, document.version, document.source)
+    return OpenDocument(
+        document_name(document.uri), document.uri, document.version, document.source
+    )
 
 
 def cursor_at(server: PolicyServer, uri: str, position: lsp.Position) -> Cursor:
@@ -430,7 +461,8 @@ def cursor_at(server: PolicyServer, uri: str, position: lsp.Position) -> Cursor:
     lines = split_lines(document.text)
     line = min(position.line, max(len(lines) - 1, 0))
     at = server.workspace.position_codec.position_from_client_units(
-        lines, lsp.Position(line=line, character=position.character))
+        lines, lsp.Position(line=line, character=position.character)
+    )
     return Cursor(document, lines, line, at.character)
 
 
@@ -461,7 +493,9 @@ class Explainer:
         """The report's sentence, or None (logged) when the templates fail on this declaration."""
         try:
             if language not in self._sentences:
-                self._sentences[language] = Sentences(_report_environment(), language, self.handbook)
+                self._sentences[language] = Sentences(
+                    _report_environment(), language, self.handbook
+                )
             return self._sentences[language].of(entry)
         except Exception:
             self._log_failure(f"the {language} sentence of `{entry.id}`")
@@ -469,8 +503,11 @@ class Explainer:
 
     def markdown(self, declaration: nodes.Declaration) -> str:
         entry = self.handbook.entries.get(declaration.id.name)
-        same = entry is not None and entry.declaration.span.path == declaration.span.path \
+        same = (
+            entry is not None
+            and entry.declaration.span.path == declaration.span.path
             and entry.declaration.span.start == declaration.span.start
+        )
         parts = [declaration_heading(declaration)]
         if same:
             dutch, english = self.sentence(entry, "nl"), self.sentence(entry, "en")
@@ -493,20 +530,27 @@ def declaration_heading(declaration: nodes.Declaration) -> str:
 
 def quotes_of(declaration: nodes.Declaration) -> tuple[handbook_data.Quote, ...]:
     """The citations of a declaration as the handbook collects them."""
-    return tuple(handbook_data.Quote(c.document.name, c.first_line, c.last_line, c.quote)
-                 for c in (f.value for f in declaration.all("bron")))
+    return tuple(
+        handbook_data.Quote(c.document.name, c.first_line, c.last_line, c.quote)
+        for c in (f.value for f in declaration.all("bron"))
+    )
 
 
 def quote_markdown(quote: handbook_data.Quote, document_title: str) -> str:
-    lines = f"regel {quote.first_line}" if quote.first_line == quote.last_line \
+    lines = (
+        f"regel {quote.first_line}"
+        if quote.first_line == quote.last_line
         else f"regels {quote.first_line}-{quote.last_line}"
+    )
     quoted = "\n".join(f"> {markdown_text(line)}" for line in quote.text.split("\n"))
     return f"{quoted}\n>\n> — {markdown_text(document_title)} (`{quote.document}`), {lines}"
 
 
 def unit_markdown(name: str) -> str:
     unit = UNITS[name]
-    others = ", ".join(f"`{u.name}`" for u in UNITS.values() if u.dimension == unit.dimension and u.name != name)
+    others = ", ".join(
+        f"`{u.name}`" for u in UNITS.values() if u.dimension == unit.dimension and u.name != name
+    )
     text = f"**{name}**: unit of {unit.dimension}"
     return text + (f"; converts exactly to {others}" if others else "")
 
@@ -562,7 +606,7 @@ def enclosing_kind(module: nodes.Module, text: str, offset: int) -> str | None:
             opened.pop()
     if not opened:
         return None
-    header = text[text.rfind("\n", 0, opened[-1]) + 1: opened[-1]].split()
+    header = text[text.rfind("\n", 0, opened[-1]) + 1 : opened[-1]].split()
     return header[0] if header and header[0] in nodes.KINDS else ""
 
 
@@ -577,40 +621,68 @@ def fields_of_kind(kind: str) -> dict[str, bool]:
 
 
 def keyword_items(kind: str, rank: str) -> list[lsp.CompletionItem]:
-    return [lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Keyword,
-                               detail=f"{'required' if required else 'optional'} field of {kind or 'a declaration'}",
-                               sort_text=f"{rank}{name}")
-            for name, required in fields_of_kind(kind).items()]
+    return [
+        lsp.CompletionItem(
+            label=name,
+            kind=lsp.CompletionItemKind.Keyword,
+            detail=f"{'required' if required else 'optional'} field of {kind or 'a declaration'}",
+            sort_text=f"{rank}{name}",
+        )
+        for name, required in fields_of_kind(kind).items()
+    ]
 
 
 def kind_items() -> list[lsp.CompletionItem]:
-    return [lsp.CompletionItem(label=kind, kind=lsp.CompletionItemKind.Keyword, detail="declaration kind",
-                               sort_text=f"0{index:02}")
-            for index, kind in enumerate(nodes.KINDS)]
+    return [
+        lsp.CompletionItem(
+            label=kind,
+            kind=lsp.CompletionItemKind.Keyword,
+            detail="declaration kind",
+            sort_text=f"0{index:02}",
+        )
+        for index, kind in enumerate(nodes.KINDS)
+    ]
 
 
-def id_items(declarations: Iterable[nodes.Declaration], wanted: tuple[str, ...]) -> list[lsp.CompletionItem]:
+def id_items(
+    declarations: Iterable[nodes.Declaration], wanted: tuple[str, ...]
+) -> list[lsp.CompletionItem]:
     items, seen = [], set()
     for d in declarations:
         if d.id.name in seen:
             continue
         seen.add(d.id.name)
         rank = "1" if d.kind in wanted else "3"
-        items.append(lsp.CompletionItem(
-            label=d.id.name, kind=lsp.CompletionItemKind.Reference,
-            detail=f"{d.kind}: {d.title}" if d.title else d.kind, sort_text=f"{rank}{d.id.name}"))
+        items.append(
+            lsp.CompletionItem(
+                label=d.id.name,
+                kind=lsp.CompletionItemKind.Reference,
+                detail=f"{d.kind}: {d.title}" if d.title else d.kind,
+                sort_text=f"{rank}{d.id.name}",
+            )
+        )
     return items
 
 
 def unit_items(rank: str) -> list[lsp.CompletionItem]:
-    return [lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Unit, detail=unit.dimension,
-                               sort_text=f"{rank}{name}")
-            for name, unit in UNITS.items()]
+    return [
+        lsp.CompletionItem(
+            label=name,
+            kind=lsp.CompletionItemKind.Unit,
+            detail=unit.dimension,
+            sort_text=f"{rank}{name}",
+        )
+        for name, unit in UNITS.items()
+    ]
 
 
 def word_items(words: Iterable[str], detail: str) -> list[lsp.CompletionItem]:
-    return [lsp.CompletionItem(label=word, kind=lsp.CompletionItemKind.EnumMember, detail=detail,
-                               sort_text=f"0{word}") for word in words]
+    return [
+        lsp.CompletionItem(
+            label=word, kind=lsp.CompletionItemKind.EnumMember, detail=detail, sort_text=f"0{word}"
+        )
+        for word in words
+    ]
 
 
 def completion_items(server: PolicyServer, cursor: Cursor) -> list[lsp.CompletionItem]:
@@ -626,21 +698,34 @@ def completion_items(server: PolicyServer, cursor: Cursor) -> list[lsp.Completio
     wanted = FIELD_REFERENCES.get(keyword, ((),))[0] if keyword else ()
     if keyword == "bron":
         wanted = ("document",)
-    declarations = [d for p in server.tree(scope_for(cursor.document.uri)) for d in p.module.declarations]
-    return (word_items(vocabulary or (), f"{keyword} of {kind}")
-            + keyword_items(kind, "0" if keyword is None else "4")
-            + id_items(declarations, wanted)
-            + unit_items("0" if keyword == "eenheid" else "2"))
+    declarations = [
+        d for p in server.tree(scope_for(cursor.document.uri)) for d in p.module.declarations
+    ]
+    return (
+        word_items(vocabulary or (), f"{keyword} of {kind}")
+        + keyword_items(kind, "0" if keyword is None else "4")
+        + id_items(declarations, wanted)
+        + unit_items("0" if keyword == "eenheid" else "2")
+    )
 
 
 # Outline ----------------------------------------------------------------------------------------
 
 
-def document_symbols(declarations: Iterable[nodes.Declaration], where: Positions) -> list[lsp.DocumentSymbol]:
-    return [lsp.DocumentSymbol(name=d.id.name, detail=d.title, kind=_SYMBOL_KINDS.get(d.kind, lsp.SymbolKind.Object),
-                               range=where.range(d.span), selection_range=where.range(d.id.span),
-                               children=part_symbols(d, where) or None)
-            for d in declarations]
+def document_symbols(
+    declarations: Iterable[nodes.Declaration], where: Positions
+) -> list[lsp.DocumentSymbol]:
+    return [
+        lsp.DocumentSymbol(
+            name=d.id.name,
+            detail=d.title,
+            kind=_SYMBOL_KINDS.get(d.kind, lsp.SymbolKind.Object),
+            range=where.range(d.span),
+            selection_range=where.range(d.id.span),
+            children=part_symbols(d, where) or None,
+        )
+        for d in declarations
+    ]
 
 
 def part_symbols(declaration: nodes.Declaration, where: Positions) -> list[lsp.DocumentSymbol]:
@@ -648,13 +733,25 @@ def part_symbols(declaration: nodes.Declaration, where: Positions) -> list[lsp.D
     parts = []
     for f in declaration.fields:
         if f.keyword == "stap":
-            parts.append(lsp.DocumentSymbol(name=f"stap {f.value.number}", detail=f.value.label,
-                                            kind=lsp.SymbolKind.EnumMember, range=where.range(f.span),
-                                            selection_range=where.range(f.span)))
+            parts.append(
+                lsp.DocumentSymbol(
+                    name=f"stap {f.value.number}",
+                    detail=f.value.label,
+                    kind=lsp.SymbolKind.EnumMember,
+                    range=where.range(f.span),
+                    selection_range=where.range(f.span),
+                )
+            )
         elif f.keyword in ("pakket", "post", "deelpost"):
-            parts.append(lsp.DocumentSymbol(name=f.value.id.name, detail=f.value.title,
-                                            kind=lsp.SymbolKind.Field, range=where.range(f.span),
-                                            selection_range=where.range(f.value.id.span)))
+            parts.append(
+                lsp.DocumentSymbol(
+                    name=f.value.id.name,
+                    detail=f.value.title,
+                    kind=lsp.SymbolKind.Field,
+                    range=where.range(f.span),
+                    selection_range=where.range(f.value.id.span),
+                )
+            )
     return parts
 
 
@@ -664,7 +761,8 @@ def part_symbols(declaration: nodes.Declaration, where: Positions) -> list[lsp.D
 def whole_document(text: str, server: PolicyServer) -> lsp.Range:
     lines = split_lines(text)
     end = server.workspace.position_codec.position_to_client_units(
-        lines, lsp.Position(line=len(lines) - 1, character=len(lines[-1])))
+        lines, lsp.Position(line=len(lines) - 1, character=len(lines[-1]))
+    )
     return lsp.Range(start=lsp.Position(line=0, character=0), end=end)
 
 
@@ -673,8 +771,10 @@ def whole_document(text: str, server: PolicyServer) -> lsp.Range:
 
 def guarded(empty: object = None) -> Callable:
     """Run a handler so that a bug in it is logged and the request answers `empty` instead."""
+
     def decorate(handler: Callable) -> Callable:
         if inspect.iscoroutinefunction(handler):
+
             @functools.wraps(handler)
             async def run_async(ls: PolicyServer, params=None):
                 try:
@@ -682,6 +782,7 @@ def guarded(empty: object = None) -> Callable:
                 except Exception:
                     ls.log_failure(handler.__name__)
                     return empty
+
             return run_async
 
         @functools.wraps(handler)
@@ -691,7 +792,9 @@ def guarded(empty: object = None) -> Callable:
             except Exception:
                 ls.log_failure(handler.__name__)
                 return empty
+
         return run
+
     return decorate
 
 
@@ -741,8 +844,10 @@ async def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if found is None:
         return None
     word, start, end = found
-    word_range = lsp.Range(start=where.position(cursor.document.name, cursor.line + 1, start + 1),
-                           end=where.position(cursor.document.name, cursor.line + 1, end + 1))
+    word_range = lsp.Range(
+        start=where.position(cursor.document.name, cursor.line + 1, start + 1),
+        end=where.position(cursor.document.name, cursor.line + 1, end + 1),
+    )
     scope = scope_for(cursor.document.uri)
     declarations = ls.declarations(scope, word) if _ID.fullmatch(word) else []
     if not declarations:
@@ -754,7 +859,9 @@ async def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
 
 
 def markdown_hover(text: str, where: lsp.Range) -> lsp.Hover:
-    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=where)
+    return lsp.Hover(
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=where
+    )
 
 
 def _identifier_at(ls: PolicyServer, params) -> tuple[Cursor, str | None, Positions]:
@@ -768,7 +875,9 @@ def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Locat
     cursor, name, where = _identifier_at(ls, params)
     if name is None:
         return None
-    found = [where.location(d.id.span) for d in ls.declarations(scope_for(cursor.document.uri), name)]
+    found = [
+        where.location(d.id.span) for d in ls.declarations(scope_for(cursor.document.uri), name)
+    ]
     return found or None
 
 
@@ -782,7 +891,9 @@ def references(ls: PolicyServer, params: lsp.ReferenceParams) -> list[lsp.Locati
         for declaration in parsed.module.declarations:
             if params.context.include_declaration and declaration.id.name == name:
                 found.append(where.location(declaration.id.span))
-            found.extend(where.location(use.ref.span) for use in uses(declaration) if use.ref.name == name)
+            found.extend(
+                where.location(use.ref.span) for use in uses(declaration) if use.ref.name == name
+            )
     return found or None
 
 

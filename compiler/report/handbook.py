@@ -18,13 +18,32 @@ from compiler.check.schema import REPEATABLE
 from dsl import nodes
 
 GENERAL = "algemeen"  # the theme of rule files at the top of the policy tree
-_KIND_ORDER = ("doel", "indicator", "maatregel", "begroting", "trigger", "verplichting", "handhaving",
-               "besluit", "borging", "verbod", "bevinding", "actor", "document")
+_KIND_ORDER = (
+    "doel",
+    "indicator",
+    "maatregel",
+    "begroting",
+    "trigger",
+    "verplichting",
+    "handhaving",
+    "besluit",
+    "borging",
+    "verbod",
+    "bevinding",
+    "actor",
+    "document",
+)
 # Fields in which an actor is named, and the role the actor has there.
-_ACTOR_ROLES = (("verplichting", "wie", "must"), ("verplichting", "door", "carries_out"),
-                ("besluit", "door", "decides"), ("maatregel", "eigenaar", "owns"),
-                ("doel", "eigenaar", "owns"), ("borging", "door", "secures"),
-                ("borging", "aan", "receives"), ("verbod", "door", "enforces"))
+_ACTOR_ROLES = (
+    ("verplichting", "wie", "must"),
+    ("verplichting", "door", "carries_out"),
+    ("besluit", "door", "decides"),
+    ("maatregel", "eigenaar", "owns"),
+    ("doel", "eigenaar", "owns"),
+    ("borging", "door", "secures"),
+    ("borging", "aan", "receives"),
+    ("verbod", "door", "enforces"),
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +132,9 @@ class BudgetTable:
     column_titles: dict[str, str]
     rows: tuple[BudgetRow, ...]
     totals: dict[str, dict[str, Decimal]]  # section -> column -> amount
-    suballocations: tuple[tuple[str, str, str, str, Decimal], ...]  # id, title, post, package, amount
+    suballocations: tuple[
+        tuple[str, str, str, str, Decimal], ...
+    ]  # id, title, post, package, amount
 
 
 @dataclass(frozen=True)
@@ -136,9 +157,15 @@ def build(policy: Policy) -> Handbook:
     neighbours = _neighbours(policy)
     endings = _endings(policy)
     entries = {d.id: _entry(d, root, neighbours, endings) for d in policy.declarations.values()}
-    return Handbook(policy, entries, _themes(entries), _actors(entries), _deadlines(entries),
-                    {e.id: _budget(e.declaration.node) for e in entries.values() if e.kind == "begroting"},
-                    tuple(sorted(e.id for e in entries.values() if e.kind == "bevinding")))
+    return Handbook(
+        policy,
+        entries,
+        _themes(entries),
+        _actors(entries),
+        _deadlines(entries),
+        {e.id: _budget(e.declaration.node) for e in entries.values() if e.kind == "begroting"},
+        tuple(sorted(e.id for e in entries.values() if e.kind == "bevinding")),
+    )
 
 
 def fields_of(node: nodes.Declaration) -> dict:
@@ -157,7 +184,7 @@ def _root(files: list[str]) -> PurePosixPath:
     parents = [PurePosixPath(f).parent.parts for f in files]
     common = parents[0] if parents else ()
     for parts in parents[1:]:
-        while parts[:len(common)] != common:
+        while parts[: len(common)] != common:
             common = common[:-1]
     return PurePosixPath(*common)
 
@@ -166,12 +193,22 @@ def _entry(decl: Declaration, root: PurePosixPath, neighbours, endings) -> Entry
     path = PurePosixPath(decl.span.path)
     relative = path.relative_to(root) if path.is_relative_to(root) else path
     theme = relative.parts[0] if len(relative.parts) > 1 else GENERAL
-    quotes = tuple(Quote(c.document.name, c.first_line, c.last_line, c.quote)
-                   for c in (f.value for f in decl.node.all("bron")))
+    quotes = tuple(
+        Quote(c.document.name, c.first_line, c.last_line, c.quote)
+        for c in (f.value for f in decl.node.all("bron"))
+    )
     uses, used_by = neighbours
-    return Entry(decl, fields_of(decl.node), theme, path.stem, quotes, tuple(endings["ended"].get(decl.id, ())),
-                 tuple(endings["ends"].get(decl.id, ())), tuple(uses.get(decl.id, ())),
-                 tuple(used_by.get(decl.id, ())))
+    return Entry(
+        decl,
+        fields_of(decl.node),
+        theme,
+        path.stem,
+        quotes,
+        tuple(endings["ended"].get(decl.id, ())),
+        tuple(endings["ends"].get(decl.id, ())),
+        tuple(uses.get(decl.id, ())),
+        tuple(used_by.get(decl.id, ())),
+    )
 
 
 def _neighbours(policy: Policy) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -179,7 +216,11 @@ def _neighbours(policy: Policy) -> tuple[dict[str, list[str]], dict[str, list[st
     uses: dict[str, set[str]] = defaultdict(set)
     used_by: dict[str, set[str]] = defaultdict(set)
     for ref in policy.references:
-        if ref.source in documents or ref.source == ref.target or ref.relation in ("vervangt", "stopt"):
+        if (
+            ref.source in documents
+            or ref.source == ref.target
+            or ref.relation in ("vervangt", "stopt")
+        ):
             continue
         uses[ref.target].add(ref.source)
         used_by[ref.source].add(ref.target)
@@ -207,9 +248,16 @@ def _themes(entries: dict[str, Entry]) -> tuple[Theme, ...]:
     themes = []
     for theme in sorted(by_theme, key=lambda t: (t == GENERAL, t)):
         chapters = tuple(
-            Chapter(PurePosixPath(path).stem, path,
-                    tuple(e.id for e in sorted(items, key=lambda e: (order[e.kind], e.declaration.span.line))))
-            for path, items in sorted(by_theme[theme].items()))
+            Chapter(
+                PurePosixPath(path).stem,
+                path,
+                tuple(
+                    e.id
+                    for e in sorted(items, key=lambda e: (order[e.kind], e.declaration.span.line))
+                ),
+            )
+            for path, items in sorted(by_theme[theme].items())
+        )
         themes.append(Theme(theme, chapters))
     return tuple(themes)
 
@@ -257,19 +305,29 @@ def _dated(entry: Entry) -> list[tuple[nodes.When, str]]:
         out.append((f["vast_tot"], "fixed_until"))
     validity = f.get("geldig")
     if isinstance(validity, nodes.Validity):
-        out += [(w, what) for w, what in ((validity.start, "starts"), (validity.end, "ends")) if w is not None]
+        out += [
+            (w, what)
+            for w, what in ((validity.start, "starts"), (validity.end, "ends"))
+            if w is not None
+        ]
     return out
 
 
 def _budget(node: nodes.Declaration) -> BudgetTable:
     packages = [f.value for f in node.all("pakket")]
     columns = tuple(p.id.name for p in packages) + (budgets.TOTAL,)
-    rows = tuple(BudgetRow(p.id.name, p.title, p.section.name, _euros(p.cells))
-                 for p in (f.value for f in node.all("post")))
+    rows = tuple(
+        BudgetRow(p.id.name, p.title, p.section.name, _euros(p.cells))
+        for p in (f.value for f in node.all("post"))
+    )
     totals = {t.section.name: _euros(t.cells) for t in (f.value for f in node.all("totaal"))}
-    subs = tuple((s.id.name, s.title, s.post.name, s.package.name, budgets.euros(s.amount) or Decimal(0))
-                 for s in (f.value for f in node.all("deelpost")))
-    return BudgetTable(node.id.name, columns, {p.id.name: p.title for p in packages}, rows, totals, subs)
+    subs = tuple(
+        (s.id.name, s.title, s.post.name, s.package.name, budgets.euros(s.amount) or Decimal(0))
+        for s in (f.value for f in node.all("deelpost"))
+    )
+    return BudgetTable(
+        node.id.name, columns, {p.id.name: p.title for p in packages}, rows, totals, subs
+    )
 
 
 def _euros(cells: tuple[nodes.Cell, ...]) -> dict[str, Decimal]:

@@ -15,51 +15,137 @@ from dsl import nodes
 LANGUAGES = ("nl", "en")
 
 _MONTHS = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 _PERIODS = {  # the grammar's PERIOD words, singular or plural, to (one, many)
-    "nl": {"dag": ("dag", "dagen"), "week": ("week", "weken"), "maand": ("maand", "maanden"),
-           "jaar": ("jaar", "jaar")},
-    "en": {"dag": ("day", "days"), "week": ("week", "weeks"), "maand": ("month", "months"),
-           "jaar": ("year", "years")},
+    "nl": {
+        "dag": ("dag", "dagen"),
+        "week": ("week", "weken"),
+        "maand": ("maand", "maanden"),
+        "jaar": ("jaar", "jaar"),
+    },
+    "en": {
+        "dag": ("day", "days"),
+        "week": ("week", "weeks"),
+        "maand": ("month", "months"),
+        "jaar": ("year", "years"),
+    },
 }
 _SINGULAR = {"dagen": "dag", "weken": "week", "maanden": "maand"}
 _OPERATORS = {  # a comparison as a clause that follows "als" / "if"
-    "nl": {"<": "{l} lager is dan {r}", "<=": "{l} ten hoogste {r} is", ">": "{l} hoger is dan {r}",
-           ">=": "{l} ten minste {r} is", "=": "{l} gelijk is aan {r}", "!=": "{l} niet gelijk is aan {r}"},
-    "en": {"<": "{l} is lower than {r}", "<=": "{l} is at most {r}", ">": "{l} is higher than {r}",
-           ">=": "{l} is at least {r}", "=": "{l} equals {r}", "!=": "{l} differs from {r}"},
+    "nl": {
+        "<": "{l} lager is dan {r}",
+        "<=": "{l} ten hoogste {r} is",
+        ">": "{l} hoger is dan {r}",
+        ">=": "{l} ten minste {r} is",
+        "=": "{l} gelijk is aan {r}",
+        "!=": "{l} niet gelijk is aan {r}",
+    },
+    "en": {
+        "<": "{l} is lower than {r}",
+        "<=": "{l} is at most {r}",
+        ">": "{l} is higher than {r}",
+        ">=": "{l} is at least {r}",
+        "=": "{l} equals {r}",
+        "!=": "{l} differs from {r}",
+    },
 }
 _STATES = {
-    "nl": {"gehaald": "gehaald is", "niet_gehaald": "niet gehaald is", "op_schema": "op schema ligt",
-           "achter_op_schema": "achter op schema ligt", "actief": "is afgegaan"},
-    "en": {"gehaald": "is met", "niet_gehaald": "is not met", "op_schema": "is on track",
-           "achter_op_schema": "is behind schedule", "actief": "has fired"},
+    "nl": {
+        "gehaald": "gehaald is",
+        "niet_gehaald": "niet gehaald is",
+        "op_schema": "op schema ligt",
+        "achter_op_schema": "achter op schema ligt",
+        "actief": "is afgegaan",
+    },
+    "en": {
+        "gehaald": "is met",
+        "niet_gehaald": "is not met",
+        "op_schema": "is on track",
+        "achter_op_schema": "is behind schedule",
+        "actief": "has fired",
+    },
 }
 _WORDS = {
-    "nl": {"to": "tot", "at_most": "ten hoogste", "at_least": "ten minste", "pending": "nog open",
-           "and": "en", "or": "of", "not": "het niet zo is dat", "every": "elke", "yearly": "elk jaar",
-           "at_least_every": "ten minste elke", "after_monitoring": "na de monitoring die het aanwijst",
-           "shortfall": "de achterstand op", "effect": "het effect van",
-           "lower_than": "minder dan in", "less": "minder", "in_year": "in", "holds": "geldt",
-           "value_of": "de waarde van"},
-    "en": {"to": "to", "at_most": "at most", "at_least": "at least", "pending": "still open",
-           "and": "and", "or": "or", "not": "it is not the case that", "every": "every",
-           "yearly": "every year", "at_least_every": "at least every",
-           "after_monitoring": "after the monitoring that calls for it",
-           "shortfall": "the shortfall on", "effect": "the effect of", "lower_than": "less than in",
-           "less": "less", "in_year": "in", "holds": "holds", "value_of": "the value of"},
+    "nl": {
+        "to": "tot",
+        "at_most": "ten hoogste",
+        "at_least": "ten minste",
+        "pending": "nog open",
+        "and": "en",
+        "or": "of",
+        "not": "het niet zo is dat",
+        "every": "elke",
+        "yearly": "elk jaar",
+        "at_least_every": "ten minste elke",
+        "after_monitoring": "na de monitoring die het aanwijst",
+        "shortfall": "de achterstand op",
+        "effect": "het effect van",
+        "lower_than": "minder dan in",
+        "less": "minder",
+        "in_year": "in",
+        "holds": "geldt",
+        "value_of": "de waarde van",
+    },
+    "en": {
+        "to": "to",
+        "at_most": "at most",
+        "at_least": "at least",
+        "pending": "still open",
+        "and": "and",
+        "or": "or",
+        "not": "it is not the case that",
+        "every": "every",
+        "yearly": "every year",
+        "at_least_every": "at least every",
+        "after_monitoring": "after the monitoring that calls for it",
+        "shortfall": "the shortfall on",
+        "effect": "the effect of",
+        "lower_than": "less than in",
+        "less": "less",
+        "in_year": "in",
+        "holds": "holds",
+        "value_of": "the value of",
+    },
 }
 
 
 class Phrases:
     """Turns field values into words of one language; `title` names a declaration by its id."""
 
-    def __init__(self, language: str, title: Callable[[str], str],
-                 budget_title: Callable[[nodes.BudgetRef], tuple[str, str, str | None]] | None = None) -> None:
+    def __init__(
+        self,
+        language: str,
+        title: Callable[[str], str],
+        budget_title: Callable[[nodes.BudgetRef], tuple[str, str, str | None]] | None = None,
+    ) -> None:
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
         self.language = language
@@ -67,7 +153,8 @@ class Phrases:
         self.words = _WORDS[language]
         # (table title, line title, package title or None) of a budget reference; ids when not given
         self.budget_title = budget_title or (
-            lambda ref: (ref.table.name, ref.post.name, ref.package.name if ref.package else None))
+            lambda ref: (ref.table.name, ref.post.name, ref.package.name if ref.package else None)
+        )
 
     # names ------------------------------------------------------------------------------------------
 
@@ -98,7 +185,7 @@ class Phrases:
         1125.5 is 1.125,5 in Dutch and 1,125.5 in English."""
         sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
         whole, _, decimals = text.partition(".")
-        groups = [whole[max(i - 3, 0):i] for i in range(len(whole), 0, -3)][::-1]
+        groups = [whole[max(i - 3, 0) : i] for i in range(len(whole), 0, -3)][::-1]
         thousands, mark = (".", ",") if self.language == "nl" else (",", ".")
         return sign + thousands.join(groups) + (mark + decimals if decimals else "")
 
@@ -124,11 +211,18 @@ class Phrases:
         if isinstance(amount, nodes.Quantity):
             return self.quantity(amount)
         if isinstance(amount, nodes.Range):
-            low = self.number(amount.low.number) if amount.low.unit == amount.high.unit else self.quantity(amount.low)
+            low = (
+                self.number(amount.low.number)
+                if amount.low.unit == amount.high.unit
+                else self.quantity(amount.low)
+            )
             return f"{low} {self.words['to']} {self.quantity(amount.high)}"
         if isinstance(amount, nodes.Bound):
-            value = self.quantity(amount.value) if isinstance(amount.value, nodes.Quantity) else \
-                self.name(amount.value)
+            value = (
+                self.quantity(amount.value)
+                if isinstance(amount.value, nodes.Quantity)
+                else self.name(amount.value)
+            )
             return f"{self.words[amount.direction]} {value}"
         if isinstance(amount, nodes.Pending):
             return self.pending(amount)
@@ -184,12 +278,17 @@ class Phrases:
         if isinstance(condition, nodes.AllOf | nodes.AnyOf):
             joiner = self.words["and"] if isinstance(condition, nodes.AllOf) else self.words["or"]
             parts = [self._nested(c) for c in condition.items]
-            return f", {joiner} ".join(parts[:-1]) + f" {joiner} " + parts[-1] if len(parts) > 2 else \
-                f" {joiner} ".join(parts)
+            return (
+                f", {joiner} ".join(parts[:-1]) + f" {joiner} " + parts[-1]
+                if len(parts) > 2
+                else f" {joiner} ".join(parts)
+            )
         if isinstance(condition, nodes.Not):
             return f"{self.words['not']} {self._nested(condition.item)}"
         if isinstance(condition, nodes.StateTest):
-            return f"«{self.title(condition.subject.name)}» {_STATES[self.language][condition.state]}"
+            return (
+                f"«{self.title(condition.subject.name)}» {_STATES[self.language][condition.state]}"
+            )
         if isinstance(condition, nodes.Flag):
             return f"«{self.title(condition.attribute.name)}» {self.words['holds']}"
         return self._comparison(condition)
@@ -206,6 +305,10 @@ class Phrases:
         if isinstance(operand, nodes.Quantity):
             return self.quantity(operand) if operand.unit.text else self.number(operand.number)
         if isinstance(operand, nodes.Call):
-            lead = self.words["shortfall"] if operand.function == "achterstand" else self.words["effect"]
+            lead = (
+                self.words["shortfall"]
+                if operand.function == "achterstand"
+                else self.words["effect"]
+            )
             return f"{lead} «{self.title(operand.argument.name)}»"
         return f"«{self.title(operand.name)}»"

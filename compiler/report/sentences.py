@@ -26,14 +26,21 @@ _TESTS = {
 def environment() -> jinja2.Environment:
     """The environment of every report template. HTML templates escape what they insert; sentences and
     Markdown are plain text (Markdown escapes with the `md` filter)."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("compiler.report", "templates"),
-                             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",),
-                                                                 default_for_string=False),
-                             undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("compiler.report", "templates"),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.j2",), default_for_string=False
+        ),
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.tests.update(_TESTS)
     env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
-    env.filters["map_macro"] = lambda items, macro, *args: [str(macro(item, *args)) for item in items or []]
+    env.filters["map_macro"] = lambda items, macro, *args: [
+        str(macro(item, *args)) for item in items or []
+    ]
     return env
 
 
@@ -62,6 +69,11 @@ def _budget_titles(handbook: Handbook) -> Callable[[nodes.BudgetRef], tuple[str,
         rows = {r.id: r.title for r in table.rows} if table else {}
         subs = {s[0]: s[1] for s in table.suballocations} if table else {}
         post = rows.get(ref.post.name) or subs.get(ref.post.name) or ref.post.name
-        package = table.column_titles.get(ref.package.name, ref.package.name) if table and ref.package else None
+        package = (
+            table.column_titles.get(ref.package.name, ref.package.name)
+            if table and ref.package
+            else None
+        )
         return handbook.title(ref.table.name), post, package
+
     return titles

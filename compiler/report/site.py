@@ -30,13 +30,34 @@ from compiler.report.state import MonitoringState
 MARKER = ".beleid-report"  # marks a folder this module wrote, so it may be replaced
 FORMATS = ("html", "md")
 # A tile map of the provinces: (province, column, row), roughly where each lies.
-TILES = (("fryslan", 1, 0), ("groningen", 2, 0), ("noord_holland", 0, 1), ("flevoland", 1, 1),
-         ("drenthe", 2, 1), ("zuid_holland", 0, 2), ("utrecht", 1, 2), ("overijssel", 2, 2),
-         ("zeeland", 0, 3), ("noord_brabant", 1, 3), ("gelderland", 2, 3), ("limburg", 2, 4))
-PROVINCE_NAMES = {"groningen": "Groningen", "fryslan": "Fryslân", "drenthe": "Drenthe", "overijssel": "Overijssel",
-                  "flevoland": "Flevoland", "gelderland": "Gelderland", "utrecht": "Utrecht",
-                  "noord_holland": "Noord-Holland", "zuid_holland": "Zuid-Holland", "zeeland": "Zeeland",
-                  "noord_brabant": "Noord-Brabant", "limburg": "Limburg"}
+TILES = (
+    ("fryslan", 1, 0),
+    ("groningen", 2, 0),
+    ("noord_holland", 0, 1),
+    ("flevoland", 1, 1),
+    ("drenthe", 2, 1),
+    ("zuid_holland", 0, 2),
+    ("utrecht", 1, 2),
+    ("overijssel", 2, 2),
+    ("zeeland", 0, 3),
+    ("noord_brabant", 1, 3),
+    ("gelderland", 2, 3),
+    ("limburg", 2, 4),
+)
+PROVINCE_NAMES = {
+    "groningen": "Groningen",
+    "fryslan": "Fryslân",
+    "drenthe": "Drenthe",
+    "overijssel": "Overijssel",
+    "flevoland": "Flevoland",
+    "gelderland": "Gelderland",
+    "utrecht": "Utrecht",
+    "noord_holland": "Noord-Holland",
+    "zuid_holland": "Zuid-Holland",
+    "zeeland": "Zeeland",
+    "noord_brabant": "Noord-Brabant",
+    "limburg": "Limburg",
+}
 
 
 class ReportError(Exception):
@@ -49,8 +70,13 @@ class Page:
     text: str
 
 
-def write(handbook: Handbook, state: MonitoringState | None, out: Path, moment: dt.date,
-          progress: Callable[[str], None] = lambda message: None) -> int:
+def write(
+    handbook: Handbook,
+    state: MonitoringState | None,
+    out: Path,
+    moment: dt.date,
+    progress: Callable[[str], None] = lambda message: None,
+) -> int:
     """Write every page under `out`; returns the number of files written."""
     _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -62,8 +88,10 @@ def write(handbook: Handbook, state: MonitoringState | None, out: Path, moment: 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page.text, encoding="utf-8")
             count += 1
-        (staging / MARKER).write_text("written by `beleid report`; the whole folder is replaced on the next run\n",
-                                      encoding="utf-8")
+        (staging / MARKER).write_text(
+            "written by `beleid report`; the whole folder is replaced on the next run\n",
+            encoding="utf-8",
+        )
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -71,15 +99,27 @@ def write(handbook: Handbook, state: MonitoringState | None, out: Path, moment: 
     return count
 
 
-def pages(handbook: Handbook, state: MonitoringState | None, moment: dt.date,
-          progress: Callable[[str], None] = lambda message: None) -> Iterator[Page]:
+def pages(
+    handbook: Handbook,
+    state: MonitoringState | None,
+    moment: dt.date,
+    progress: Callable[[str], None] = lambda message: None,
+) -> Iterator[Page]:
     env = environment()
     env.filters["md"] = _md
-    labels = yaml.safe_load(resources.files("compiler.report").joinpath("templates/labels.yaml").read_text("utf-8"))
-    yield Page("assets/style.css", resources.files("compiler.report").joinpath("templates/style.css")
-               .read_text("utf-8"))
-    yield Page("index.html", env.get_template("html/landing.html.j2").render(
-        labels=labels, languages=LANGUAGES, state=state, moment=moment))
+    labels = yaml.safe_load(
+        resources.files("compiler.report").joinpath("templates/labels.yaml").read_text("utf-8")
+    )
+    yield Page(
+        "assets/style.css",
+        resources.files("compiler.report").joinpath("templates/style.css").read_text("utf-8"),
+    )
+    yield Page(
+        "index.html",
+        env.get_template("html/landing.html.j2").render(
+            labels=labels, languages=LANGUAGES, state=state, moment=moment
+        ),
+    )
     steps = [(language, form) for language in LANGUAGES for form in FORMATS]
     for number, (language, form) in enumerate(steps, 1):
         site = _Site(env, labels, language, form, handbook, state, moment)
@@ -90,8 +130,10 @@ def pages(handbook: Handbook, state: MonitoringState | None, moment: dt.date,
 
 def _check_target(out: Path) -> None:
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise ReportError(f"{out} exists and is not a report written by beleid; it is left untouched. "
-                          "Choose an empty or new folder with -o")
+        raise ReportError(
+            f"{out} exists and is not a report written by beleid; it is left untouched. "
+            "Choose an empty or new folder with -o"
+        )
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -109,8 +151,16 @@ def _swap(staging: Path, out: Path) -> None:
 class _Site:
     """The pages of one language in one format."""
 
-    def __init__(self, env, labels: dict, language: str, form: str, handbook: Handbook,
-                 state: MonitoringState | None, moment: dt.date) -> None:
+    def __init__(
+        self,
+        env,
+        labels: dict,
+        language: str,
+        form: str,
+        handbook: Handbook,
+        state: MonitoringState | None,
+        moment: dt.date,
+    ) -> None:
         self.env, self.form, self.language = env, form, language
         self.hb, self.state, self.moment = handbook, state, moment
         self.labels = labels[language]
@@ -120,12 +170,21 @@ class _Site:
         self.suffix = ".html" if form == "html" else ".md"
 
     def pages(self) -> Iterator[Page]:
-        yield self._page("index", self.labels["site_title"], documents=self._documents(), intro=self._intro(),
-                         theme_sizes={t.name: sum(len(c.entries) for c in t.chapters) for t in self.hb.themes})
+        yield self._page(
+            "index",
+            self.labels["site_title"],
+            documents=self._documents(),
+            intro=self._intro(),
+            theme_sizes={t.name: sum(len(c.entries) for c in t.chapters) for t in self.hb.themes},
+        )
         yield self._page("themes", self.labels["themes"])
         for theme in self.hb.themes:
-            yield self._page("theme", self.labels["theme_names"].get(theme.name, theme.name),
-                             name=f"theme-{theme.name}", theme=theme)
+            yield self._page(
+                "theme",
+                self.labels["theme_names"].get(theme.name, theme.name),
+                name=f"theme-{theme.name}",
+                theme=theme,
+            )
         yield self._page("actors", self.labels["actors"])
         yield self._page("timeline", self.labels["timeline"])
         yield self._page("history", self.labels["history"], **self._history())
@@ -136,7 +195,12 @@ class _Site:
         if self.state is not None:
             yield self._page("monitoring", self.labels["monitoring"])
             for target in self.state.targets:
-                yield self._page("target", self.hb.title(target["id"]), name=f"target-{target['id']}", target=target)
+                yield self._page(
+                    "target",
+                    self.hb.title(target["id"]),
+                    name=f"target-{target['id']}",
+                    target=target,
+                )
             if self.form == "md":
                 yield from self._plot_files()
 
@@ -146,28 +210,54 @@ class _Site:
         name = name or template
         filename = name + self.suffix
         text = self.env.get_template(f"{self.form}/{template}.{self.form}.j2").render(
-            **self._context(), page_title=title, filename=filename, **extra)
+            **self._context(), page_title=title, filename=filename, **extra
+        )
         return Page(f"{self.folder}/{filename}", text)
 
     def _context(self) -> dict:
-        return {"L": self.labels, "lang": self.language, "other": next(x for x in LANGUAGES if x != self.language),
-                "hb": self.hb, "s": self.sentences, "p": self.phrases, "state": self.state,
-                "moment": self.moment, "href": self.href, "picture": self.picture, "plot": self.plot,
-                "euros": self.euros, "source_href": self.source_href, "first_source": self.first_source, "state_sentence": self.state_sentence,
-                "farms_sentence": self.farms_sentence, "day": self.day, "tiles": TILES, "province_names": PROVINCE_NAMES}
+        return {
+            "L": self.labels,
+            "lang": self.language,
+            "other": next(x for x in LANGUAGES if x != self.language),
+            "hb": self.hb,
+            "s": self.sentences,
+            "p": self.phrases,
+            "state": self.state,
+            "moment": self.moment,
+            "href": self.href,
+            "picture": self.picture,
+            "plot": self.plot,
+            "euros": self.euros,
+            "source_href": self.source_href,
+            "first_source": self.first_source,
+            "state_sentence": self.state_sentence,
+            "farms_sentence": self.farms_sentence,
+            "day": self.day,
+            "tiles": TILES,
+            "province_names": PROVINCE_NAMES,
+        }
 
     def _intro(self) -> str:
         counts = {}
         for entry in self.hb.entries.values():
             counts[entry.kind] = counts.get(entry.kind, 0) + 1
-        kinds = ", ".join(f"{n} × {self.labels['kinds'][k].lower()}" for k, n in sorted(counts.items()))
+        kinds = ", ".join(
+            f"{n} × {self.labels['kinds'][k].lower()}" for k, n in sorted(counts.items())
+        )
         return f"{self.labels['handbook']}: {len(self.hb.entries)} {self.labels['declarations']} ({kinds})."
 
     def _documents(self) -> list[Entry]:
-        return sorted((e for e in self.hb.entries.values() if e.kind == "document"), key=lambda e: e.id)
+        return sorted(
+            (e for e in self.hb.entries.values() if e.kind == "document"), key=lambda e: e.id
+        )
 
     def _history(self) -> dict:
-        by_state: dict[str, list[Entry]] = {"ended": [], "not_yet": [], "in_force": [], "undated": []}
+        by_state: dict[str, list[Entry]] = {
+            "ended": [],
+            "not_yet": [],
+            "in_force": [],
+            "undated": [],
+        }
         for status in timeline.as_of(self.hb.policy, self.moment):
             by_state[status.state.replace(" ", "_")].append(self.hb.entries[status.declaration.id])
         return {"history": by_state, "history_counts": {k: len(v) for k, v in by_state.items()}}
@@ -176,10 +266,22 @@ class _Site:
         text = self.hb.policy.sources.get(document.id)
         if text is None or self.form != "html":
             return
-        cited = {line for entry in self.hb.entries.values() for q in entry.quotes if q.document == document.id
-                 for line in range(q.first_line, q.last_line + 1)}
-        yield self._page("source", document.title, name=f"source-{document.id}", document=document,
-                         lines=text.lines, cited=cited, source_path=document.fields.get("bestand", ""))
+        cited = {
+            line
+            for entry in self.hb.entries.values()
+            for q in entry.quotes
+            if q.document == document.id
+            for line in range(q.first_line, q.last_line + 1)
+        }
+        yield self._page(
+            "source",
+            document.title,
+            name=f"source-{document.id}",
+            document=document,
+            lines=text.lines,
+            cited=cited,
+            source_path=document.fields.get("bestand", ""),
+        )
 
     def _plot_files(self) -> Iterator[Page]:
         for target in self.state.targets:
@@ -207,25 +309,48 @@ class _Site:
         lines = f"{q.first_line}" + (f"–{q.last_line}" if q.last_line != q.first_line else "")
         text = f"{self.hb.title(q.document)}, {self.labels['line' if q.first_line == q.last_line else 'lines']} {lines}"
         link = self.source_href(q.document, q.first_line)
-        return f'<a href="{escape(link)}">{escape(text)}</a>' if self.form == "html" else f"[{_md(text)}]({link})"
+        return (
+            f'<a href="{escape(link)}">{escape(text)}</a>'
+            if self.form == "html"
+            else f"[{_md(text)}]({link})"
+        )
 
     def picture(self, entry: Entry) -> str:
-        items = [(i, self.hb.title(i)) for i in entry.uses], [(i, self.hb.title(i)) for i in entry.used_by]
+        items = (
+            [(i, self.hb.title(i)) for i in entry.uses],
+            [(i, self.hb.title(i)) for i in entry.used_by],
+        )
         if self.form == "md":
             return _mermaid(entry, *items)
-        return svg.neighbourhood((entry.id, entry.title), *items, self.href,
-                                 {"uses": self.labels["uses"], "used_by": self.labels["used_by"]})
+        return svg.neighbourhood(
+            (entry.id, entry.title),
+            *items,
+            self.href,
+            {"uses": self.labels["uses"], "used_by": self.labels["used_by"]},
+        )
 
     def plot(self, target: dict) -> str:
         observed = tuple((y, v, s) for y, v, s, _ in self.state.series.get(target["indicator"], ()))
         path = tuple((int(y), float(v)) for y, v in target["path"])
-        goal = (int(target["deadline"][:4]), target["goal"]) if target["goal"] is not None and target["deadline"] else None
+        goal = (
+            (int(target["deadline"][:4]), target["goal"])
+            if target["goal"] is not None and target["deadline"]
+            else None
+        )
         if not observed and not path:
             return ""
-        required = (target["observed"]["period"], target["required"]) if target["required"] is not None else None
+        required = (
+            (target["observed"]["period"], target["required"])
+            if target["required"] is not None
+            else None
+        )
         labels = {k: self.labels[k] for k in ("observed", "projected", "path", "goal", "gap")}
-        return svg.trajectory(svg.Plot(self.hb.title(target["id"]), target["unit"], observed, path, goal, required,
-                                       labels), self.phrases.figure)
+        return svg.trajectory(
+            svg.Plot(
+                self.hb.title(target["id"]), target["unit"], observed, path, goal, required, labels
+            ),
+            self.phrases.figure,
+        )
 
     def day(self, iso: str | None) -> str:
         """An ISO date from the evaluation, written out in the language; a label when there is none."""
@@ -238,7 +363,9 @@ class _Site:
         return f"€ {self.phrases.number(_plain(millions))} mln"
 
     def state_sentence(self, target: dict) -> str:
-        return " ".join(str(self.sentences.module.target_state(target, self.phrases, self.labels)).split())
+        return " ".join(
+            str(self.sentences.module.target_state(target, self.phrases, self.labels)).split()
+        )
 
     def farms_sentence(self, obligation: dict) -> str:
         return " ".join(str(self.sentences.module.farms_sentence(obligation, self.phrases)).split())
@@ -261,6 +388,7 @@ def _mermaid(entry: Entry, uses: list[tuple[str, str]], used_by: list[tuple[str,
         for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
             shown = shown.replace(char, code)
         return f'{ident}["{shown}"]'
+
     lines = ["```mermaid", "flowchart LR", f"  {node(entry.id, entry.title)}"]
     lines += [f"  {node(i, t)} --> {entry.id}" for i, t in uses[:8]]
     lines += [f"  {entry.id} --> {node(i, t)}" for i, t in used_by[:8]]

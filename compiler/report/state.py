@@ -21,7 +21,9 @@ class MonitoringState:
     moment: str
     data: dict  # outcomes.to_json of the evaluation
     status_counts: dict[str, int]
-    series: dict[str, tuple[tuple[int, float, str, str], ...]]  # indicator -> (year, value, status, source)
+    series: dict[
+        str, tuple[tuple[int, float, str, str], ...]
+    ]  # indicator -> (year, value, status, source)
     duties_by_actor: dict[str, list[dict]]
     overdue_reports: list[dict]
     farms: int | None
@@ -36,15 +38,33 @@ class MonitoringState:
 
 def build(evaluation: Evaluation) -> MonitoringState:
     data = outcomes.to_json(evaluation)
-    counts = {status: sum(1 for t in data["targets"] if t["status"] == status) for status in STATUSES}
+    counts = {
+        status: sum(1 for t in data["targets"] if t["status"] == status) for status in STATUSES
+    }
     indicators = {t["indicator"] for t in data["targets"]}
-    series = {name: tuple((o.year, o.value, o.status, o.source) for o in evaluation.monitoring.series.of(name)
-                          if o.date <= evaluation.moment)
-              for name in sorted(indicators)}
+    series = {
+        name: tuple(
+            (o.year, o.value, o.status, o.source)
+            for o in evaluation.monitoring.series.of(name)
+            if o.date <= evaluation.moment
+        )
+        for name in sorted(indicators)
+    }
     by_actor: dict[str, list[dict]] = {}
-    for duty in sorted(data["duties"], key=lambda d: (_DUTY_ORDER.index(d["status"]), d["due"] or "", d["id"])):
+    for duty in sorted(
+        data["duties"], key=lambda d: (_DUTY_ORDER.index(d["status"]), d["due"] or "", d["id"])
+    ):
         by_actor.setdefault(duty["actor"] or "", []).append(duty)
-    overdue_reports = [d for d in data["duties"] if d["kind"] == "borging" and d["status"] == "overdue"]
+    overdue_reports = [
+        d for d in data["duties"] if d["kind"] == "borging" and d["status"] == "overdue"
+    ]
     population = evaluation.population
-    return MonitoringState(data["moment"], data, counts, series, dict(sorted(by_actor.items())), overdue_reports,
-                           population.size if population is not None else None)
+    return MonitoringState(
+        data["moment"],
+        data,
+        counts,
+        series,
+        dict(sorted(by_actor.items())),
+        overdue_reports,
+        population.size if population is not None else None,
+    )

@@ -31,7 +31,9 @@ class Plot:
 
 
 def trajectory(plot: Plot, figure: Callable[[float], str]) -> str:
-    points = [(y, v) for y, v, _ in plot.observed] + list(plot.path) + ([plot.goal] if plot.goal else [])
+    points = (
+        [(y, v) for y, v, _ in plot.observed] + list(plot.path) + ([plot.goal] if plot.goal else [])
+    )
     if not points:
         return ""
     years = [p[0] for p in points]
@@ -43,7 +45,10 @@ def trajectory(plot: Plot, figure: Callable[[float], str]) -> str:
     high = max(values) * 1.1 if max(values) > 0 else 1.0
     x = _scale(low_year, high_year, _LEFT, _WIDTH - _RIGHT)
     y = _scale(low, high, _HEIGHT - _BOTTOM, _TOP)
-    out = [_open(_WIDTH, _HEIGHT, plot.title), _axes(x, y, low_year, high_year, low, high, plot.unit, figure)]
+    out = [
+        _open(_WIDTH, _HEIGHT, plot.title),
+        _axes(x, y, low_year, high_year, low, high, plot.unit, figure),
+    ]
     if plot.path:
         out.append(_polyline([(x(a), y(b)) for a, b in plot.path], "path", dash=True))
     measured = [(a, b) for a, b, status in plot.observed if status != "projected"]
@@ -52,28 +57,39 @@ def trajectory(plot: Plot, figure: Callable[[float], str]) -> str:
     out.append(_series(projected, x, y, "projected", plot.labels["projected"], figure))
     if plot.goal:
         gx, gy = x(plot.goal[0]), y(plot.goal[1])
-        out.append(f'<path class="goal" d="M{gx - 6:.1f},{gy:.1f}h12M{gx:.1f},{gy - 6:.1f}v12">'
-                   f'<title>{escape(plot.labels["goal"])}: {figure(plot.goal[1])} {escape(plot.unit)} '
-                   f'({plot.goal[0]})</title></path>')
+        out.append(
+            f'<path class="goal" d="M{gx - 6:.1f},{gy:.1f}h12M{gx:.1f},{gy - 6:.1f}v12">'
+            f"<title>{escape(plot.labels['goal'])}: {figure(plot.goal[1])} {escape(plot.unit)} "
+            f"({plot.goal[0]})</title></path>"
+        )
     if plot.required and measured:
         year, value = measured[-1]
-        out.append(f'<line class="gap" x1="{x(year):.1f}" y1="{y(value):.1f}" x2="{x(year):.1f}" '
-                   f'y2="{y(plot.required[1]):.1f}"><title>{escape(plot.labels["gap"])}: '
-                   f'{figure(abs(value - plot.required[1]))} {escape(plot.unit)}</title></line>')
+        out.append(
+            f'<line class="gap" x1="{x(year):.1f}" y1="{y(value):.1f}" x2="{x(year):.1f}" '
+            f'y2="{y(plot.required[1]):.1f}"><title>{escape(plot.labels["gap"])}: '
+            f"{figure(abs(value - plot.required[1]))} {escape(plot.unit)}</title></line>"
+        )
     out.append(_legend(plot.labels, bool(projected)))
     out.append("</svg>")
     return "\n".join(out)
 
 
-def neighbourhood(centre: tuple[str, str], uses: list[tuple[str, str]], used_by: list[tuple[str, str]],
-                  href: Callable[[str], str], labels: dict[str, str]) -> str:
+def neighbourhood(
+    centre: tuple[str, str],
+    uses: list[tuple[str, str]],
+    used_by: list[tuple[str, str]],
+    href: Callable[[str], str],
+    labels: dict[str, str],
+) -> str:
     """The declaration in the middle, what it names on the left, what names it on the right.
     Each item is (id, title); `href` gives a box's link."""
     rows = max(min(len(uses), _MAX_SIDE + 1), min(len(used_by), _MAX_SIDE + 1), 1)
     height = 34 + rows * 34
     out = [_open(_WIDTH, height, f"{centre[1]}: {labels['uses']} / {labels['used_by']}")]
     out.append(f'<text class="head" x="8" y="16">{escape(labels["uses"])}</text>')
-    out.append(f'<text class="head" x="{_WIDTH - 8}" y="16" text-anchor="end">{escape(labels["used_by"])}</text>')
+    out.append(
+        f'<text class="head" x="{_WIDTH - 8}" y="16" text-anchor="end">{escape(labels["used_by"])}</text>'
+    )
     middle = 30 + (rows * 34) / 2 - 12
     out.append(_box(200, middle, centre, None, "centre"))
     for side, items, left in (("uses", uses, 8), ("used_by", used_by, _WIDTH - 8 - 180)):
@@ -81,17 +97,23 @@ def neighbourhood(centre: tuple[str, str], uses: list[tuple[str, str]], used_by:
             top = 30 + i * 34
             out.append(_box(left, top, item, href(item[0]), side))
             x1, x2 = (left + 180, 200) if side == "uses" else (400, left)
-            out.append(f'<line class="edge" x1="{x1}" y1="{top + 12}" x2="{x2}" y2="{middle + 12:.0f}"/>')
+            out.append(
+                f'<line class="edge" x1="{x1}" y1="{top + 12}" x2="{x2}" y2="{middle + 12:.0f}"/>'
+            )
         if len(items) > _MAX_SIDE:
             top = 30 + _MAX_SIDE * 34 + 16
-            out.append(f'<text class="more" x="{left + 4}" y="{top}">+{len(items) - _MAX_SIDE}</text>')
+            out.append(
+                f'<text class="more" x="{left + 4}" y="{top}">+{len(items) - _MAX_SIDE}</text>'
+            )
     out.append("</svg>")
     return "\n".join(out)
 
 
 def _open(width: int, height: int, title: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="picture" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img"><title>{escape(title)}</title>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="picture" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img"><title>{escape(title)}</title>'
+    )
 
 
 def _scale(a: float, b: float, to_a: float, to_b: float) -> Callable[[float], float]:
@@ -100,16 +122,22 @@ def _scale(a: float, b: float, to_a: float, to_b: float) -> Callable[[float], fl
 
 def _axes(x, y, low_year: int, high_year: int, low: float, high: float, unit: str, figure) -> str:
     bottom, right = _HEIGHT - _BOTTOM, _WIDTH - _RIGHT
-    parts = [f'<line class="axis" x1="{_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}"/>',
-             f'<line class="axis" x1="{_LEFT}" y1="{_TOP}" x2="{_LEFT}" y2="{bottom}"/>',
-             f'<text class="unit" x="{_LEFT}" y="{_TOP - 10}" text-anchor="middle">{escape(unit)}</text>']
+    parts = [
+        f'<line class="axis" x1="{_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}"/>',
+        f'<line class="axis" x1="{_LEFT}" y1="{_TOP}" x2="{_LEFT}" y2="{bottom}"/>',
+        f'<text class="unit" x="{_LEFT}" y="{_TOP - 10}" text-anchor="middle">{escape(unit)}</text>',
+    ]
     step = 1 if high_year - low_year <= 12 else 5
     for year in range(low_year + (-low_year) % step, high_year + 1, step):
-        parts.append(f'<text class="tick" x="{x(year):.1f}" y="{bottom + 18}" text-anchor="middle">{year}</text>')
+        parts.append(
+            f'<text class="tick" x="{x(year):.1f}" y="{bottom + 18}" text-anchor="middle">{year}</text>'
+        )
     for value in _ticks(low, high):
-        parts.append(f'<line class="grid" x1="{_LEFT}" y1="{y(value):.1f}" x2="{right}" y2="{y(value):.1f}"/>'
-                     f'<text class="tick" x="{_LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-                     f'{figure(value)}</text>')
+        parts.append(
+            f'<line class="grid" x1="{_LEFT}" y1="{y(value):.1f}" x2="{right}" y2="{y(value):.1f}"/>'
+            f'<text class="tick" x="{_LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
+            f"{figure(value)}</text>"
+        )
     return "\n".join(parts)
 
 
@@ -132,8 +160,10 @@ def _polyline(points: list[tuple[float, float]], css: str, *, dash: bool = False
 def _series(points: list[tuple[int, float]], x, y, css: str, label: str, figure) -> str:
     out = [_polyline([(x(a), y(b)) for a, b in points], css)]
     for year, value in points:
-        out.append(f'<circle class="{css}" cx="{x(year):.1f}" cy="{y(value):.1f}" r="4">'
-                   f'<title>{escape(label)} {year}: {figure(value)}</title></circle>')
+        out.append(
+            f'<circle class="{css}" cx="{x(year):.1f}" cy="{y(value):.1f}" r="4">'
+            f"<title>{escape(label)} {year}: {figure(value)}</title></circle>"
+        )
     return "\n".join(o for o in out if o)
 
 
@@ -143,8 +173,10 @@ def _legend(labels: dict[str, str], projected: bool) -> str:
         items.insert(1, ("projected", labels["projected"]))
     out, left = [], _LEFT + 8
     for css, text in items:
-        out.append(f'<rect class="key {css}" x="{left}" y="{_HEIGHT - 12}" width="10" height="10"/>'
-                   f'<text class="key" x="{left + 14}" y="{_HEIGHT - 3}">{escape(text)}</text>')
+        out.append(
+            f'<rect class="key {css}" x="{left}" y="{_HEIGHT - 12}" width="10" height="10"/>'
+            f'<text class="key" x="{left + 14}" y="{_HEIGHT - 3}">{escape(text)}</text>'
+        )
         left += 24 + 7 * len(text)
     return "\n".join(out)
 
@@ -152,7 +184,9 @@ def _legend(labels: dict[str, str], projected: bool) -> str:
 def _box(left: float, top: float, item: tuple[str, str], link: str | None, css: str) -> str:
     ident, title = item
     shown = title if len(title) <= 28 else title[:27] + "…"
-    box = (f'<rect class="box {css}" x="{left:.0f}" y="{top:.0f}" width="{180 if css != "centre" else 200}" '
-           f'height="24" rx="4"><title>{escape(title)} ({escape(ident)})</title></rect>'
-           f'<text class="label" x="{left + 6:.0f}" y="{top + 16:.0f}">{escape(shown)}</text>')
+    box = (
+        f'<rect class="box {css}" x="{left:.0f}" y="{top:.0f}" width="{180 if css != "centre" else 200}" '
+        f'height="24" rx="4"><title>{escape(title)} ({escape(ident)})</title></rect>'
+        f'<text class="label" x="{left + 6:.0f}" y="{top + 16:.0f}">{escape(shown)}</text>'
+    )
     return f'<a href="{escape(link)}">{box}</a>' if link else box

@@ -30,8 +30,8 @@ class Passage:
 class DocumentCoverage:
     document: str
     title: str
-    lines: int          # lines with text (blank lines and page numbers do not count)
-    cited: int          # of those, lines inside at least one citation
+    lines: int  # lines with text (blank lines and page numbers do not count)
+    cited: int  # of those, lines inside at least one citation
     citations: int
     uncited_quantified: tuple[Passage, ...]
 
@@ -48,7 +48,9 @@ def coverage(policy: Policy) -> list[DocumentCoverage]:
         for f in decl.node.all("bron"):
             citation: nodes.Citation = f.value
             if citation.document.name in cited:
-                cited[citation.document.name].update(range(citation.first_line, citation.last_line + 1))
+                cited[citation.document.name].update(
+                    range(citation.first_line, citation.last_line + 1)
+                )
                 counts[citation.document.name] += 1
     return [
         _document_coverage(policy, source, cited[name], counts[name])
@@ -56,7 +58,9 @@ def coverage(policy: Policy) -> list[DocumentCoverage]:
     ]
 
 
-def _document_coverage(policy: Policy, source: SourceText, cited: set[int], count: int) -> DocumentCoverage:
+def _document_coverage(
+    policy: Policy, source: SourceText, cited: set[int], count: int
+) -> DocumentCoverage:
     text_lines = [n for n, line in enumerate(source.lines, start=1) if _has_text(line)]
     covered = sum(1 for n in text_lines if n in cited)
     title = policy.declarations[source.document].title
@@ -91,31 +95,48 @@ def _passage(source: SourceText, numbers: list[int]) -> Passage:
 
 
 def render_text(report: list[DocumentCoverage], *, passages: bool = True, width: int = 100) -> str:
-    out = [f"{'document':<24} {'cited lines':>12} {'coverage':>9} {'citations':>10}  uncited quantified passages"]
+    out = [
+        f"{'document':<24} {'cited lines':>12} {'coverage':>9} {'citations':>10}  uncited quantified passages"
+    ]
     for doc in report:
-        out.append(f"{doc.document:<24} {doc.cited:>5} / {doc.lines:<5} {doc.share:>8.1%} {doc.citations:>10}"
-                   f"  {len(doc.uncited_quantified)}")
+        out.append(
+            f"{doc.document:<24} {doc.cited:>5} / {doc.lines:<5} {doc.share:>8.1%} {doc.citations:>10}"
+            f"  {len(doc.uncited_quantified)}"
+        )
     if passages:
         for doc in report:
             if not doc.uncited_quantified:
                 continue
             out += ["", f"{doc.document}: uncited passages with a number, amount or year"]
             for p in doc.uncited_quantified:
-                lines = f"{p.first_line}" if p.first_line == p.last_line else f"{p.first_line}-{p.last_line}"
+                lines = (
+                    f"{p.first_line}"
+                    if p.first_line == p.last_line
+                    else f"{p.first_line}-{p.last_line}"
+                )
                 text = p.text if len(p.text) <= width else p.text[: width - 1] + "…"
                 out.append(f"  {lines:>11}  {text}")
     return "\n".join(out)
 
 
 def render_json(report: list[DocumentCoverage]) -> str:
-    return json.dumps([
-        {
-            "document": d.document, "title": d.title, "lines": d.lines, "cited": d.cited,
-            "coverage": round(d.share, 4), "citations": d.citations,
-            "uncited_quantified": [
-                {"first_line": p.first_line, "last_line": p.last_line, "text": p.text}
-                for p in d.uncited_quantified
-            ],
-        }
-        for d in report
-    ], indent=2, ensure_ascii=False, sort_keys=True)
+    return json.dumps(
+        [
+            {
+                "document": d.document,
+                "title": d.title,
+                "lines": d.lines,
+                "cited": d.cited,
+                "coverage": round(d.share, 4),
+                "citations": d.citations,
+                "uncited_quantified": [
+                    {"first_line": p.first_line, "last_line": p.last_line, "text": p.text}
+                    for p in d.uncited_quantified
+                ],
+            }
+            for d in report
+        ],
+        indent=2,
+        ensure_ascii=False,
+        sort_keys=True,
+    )

@@ -45,24 +45,39 @@ def diagnostics_markdown() -> str:
         "| code | name | severity | meaning |",
         "|---|---|---|---|",
     ]
-    lines += [f"| [{c.id}](#{c.id.lower()}) | `{c.slug}` | {c.severity.value} | {c.summary} |"
-              for c in codes.ALL_CODES]
+    lines += [
+        f"| [{c.id}](#{c.id.lower()}) | `{c.slug}` | {c.severity.value} | {c.summary} |"
+        for c in codes.ALL_CODES
+    ]
     family = None
     for code in codes.ALL_CODES:
         if code.id[:2] != family:
             family = code.id[:2]
             lines += ["", f"## {family}xx: {_FAMILIES[family]}"]
-        lines += ["", f"### {code.id}", "", f"`{code.slug}` ({code.severity.value}): {code.summary}."]
+        lines += [
+            "",
+            f"### {code.id}",
+            "",
+            f"`{code.slug}` ({code.severity.value}): {code.summary}.",
+        ]
         example = _example(code)
         if example:
             where = example.relative_to(_FIXTURES.parent.parent.parent).as_posix()
-            lines += ["", f"Example (`{where}`):", "", "```",
-                      example.read_text(encoding="utf-8", errors="replace").rstrip(), "```"]
+            lines += [
+                "",
+                f"Example (`{where}`):",
+                "",
+                "```",
+                example.read_text(encoding="utf-8", errors="replace").rstrip(),
+                "```",
+            ]
     return "\n".join(lines) + "\n"
 
 
 def _example(code: codes.Code) -> Path | None:
-    candidates = sorted(_FIXTURES.glob(f"{code.id}_*.policy")) + sorted(_DATA_FIXTURES.rglob(f"{code.id}_*.*"))
+    candidates = sorted(_FIXTURES.glob(f"{code.id}_*.policy")) + sorted(
+        _DATA_FIXTURES.rglob(f"{code.id}_*.*")
+    )
     for path in candidates:
         data = path.read_bytes()
         if b"\x00" not in data and len(data) < 2000:
@@ -92,16 +107,23 @@ def findings_markdown(policy: Policy, root: Path | None = None) -> str:
     ]
     for decl in sorted(findings, key=lambda d: (d.span.path, d.span.line)):
         where = _relative(decl.span.path, root)
-        lines += ["", f"## {decl.title}", "", f"`{decl.id}` ({where})", "",
-                  decl.node.value("wat")]
+        lines += ["", f"## {decl.title}", "", f"`{decl.id}` ({where})", "", decl.node.value("wat")]
         concerns = decl.node.value("betreft") or ()
         if concerns:
             lines += ["", "Concerns: " + ", ".join(f"`{ref.name}`" for ref in concerns) + "."]
         for f in decl.node.all("bron"):
             c = f.value
-            where = f"line {c.first_line}" if c.first_line == c.last_line else \
-                f"lines {c.first_line}-{c.last_line}"
-            lines += ["", f"> {' '.join(c.quote.split())}", ">", f"> (`{c.document.name}`, {where})"]
+            where = (
+                f"line {c.first_line}"
+                if c.first_line == c.last_line
+                else f"lines {c.first_line}-{c.last_line}"
+            )
+            lines += [
+                "",
+                f"> {' '.join(c.quote.split())}",
+                ">",
+                f"> (`{c.document.name}`, {where})",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -117,9 +139,13 @@ def main(argv: list[str]) -> int:
         print(diagnostics_markdown(), end="")
     elif argv[:1] == ["findings"]:
         from compiler.check.pipeline import compile_paths
+
         print(findings_markdown(compile_paths(argv[1:] or ["policy"]).policy), end="")
     else:
-        print("usage: python -m compiler.workflow.docgen diagnostics | findings [PATH ...]", file=sys.stderr)
+        print(
+            "usage: python -m compiler.workflow.docgen diagnostics | findings [PATH ...]",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

@@ -43,8 +43,16 @@ from dsl.parser import bare_parser
 
 # Value column per kind, counted from the field indent: `doel` fields read `indicator  x`.
 VALUE_COLUMN = {
-    "document": 10, "indicator": 8, "doel": 11, "maatregel": 11, "trigger": 5,
-    "verplichting": 9, "borging": 9, "besluit": 8, "verbod": 13, "bevinding": 8,
+    "document": 10,
+    "indicator": 8,
+    "doel": 11,
+    "maatregel": 11,
+    "trigger": 5,
+    "verplichting": 9,
+    "borging": 9,
+    "besluit": 8,
+    "verbod": 13,
+    "bevinding": 8,
 }
 # Fields whose values are never aligned: citations and the rows of ladders and budget tables.
 UNALIGNED = frozenset({"bron", "stap", "pakket", "post", "totaal", "deelpost"})

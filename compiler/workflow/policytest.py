@@ -44,50 +44,105 @@ from dsl.source import Span
 
 _FILES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 # Series: data files, or values written in the test: {indicator: {year or period: number}}
-_SERIES = {"oneOf": [_FILES["oneOf"][0], _FILES["oneOf"][1],
-                     {"type": "object", "additionalProperties": {
-                         "type": "object", "minProperties": 1, "additionalProperties": {"type": "number"}}}]}
+_SERIES = {
+    "oneOf": [
+        _FILES["oneOf"][0],
+        _FILES["oneOf"][1],
+        {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"type": "number"},
+            },
+        },
+    ]
+}
 _EXPECT = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "properties": {
         "targets": {"type": "object", "additionalProperties": {"enum": list(STATUSES)}},
-        "triggers": {"type": "object", "additionalProperties": {"enum": ["fired", "not_fired", "undecided"]}},
-        "duties": {"type": "object", "additionalProperties": {"enum": ["due", "overdue", "fulfilled", "not_yet",
-                                                                       "none"]}},
-        "obligations": {"type": "object", "additionalProperties": {
-            "type": "object", "additionalProperties": False,
-            "properties": {"farms": {"type": "array", "items": {"type": "string"}},
-                           "count": {"type": "integer", "minimum": 0},
-                           "due": {"type": ["string", "null"]},
-                           "overdue": {"type": "integer", "minimum": 0}}}},
-        "steps": {"type": "object", "additionalProperties": {
+        "triggers": {
             "type": "object",
-            "additionalProperties": {"type": "integer", "minimum": 0}}},
+            "additionalProperties": {"enum": ["fired", "not_fired", "undecided"]},
+        },
+        "duties": {
+            "type": "object",
+            "additionalProperties": {"enum": ["due", "overdue", "fulfilled", "not_yet", "none"]},
+        },
+        "obligations": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "farms": {"type": "array", "items": {"type": "string"}},
+                    "count": {"type": "integer", "minimum": 0},
+                    "due": {"type": ["string", "null"]},
+                    "overdue": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+        "steps": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 0},
+            },
+        },
     },
 }
 _MOMENT = {
-    "type": "object", "required": ["as_of", "expect"], "additionalProperties": False,
-    "properties": {"as_of": {"type": ["integer", "string"]}, "series": _SERIES, "farms": {"type": "string"},
-                   "events": _FILES, "expect": _EXPECT},
+    "type": "object",
+    "required": ["as_of", "expect"],
+    "additionalProperties": False,
+    "properties": {
+        "as_of": {"type": ["integer", "string"]},
+        "series": _SERIES,
+        "farms": {"type": "string"},
+        "events": _FILES,
+        "expect": _EXPECT,
+    },
 }
 TEST_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "beleid policy test file",
-    "type": "object", "required": ["cases"], "additionalProperties": False,
+    "type": "object",
+    "required": ["cases"],
+    "additionalProperties": False,
     "properties": {
         "name": {"type": "string"},
-        "cases": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["name", "moments"], "additionalProperties": False,
-            "properties": {
-                "name": {"type": "string", "minLength": 1},
-                "series": _SERIES, "farms": {"type": "string"}, "events": _FILES,
-                "assumptions": {"type": "array", "items": {
-                    "type": "object", "required": ["declaration", "field", "value", "why"],
-                    "additionalProperties": False,
-                    "properties": {"declaration": {"type": "string"}, "field": {"enum": sorted(ASSUMABLE)},
-                                   "value": {"type": "string"}, "why": {"type": "string", "minLength": 1}}}},
-                "moments": {"type": "array", "minItems": 1, "items": _MOMENT},
-            }}},
+        "cases": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name", "moments"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "series": _SERIES,
+                    "farms": {"type": "string"},
+                    "events": _FILES,
+                    "assumptions": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["declaration", "field", "value", "why"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "declaration": {"type": "string"},
+                                "field": {"enum": sorted(ASSUMABLE)},
+                                "value": {"type": "string"},
+                                "why": {"type": "string", "minLength": 1},
+                            },
+                        },
+                    },
+                    "moments": {"type": "array", "minItems": 1, "items": _MOMENT},
+                },
+            },
+        },
     },
 }
 
@@ -112,29 +167,63 @@ class Coverage:
 
     @classmethod
     def of(cls, policy: Policy) -> Coverage:
-        consequences = {f.value.target.name for t in policy.of_kind("trigger") for f in t.node.all("dan")}
+        consequences = {
+            f.value.target.name for t in policy.of_kind("trigger") for f in t.node.all("dan")
+        }
         farm_duties = {d.id for d in policy.of_kind("verplichting") if _entity_subject(d)}
         items = {
             "targets": {d.id for d in policy.of_kind("doel")},
-            "triggers": {f"{d.id}: {b}" for d in policy.of_kind("trigger") for b in ("fired", "not fired")},
-            "obligations": {f"{name}: {b}" for name in sorted(consequences | farm_duties)
-                            for b in ("issued", "not issued")},
-            "ladder steps": {f"{d.id}: step {f.value.number}" for d in policy.of_kind("handhaving")
-                             for f in d.node.all("stap")},
+            "triggers": {
+                f"{d.id}: {b}" for d in policy.of_kind("trigger") for b in ("fired", "not fired")
+            },
+            "obligations": {
+                f"{name}: {b}"
+                for name in sorted(consequences | farm_duties)
+                for b in ("issued", "not issued")
+            },
+            "ladder steps": {
+                f"{d.id}: step {f.value.number}"
+                for d in policy.of_kind("handhaving")
+                for f in d.node.all("stap")
+            },
         }
         return cls(items, {category: set() for category in items})
 
     def record(self, evaluation: Evaluation) -> None:
-        self._add("targets", {t.target for t in evaluation.targets.values() if t.status not in (NO_DATA, CANNOT_DECIDE)})
-        self._add("triggers", {f"{t.trigger}: {'fired' if t.state == 'fired' else 'not fired'}"
-                               for t in evaluation.triggers.values() if t.state != "undecided"})
-        issued = {d.declaration for d in evaluation.duties} | \
-            {o.obligation for o in evaluation.entity_obligations.values() if o.count}
+        self._add(
+            "targets",
+            {
+                t.target
+                for t in evaluation.targets.values()
+                if t.status not in (NO_DATA, CANNOT_DECIDE)
+            },
+        )
+        self._add(
+            "triggers",
+            {
+                f"{t.trigger}: {'fired' if t.state == 'fired' else 'not fired'}"
+                for t in evaluation.triggers.values()
+                if t.state != "undecided"
+            },
+        )
+        issued = {d.declaration for d in evaluation.duties} | {
+            o.obligation for o in evaluation.entity_obligations.values() if o.count
+        }
         in_force = set(evaluation.in_force)
-        self._add("obligations", {f"{name}: issued" for name in issued} |
-                  {f"{name}: not issued" for name in in_force - issued})
-        self._add("ladder steps", {f"{ladder.ladder}: step {int(s)}" for ladder in evaluation.ladders.values()
-                                   for s in np.unique(ladder.steps) if s > 0})
+        self._add(
+            "obligations",
+            {f"{name}: issued" for name in issued}
+            | {f"{name}: not issued" for name in in_force - issued},
+        )
+        self._add(
+            "ladder steps",
+            {
+                f"{ladder.ladder}: step {int(s)}"
+                for ladder in evaluation.ladders.values()
+                for s in np.unique(ladder.steps)
+                if s > 0
+            },
+        )
 
     def _add(self, category: str, found: set[str]) -> None:
         self.hit[category] |= found & self.items[category]
@@ -161,7 +250,9 @@ class Outcome:
 def discover(paths: list[Path]) -> list[Path]:
     found = []
     for path in paths:
-        found += sorted(path.rglob("*.yaml")) + sorted(path.rglob("*.yml")) if path.is_dir() else [path]
+        found += (
+            sorted(path.rglob("*.yaml")) + sorted(path.rglob("*.yml")) if path.is_dir() else [path]
+        )
     return found
 
 
@@ -179,14 +270,20 @@ def run(policy: Policy, files: list[Path], diags: Diagnostics) -> Outcome:
 
 
 def _load(path: Path, diags: Diagnostics) -> dict | None:
-    data = read_yaml_file(path, diags, codes.TEST_FILE_INVALID, "policy/tests/doelsturing.yaml", LineLoader)
+    data = read_yaml_file(
+        path, diags, codes.TEST_FILE_INVALID, "policy/tests/doelsturing.yaml", LineLoader
+    )
     if data is UNREADABLE:
         return None
     errors = list(jsonschema.Draft202012Validator(TEST_SCHEMA).iter_errors(_without_lines(data)))
     for error in errors[:10]:
         where = "/".join(map(str, error.path)) or "(top level)"
-        diags.add(codes.TEST_FILE_INVALID, Span.point(str(path), _line(data, error.path)),
-                  f"`{where}`: {error.message}", hint="see docs/pull-requests.md, 'Policy tests', for the format")
+        diags.add(
+            codes.TEST_FILE_INVALID,
+            Span.point(str(path), _line(data, error.path)),
+            f"`{where}`: {error.message}",
+            hint="see docs/pull-requests.md, 'Policy tests', for the format",
+        )
     return None if errors else data
 
 
@@ -218,31 +315,50 @@ def _run_case(policy: Policy, path: Path, case: dict, outcome: Outcome, diags: D
         return
     outcome.cases += 1
     ledger = Ledger(":memory:")
-    inputs = {"series": case.get("series"), "farms": case.get("farms"), "events": case.get("events")}
+    inputs = {
+        "series": case.get("series"),
+        "farms": case.get("farms"),
+        "events": case.get("events"),
+    }
     for step in case["moments"]:
         inputs.update({k: step[k] for k in ("series", "farms", "events") if k in step})
         monitoring = _monitoring(assumed, path, inputs, step["__line__"], diags)
         moment = _moment(step["as_of"])
         if monitoring is None or moment is None:
             if moment is None:
-                diags.add(codes.TEST_FILE_INVALID, Span.point(str(path), step["__line__"]),
-                          f"`as_of: {step['as_of']}` is not a year or a date", hint="write 2027 or 2027-06-30")
+                diags.add(
+                    codes.TEST_FILE_INVALID,
+                    Span.point(str(path), step["__line__"]),
+                    f"`as_of: {step['as_of']}` is not a year or a date",
+                    hint="write 2027 or 2027-06-30",
+                )
             return
         evaluation = evaluate(assumed, monitoring, moment, ledger.history(moment))
         try:
             ledger.record(evaluation, "policy tests")
-        except LedgerError as error:  # the case's ledger refuses a moment out of order, or one run again
-            again = "again with other data" if error.code is codes.LEDGER_CONFLICT else "before one it already ran"
-            diags.add(codes.TEST_FILE_INVALID, Span.point(str(path), step["__line__"]),
-                      f"`as_of: {step['as_of']}` runs a moment of case `{case['name']}` {again}",
-                      hint="list the moments of a case in order, each once")
+        except (
+            LedgerError
+        ) as error:  # the case's ledger refuses a moment out of order, or one run again
+            again = (
+                "again with other data"
+                if error.code is codes.LEDGER_CONFLICT
+                else "before one it already ran"
+            )
+            diags.add(
+                codes.TEST_FILE_INVALID,
+                Span.point(str(path), step["__line__"]),
+                f"`as_of: {step['as_of']}` runs a moment of case `{case['name']}` {again}",
+                hint="list the moments of a case in order, each once",
+            )
             return
         outcome.moments += 1
         outcome.coverage.record(evaluation)
         checks, failures = _compare(evaluation, step["expect"], monitoring.population)
         outcome.checks += checks
-        outcome.failures += [Failure(str(path), line, case["name"], moment.isoformat(), what, expected, actual)
-                             for line, what, expected, actual in failures]
+        outcome.failures += [
+            Failure(str(path), line, case["name"], moment.isoformat(), what, expected, actual)
+            for line, what, expected, actual in failures
+        ]
     ledger.close()
 
 
@@ -252,10 +368,17 @@ def _assumptions(policy: Policy, path: Path, case: dict, diags: Diagnostics) -> 
         decl = policy.declarations.get(item["declaration"])
         value = parse_value(item["field"], item["value"], path) if decl else None
         if value is None:
-            hint = did_you_mean(item["declaration"], list(policy.declarations)) if decl is None else \
-                'write the value as in a rule file, e.g. "90 kton" or "6 maanden na monitoring"'
-            diags.add(codes.TEST_DATA_INVALID, Span.point(str(path), item["__line__"]),
-                      f"cannot assume `{item['value']}` for `{item['declaration']}.{item['field']}`", hint=hint)
+            hint = (
+                did_you_mean(item["declaration"], list(policy.declarations))
+                if decl is None
+                else 'write the value as in a rule file, e.g. "90 kton" or "6 maanden na monitoring"'
+            )
+            diags.add(
+                codes.TEST_DATA_INVALID,
+                Span.point(str(path), item["__line__"]),
+                f"cannot assume `{item['value']}` for `{item['declaration']}.{item['field']}`",
+                hint=hint,
+            )
             return None
         found.append(Assumption(decl.id, item["field"], value, item["why"]))
     return apply_assumptions(policy, tuple(found))
@@ -263,50 +386,90 @@ def _assumptions(policy: Policy, path: Path, case: dict, diags: Diagnostics) -> 
 
 def _moment(value) -> dt.date | None:
     try:
-        return dt.date(int(value), 12, 31) if str(value).isdigit() else dt.date.fromisoformat(str(value))
+        return (
+            dt.date(int(value), 12, 31)
+            if str(value).isdigit()
+            else dt.date.fromisoformat(str(value))
+        )
     except ValueError:
         return None
 
 
-def _monitoring(policy: Policy, path: Path, inputs: dict, line: int, diags: Diagnostics) -> Monitoring | None:
+def _monitoring(
+    policy: Policy, path: Path, inputs: dict, line: int, diags: Diagnostics
+) -> Monitoring | None:
     schema = dataschema.data_schema(policy)
     before = len(diags)
     given = inputs["series"]
     if isinstance(given, dict):
-        series = _inline_series(policy, path, _without_lines(given), given.get("__line__", line), diags)
+        series = _inline_series(
+            policy, path, _without_lines(given), given.get("__line__", line), diags
+        )
     else:
         series = load_series(_paths(path, given, line, diags), policy, diags, schema)
     farms = _paths(path, inputs["farms"], line, diags)
     population = load_entities(farms[0], policy, diags, schema) if farms else None
-    events = load_events(_paths(path, inputs["events"], line, diags), policy, population, diags, schema)
+    events = load_events(
+        _paths(path, inputs["events"], line, diags), policy, population, diags, schema
+    )
     if len(diags) > before and diags.has_errors:
         return None
     return Monitoring(series, population, events)
 
 
-def _inline_series(policy: Policy, path: Path, values: dict, line: int, diags: Diagnostics) -> Series:
+def _inline_series(
+    policy: Policy, path: Path, values: dict, line: int, diags: Diagnostics
+) -> Series:
     known = {d.id for d in dataschema.series_indicators(policy)}
     for name in sorted(set(values) - known):
-        diags.add(codes.TEST_DATA_INVALID, Span.point(str(path), line), f"`{name}` is not a series indicator",
-                  hint=did_you_mean(name, sorted(known)) or "name an indicator declared with a national, sector, "
-                                                            "province or area level")
-    wrong = sorted({str(period) for name, by_period in values.items() if name in known for period in by_period
-                    if not (re.fullmatch(dataschema.PERIOD_PATTERN, str(period)) and valid_period(str(period)))})
+        diags.add(
+            codes.TEST_DATA_INVALID,
+            Span.point(str(path), line),
+            f"`{name}` is not a series indicator",
+            hint=did_you_mean(name, sorted(known))
+            or "name an indicator declared with a national, sector, province or area level",
+        )
+    wrong = sorted(
+        {
+            str(period)
+            for name, by_period in values.items()
+            if name in known
+            for period in by_period
+            if not (
+                re.fullmatch(dataschema.PERIOD_PATTERN, str(period)) and valid_period(str(period))
+            )
+        }
+    )
     for period in wrong:
-        diags.add(codes.TEST_FILE_INVALID, Span.point(str(path), line), f"`{period}` is not a year or a date",
-                  hint="write a year (2027) or a date as YYYY-MM-DD (2027-06-30)")
+        diags.add(
+            codes.TEST_FILE_INVALID,
+            Span.point(str(path), line),
+            f"`{period}` is not a year or a date",
+            hint="write a year (2027) or a date as YYYY-MM-DD (2027-06-30)",
+        )
     if wrong:
         return Series()
-    return Series.from_values({name: {str(period): v for period, v in by_period.items()}
-                               for name, by_period in values.items() if name in known}, "measured", path.name)
+    return Series.from_values(
+        {
+            name: {str(period): v for period, v in by_period.items()}
+            for name, by_period in values.items()
+            if name in known
+        },
+        "measured",
+        path.name,
+    )
 
 
 def _paths(path: Path, given, line: int, diags: Diagnostics) -> list[Path]:
     names = [given] if isinstance(given, str) else list(given or [])
     paths = within_repository([path.parent / name for name in names], path, line, diags)
     for missing in (p for p in paths if not p.is_file()):
-        diags.add(codes.TEST_DATA_INVALID, Span.point(str(path), line), f"no data file `{missing}`",
-                  hint="data paths are relative to the test file")
+        diags.add(
+            codes.TEST_DATA_INVALID,
+            Span.point(str(path), line),
+            f"no data file `{missing}`",
+            hint="data paths are relative to the test file",
+        )
     return [p for p in paths if p.is_file()]
 
 
@@ -315,8 +478,13 @@ def _paths(path: Path, given, line: int, diags: Diagnostics) -> list[Path]:
 
 def _compare(evaluation: Evaluation, expect: dict, population: Population | None):
     checks, failures = 0, []
-    for kind, compare in (("targets", _targets), ("triggers", _triggers), ("duties", _duties),
-                          ("obligations", _obligations), ("steps", _steps)):
+    for kind, compare in (
+        ("targets", _targets),
+        ("triggers", _triggers),
+        ("duties", _duties),
+        ("obligations", _obligations),
+        ("steps", _steps),
+    ):
         for name, wanted in _items(expect.get(kind, {})):
             line = expect[kind].get("__line__", expect["__line__"])
             for what, expected, actual in compare(evaluation, name, wanted, population):
@@ -355,14 +523,24 @@ def _obligations(evaluation, name, wanted, population):
     rows = np.flatnonzero(obligation.selected)
     if "farms" in wanted:
         labels = sorted(population.label(int(i)) for i in rows) if population is not None else []
-        yield f"obligation {name}: farms", ", ".join(sorted(wanted["farms"])) or "none", ", ".join(labels) or "none"
+        yield (
+            f"obligation {name}: farms",
+            ", ".join(sorted(wanted["farms"])) or "none",
+            ", ".join(labels) or "none",
+        )
     if "count" in wanted:
         yield f"obligation {name}: count", str(wanted["count"]), str(len(rows))
     if "overdue" in wanted:
-        yield f"obligation {name}: overdue", str(wanted["overdue"]), str(int(np.count_nonzero(obligation.overdue)))
+        yield (
+            f"obligation {name}: overdue",
+            str(wanted["overdue"]),
+            str(int(np.count_nonzero(obligation.overdue))),
+        )
     if "due" in wanted:
         days = sorted({int(d) for d in obligation.due_of(rows)})
-        actual = ", ".join(dt.date.fromordinal(d).isoformat() if d else "none" for d in days) or "none"
+        actual = (
+            ", ".join(dt.date.fromordinal(d).isoformat() if d else "none" for d in days) or "none"
+        )
         yield f"obligation {name}: due", str(wanted["due"] or "none"), actual
 
 
@@ -384,16 +562,23 @@ def _entity_subject(decl) -> bool:
 def render_text(outcome: Outcome) -> str:
     out = []
     for f in outcome.failures:
-        out += [f"{f.path}:{f.line}: FAIL {f.case} @ {f.moment}: {f.what}",
-                f"    expected: {f.expected}", f"    actual:   {f.actual}"]
+        out += [
+            f"{f.path}:{f.line}: FAIL {f.case} @ {f.moment}: {f.what}",
+            f"    expected: {f.expected}",
+            f"    actual:   {f.actual}",
+        ]
     coverage = outcome.coverage
-    out.append(f"{outcome.files} files, {outcome.cases} cases, {outcome.moments} moments, {outcome.checks} checks: "
-               f"{outcome.checks - len(outcome.failures)} passed, {len(outcome.failures)} failed")
+    out.append(
+        f"{outcome.files} files, {outcome.cases} cases, {outcome.moments} moments, {outcome.checks} checks: "
+        f"{outcome.checks - len(outcome.failures)} passed, {len(outcome.failures)} failed"
+    )
     out.append(f"coverage {coverage.percent():.1f}%")
     for category in coverage.items:
         missed = coverage.missed(category)
-        out.append(f"  {category:<13} {len(coverage.hit[category]):>3}/{len(coverage.items[category]):<3} "
-                   f"{coverage.percent(category):5.1f}%")
+        out.append(
+            f"  {category:<13} {len(coverage.hit[category]):>3}/{len(coverage.items[category]):<3} "
+            f"{coverage.percent(category):5.1f}%"
+        )
         if missed and category != "targets":
             out += [f"      not exercised: {m}" for m in missed]
     return "\n".join(out)
@@ -401,8 +586,21 @@ def render_text(outcome: Outcome) -> str:
 
 def to_json(outcome: Outcome) -> dict:
     coverage = outcome.coverage
-    return {"files": outcome.files, "cases": outcome.cases, "moments": outcome.moments, "checks": outcome.checks,
-            "failures": [f.__dict__ for f in outcome.failures],
-            "coverage": {"percent": round(coverage.percent(), 2),
-                         "categories": {c: {"covered": sorted(coverage.hit[c]), "missed": coverage.missed(c),
-                                            "percent": round(coverage.percent(c), 2)} for c in coverage.items}}}
+    return {
+        "files": outcome.files,
+        "cases": outcome.cases,
+        "moments": outcome.moments,
+        "checks": outcome.checks,
+        "failures": [f.__dict__ for f in outcome.failures],
+        "coverage": {
+            "percent": round(coverage.percent(), 2),
+            "categories": {
+                c: {
+                    "covered": sorted(coverage.hit[c]),
+                    "missed": coverage.missed(c),
+                    "percent": round(coverage.percent(c), 2),
+                }
+                for c in coverage.items
+            },
+        },
+    }
