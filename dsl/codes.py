@@ -1,7 +1,8 @@
 """The diagnostic code registry: the only place codes are defined. Codes are never renumbered.
 
 Families: P0xx reading and syntax, P1xx names, P2xx semantics, P3xx graph, P4xx warnings,
-P5xx consistency between sources; D0xx monitoring data, L0xx the ledger, S0xx scenario files.
+P5xx consistency between sources; D0xx monitoring data, L0xx the ledger, S0xx scenario files,
+T0xx policy tests, G0xx the commitment guards of the semantic diff.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Code:
 
 E, W = Severity.ERROR, Severity.WARNING
 
-# P0xx: reading files and syntax (dsl/reader.py, dsl/parser.py)
+# P0xx: reading files and syntax (the parser, dsl/; the policy tree's layout, compiler/check/)
 UNEXPECTED_TOKEN = Code(
     "P001", "unexpected-token", E, "a word or symbol is not allowed at this place in the grammar"
 )
@@ -73,7 +74,7 @@ PATH_OUTSIDE_REPOSITORY = Code(
     "a file or folder reached from the policy, a test or a scenario lies outside the repository",
 )
 
-# P1xx: names (compiler/check/resolve.py)
+# P1xx: names and references (compiler/check/)
 DUPLICATE_ID = Code("P101", "duplicate-id", E, "two declarations share one id")
 UNKNOWN_REFERENCE = Code("P102", "unknown-reference", E, "a reference names no declaration")
 WRONG_KIND = Code("P103", "wrong-kind", E, "a reference names a declaration of the wrong kind")
@@ -93,7 +94,7 @@ SOURCE_OUTSIDE_TREE = Code(
     "P107", "source-outside-tree", E, "a document's `bestand` points outside the policy tree"
 )
 
-# P2xx: semantics (compiler/check/fields.py, compiler/check/citations.py, compiler/check/budgets.py)
+# P2xx: meaning: fields, values, units, quotes, budgets, history (compiler/check/)
 MISSING_FIELD = Code("P201", "missing-field", E, "a declaration lacks a field its kind requires")
 FIELD_NOT_ALLOWED = Code(
     "P202", "field-not-allowed", E, "a field is not part of this kind of declaration"
@@ -150,7 +151,7 @@ RETAINS_UNRELATED = Code(
     "`behoudt` names a declaration that the stopped one does not lead to",
 )
 
-# P3xx: graph (compiler/check/graph.py)
+# P3xx: the dependency graph (compiler/check/)
 DEPENDENCY_CYCLE = Code(
     "P301", "dependency-cycle", E, "declarations depend on each other in a cycle"
 )
@@ -160,7 +161,7 @@ PENDING_VALUE = Code(
     "P401", "pending-value", W, "a value the sources leave open is declared pending"
 )
 
-# P5xx: consistency between source documents (compiler/check/consistency.py); findings, not errors
+# P5xx: consistency between source documents (compiler/check/); findings, not errors
 SOURCES_DISAGREE = Code(
     "P501",
     "sources-disagree",
@@ -168,7 +169,7 @@ SOURCES_DISAGREE = Code(
     "two documents give different values for the same target, and no `bevinding` records it",
 )
 
-# D0xx: monitoring data (compiler/data/monitoring.py, validated against compiler/data/dataschema.py)
+# D0xx: monitoring data, validated against the schema derived from the indicators (compiler/data/)
 DATA_UNREADABLE = Code(
     "D001", "data-unreadable", E, "a data file is missing, too large, binary or not UTF-8"
 )
@@ -216,7 +217,7 @@ UNKNOWN_SUBJECT = Code(
 TOO_MANY_ROWS = Code("D016", "too-many-rows", E, "a data file has more rows than the limit")
 EMPTY_DATA = Code("D017", "empty-data", W, "a data file has a header but no rows")
 
-# L0xx: the ledger (compiler/evaluate/ledger.py)
+# L0xx: the ledger (compiler/evaluate/)
 LEDGER_CONFLICT = Code(
     "L001",
     "ledger-conflict",
@@ -233,7 +234,7 @@ MOMENT_OUT_OF_ORDER = Code(
     "L003", "moment-out-of-order", E, "a moment lies before one the ledger already holds"
 )
 
-# S0xx: scenario files (compiler/data/scenario.py)
+# S0xx: scenario files (compiler/data/)
 SCENARIO_INVALID = Code(
     "S001", "scenario-invalid", E, "a scenario file does not follow the scenario schema"
 )
@@ -244,7 +245,7 @@ ASSUMPTION_INVALID = Code(
     "a scenario assumes a value for something that is not pending, or writes it wrongly",
 )
 
-# T0xx: policy scenario tests (compiler/workflow/policytest.py)
+# T0xx: policy scenario tests (compiler/workflow/)
 TEST_FILE_INVALID = Code(
     "T001",
     "test-file-invalid",
@@ -258,7 +259,7 @@ TEST_DATA_INVALID = Code(
     "a policy test names a declaration, farm or data file that does not exist",
 )
 
-# G0xx: commitment guards of the semantic diff (compiler/diff/compare.py)
+# G0xx: commitment guards of the semantic diff (compiler/diff/)
 FROZEN_VALUE_CHANGED = Code(
     "G001",
     "frozen-value-changed",

@@ -1,7 +1,8 @@
 """Rule text -> syntax nodes: reads files within limits, parses with LALR, maps Lark errors to P0xx.
 
-`parse_text` never raises for bad input: every problem becomes a diagnostic and the caller gets
-whatever declarations could be read (none, for a file with a syntax error).
+`parse_text` never raises for bad input: every problem becomes a diagnostic. After a syntax error
+the file is parsed again declaration by declaration, so every error is reported and the caller
+still gets every sound declaration.
 """
 
 from __future__ import annotations
