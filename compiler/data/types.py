@@ -62,7 +62,8 @@ class Series:
         status: str = "measured",
         source: str = "given in code",
     ) -> Series:
-        """Series built in code (tests, benchmarks): {indicator: {period: value}}, units as declared."""
+        """Series built in code (tests, benchmarks): {indicator: {period: value}}, units as
+        declared."""
         here = Span.point(f"<{source}>")
         return cls(
             {
@@ -114,7 +115,8 @@ class Population:
 
     @functools.cached_property
     def nobody(self) -> np.ndarray:
-        """An all-false, read-only mask over the population, shared by every result that selects no one."""
+        """An all-false, read-only mask over the population, shared by every result that selects
+        no one."""
         mask = np.zeros(self.size, dtype=bool)
         mask.setflags(write=False)
         return mask

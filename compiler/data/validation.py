@@ -27,7 +27,8 @@ class RecordValidator:
     def __init__(self, schema: dict, record_type: str) -> None:
         definition = schema["$defs"][record_type]
         self.properties = definition["properties"]
-        # Rules that tie fields together (a unit allowed for this indicator) defeat per-field classes.
+        # Rules that tie fields together (a unit allowed for this indicator) defeat per-field
+        # classes.
         self.memoise = "allOf" not in definition
         self.validator = jsonschema.Draft202012Validator(
             {"$ref": f"#/$defs/{record_type}", **schema}

@@ -72,7 +72,8 @@ def _check_aliases(root: yaml.Node, first_alias) -> None:
 class TextDateLoader(yaml.SafeLoader):
     """A safe YAML loader that leaves dates as written: `2027-13-40` becomes text for the schema to
     reject with a location, instead of an exception from the date constructor. Nesting deeper than
-    MAX_YAML_DEPTH is a located error (the composer would otherwise recurse until Python gives up)."""
+    MAX_YAML_DEPTH is a located error (the composer would otherwise recurse until Python gives
+    up)."""
 
     _depth = 0
     _first_alias = None  # where the first alias (`*a`) stands, if any
@@ -151,7 +152,8 @@ def read_yaml_file(
 
 
 def load_yaml_text(text: str, path: Path, diags: Diagnostics, code: codes.Code, loader):
-    """Parse YAML text with a safe loader; malformed or too deeply nested text is a located `code`."""
+    """Parse YAML text with a safe loader; malformed or too deeply nested text is a located
+    `code`."""
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses only
     except yaml.YAMLError as error:
