@@ -67,8 +67,8 @@ RULE = (
 def engine_setup(folder: Path):
     from compiler.check.model import Policy
     from compiler.check.pipeline import compile_paths, compile_text
-    from compiler.data.monitoring import Monitoring, Population, Series
     from compiler.data.scenario import Assumption, apply_assumptions, parse_value
+    from compiler.data.types import Monitoring, Population, Series
 
     streefwaarde = Assumption(
         "nh3_landbouw_2030",

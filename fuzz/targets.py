@@ -33,9 +33,12 @@ from compiler.check import timeline, units
 from compiler.check.pipeline import compile_modules, compile_paths
 from compiler.cli import formats
 from compiler.data import dataschema, datasets
-from compiler.data.monitoring import Monitoring, Series, load_entities, load_events, load_series
+from compiler.data.entities import load_entities
+from compiler.data.events import load_events
 from compiler.data.scenario import apply_assumptions, load_scenario
+from compiler.data.series import load_series
 from compiler.data.synthetic import generate_farms
+from compiler.data.types import Monitoring, Series
 from compiler.diff import compare as policydiff
 from compiler.evaluate import outcomes
 from compiler.evaluate.explain import explain

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
-from compiler.data.monitoring import Event, Population, Series
 from compiler.data.scenario import Assumption, apply_assumptions, parse_value
+from compiler.data.types import Event, Population, Series
 from dsl.source import Span
 
 HERE = Span.point("<test>")

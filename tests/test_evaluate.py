@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from compiler.data.monitoring import Monitoring, Series
 from compiler.data.synthetic import generate_farms
+from compiler.data.types import Monitoring, Series
 from compiler.evaluate.conditions import EntityConditions, NationalConditions
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import add_period, evaluate

@@ -10,7 +10,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.data.monitoring import Series, load_entities, load_events, load_series
+from compiler.data.entities import load_entities
+from compiler.data.events import load_events
+from compiler.data.series import load_series
+from compiler.data.types import Series
 from compiler.evaluate.conditions import EntityConditions, NationalConditions, trace_for_entity
 from dsl import nodes
 from dsl.diagnostics import Diagnostics

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from compiler import compile_text
-from compiler.data.monitoring import Monitoring, Series, load_events, load_series
+from compiler.data.events import load_events
 from compiler.data.scenario import load_scenario
+from compiler.data.series import load_series
 from compiler.data.synthetic import generate_farms
+from compiler.data.types import Monitoring, Series
 from compiler.evaluate.ledger import Ledger, LedgerError
 from compiler.evaluate.moment import add_period, evaluate
 from compiler.evaluate.simulate import simulate

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.data.monitoring import Monitoring
 from compiler.data.synthetic import generate_farms
+from compiler.data.types import Monitoring
 from compiler.evaluate.ledger import PAUSE_VARIABLE, Ledger, LedgerError
 from compiler.evaluate.moment import evaluate
 from tests.conftest import ROOT

@@ -195,7 +195,7 @@ def _deep(levels: int) -> str:
 
 @pytest.mark.parametrize("kind", ["series", "scenario", "test"])
 def test_deeply_nested_yaml_is_a_located_error(tmp_path, capsys, kind):
-    from compiler.data.monitoring import MAX_YAML_DEPTH
+    from compiler.data.yamlsafe import MAX_YAML_DEPTH
 
     deep = _deep(MAX_YAML_DEPTH * 20)  # deep enough to exhaust Python's recursion without the limit
     if kind == "series":
@@ -221,7 +221,7 @@ def test_deeply_nested_yaml_is_a_located_error(tmp_path, capsys, kind):
 
 
 def test_yaml_at_the_depth_limit_still_loads(tmp_path):
-    from compiler.data.monitoring import MAX_YAML_DEPTH, TextDateLoader, read_yaml_file
+    from compiler.data.yamlsafe import MAX_YAML_DEPTH, TextDateLoader, read_yaml_file
     from dsl import codes
     from dsl.diagnostics import Diagnostics
 

@@ -1,4 +1,4 @@
-"""The language server (compiler/lsp/server.py), driven by a real LSP client over stdio (pytest-lsp).
+"""The language server (compiler/lsp/), driven by a real LSP client over stdio (pytest-lsp).
 
 Every test starts the server as a subprocess (`python -m compiler.lsp.server`) on a scratch policy tree:
 a copy of tests/fixtures/base (the root, with `sources/`) plus tests/fixtures/valid/complete.policy

@@ -9,9 +9,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from compiler.data import monitoring
+from compiler.data import tables
 from compiler.data.dataschema import data_schema
-from compiler.data.monitoring import load_entities, load_events, load_series
+from compiler.data.entities import load_entities
+from compiler.data.events import load_events
+from compiler.data.series import load_series
+from compiler.data.validation import RecordValidator
 from dsl.diagnostics import Diagnostics
 from tests.conftest import FIXTURES
 
@@ -138,7 +141,7 @@ def test_invalid_rows_are_dropped_only_when_asked(bundled_policy, tmp_path):
 
 
 def test_too_many_rows_is_a_limit(bundled_policy, monkeypatch):
-    monkeypatch.setattr(monitoring, "MAX_ROWS", 1)
+    monkeypatch.setattr(tables, "MAX_ROWS", 1)
     diags = Diagnostics()
     load_series([DATA / "good" / "series.csv"], bundled_policy, diags)
     assert [d.code.id for d in diags] == ["D016"]
@@ -176,7 +179,7 @@ def test_memoised_validation_agrees_with_plain_jsonschema(bundled_policy):
     """The per-class cache must never accept a row plain jsonschema rejects (or the reverse)."""
     schema = data_schema(bundled_policy)
     plain = jsonschema.Draft202012Validator({"$ref": "#/$defs/farm", **schema})
-    cached = monitoring._Validator(schema, "farm")
+    cached = RecordValidator(schema, "farm")
     rows = [
         {"id": "A", "sector": "melkvee", "province": "utrecht", "nh3_emissie_bedrijf": v}
         for v in (1, 0, -1, 2.5, "x", None, True)

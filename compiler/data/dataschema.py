@@ -1,8 +1,8 @@
 """The JSON Schema of monitoring data, derived from the policy's indicator declarations.
 
 Three record types: an observation of a national or sector series, one row of an entity table (a
-farm), and a compliance event. `beleid schema` prints the document; compiler/data/monitoring.py validates
-every row against it with jsonschema before anything is evaluated.
+farm), and a compliance event. `beleid schema` prints the document; compiler/data/validation.py
+validates every row against it with jsonschema before anything is evaluated.
 """
 
 from __future__ import annotations

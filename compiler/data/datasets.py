@@ -10,8 +10,11 @@ from pathlib import Path
 from compiler.check.layout import policy_root
 from compiler.check.model import Policy
 from compiler.data import dataschema
-from compiler.data.monitoring import Monitoring, Population, load_entities, load_events, load_series
+from compiler.data.entities import load_entities
+from compiler.data.events import load_events
+from compiler.data.series import load_series
 from compiler.data.synthetic import DEFAULT_SEED, DEFAULT_SIZE, generate_farms
+from compiler.data.types import Monitoring, Population
 from dsl.diagnostics import Diagnostics
 
 SERIES_FILES = ("series.csv", "series.yaml", "series.yml")

@@ -18,7 +18,7 @@ import jsonschema
 from compiler.check.layout import within_repository
 from compiler.check.model import Declaration, Policy
 from compiler.check.resolve import did_you_mean
-from compiler.data.monitoring import UNREADABLE, read_yaml_file
+from compiler.data.yamlsafe import UNREADABLE, read_yaml_file
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import parse_text

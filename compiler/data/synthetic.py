@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
-from compiler.data.monitoring import Population
+from compiler.data.types import Population
 
 DEFAULT_SIZE = 50_000
 DEFAULT_SEED = 2026

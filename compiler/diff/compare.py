@@ -51,7 +51,7 @@ from compiler.check.model import Declaration, Policy, Reference, SourceText
 from compiler.check.pipeline import Compilation, compile_paths
 from compiler.check.schema import REPEATABLE
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
-from compiler.data.monitoring import Monitoring
+from compiler.data.types import Monitoring
 from compiler.evaluate.moment import Evaluation, evaluate
 from compiler.evaluate.outcomes import per_category
 from dsl import nodes

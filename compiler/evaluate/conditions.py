@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from compiler.check import units
-from compiler.data.monitoring import Population, Series
+from compiler.data.types import Population, Series
 from compiler.evaluate.targets import CANNOT_DECIDE, NO_DATA, STATE_MEANING, TargetStatus
 from dsl import nodes
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from compiler.data.monitoring import Event
+from compiler.data.types import Event
 from compiler.evaluate.moment import Evaluation, History
 from dsl import codes
 from dsl.source import Span

@@ -19,7 +19,7 @@ import numpy as np
 from compiler.check.fields import parse_when
 from compiler.check.model import Declaration, Policy
 from compiler.data import dataschema
-from compiler.data.monitoring import Event, Monitoring
+from compiler.data.types import Event, Monitoring
 from compiler.evaluate.conditions import EntityConditions, Mask, NationalConditions, Trace
 from compiler.evaluate.targets import TargetStatus, evaluate_targets
 from dsl import nodes

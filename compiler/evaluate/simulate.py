@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from compiler.check.model import Policy
-from compiler.data.monitoring import Event, Monitoring, Population
 from compiler.data.scenario import Scenario, apply_assumptions
+from compiler.data.types import Event, Monitoring, Population
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import Evaluation, evaluate
 from dsl.source import Span

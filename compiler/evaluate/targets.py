@@ -19,7 +19,7 @@ from compiler.check import units
 from compiler.check.fields import parse_when
 from compiler.check.model import Declaration, Policy
 from compiler.data.dataschema import FARM_SECTORS
-from compiler.data.monitoring import Observation, Population, Series
+from compiler.data.types import Observation, Population, Series
 from dsl import nodes
 
 MET, ON_TRACK, OFF_TRACK, MISSED = "met", "on_track", "off_track", "missed"

@@ -22,19 +22,13 @@ from compiler.check.layout import within_repository
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.data import dataschema
-from compiler.data.monitoring import (
-    UNREADABLE,
-    LineLoader,
-    Monitoring,
-    Population,
-    Series,
-    load_entities,
-    load_events,
-    load_series,
-    read_yaml_file,
-    valid_period,
-)
+from compiler.data.entities import load_entities
+from compiler.data.events import load_events
 from compiler.data.scenario import ASSUMABLE, Assumption, apply_assumptions, parse_value
+from compiler.data.series import load_series
+from compiler.data.types import Monitoring, Population, Series
+from compiler.data.validation import valid_period
+from compiler.data.yamlsafe import UNREADABLE, LineLoader, read_yaml_file
 from compiler.evaluate.ledger import Ledger, LedgerError
 from compiler.evaluate.moment import Evaluation, evaluate
 from compiler.evaluate.targets import CANNOT_DECIDE, NO_DATA, STATUSES

@@ -1,0 +1,184 @@
+"""Entity tables in: a farm table (CSV) becomes a `Population` of columns. A column header may
+carry a unit, `nh3_emissie_bedrijf [ton]`, and its values are converted to the indicator's unit.
+
+By default nothing is kept when any row is invalid; with `keep_valid_rows` the invalid rows are
+left out (each still reported) and the rest is kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from compiler.check import units
+from compiler.check.model import Policy
+from compiler.check.resolve import did_you_mean
+from compiler.data import dataschema
+from compiler.data.tables import HEADER_UNIT, DataFile, Row, cell_number, csv_rows, read_data_text
+from compiler.data.types import Population
+from compiler.data.validation import RecordValidator, report_error
+from dsl import codes
+from dsl.diagnostics import Diagnostics, Related
+from dsl.source import Span
+
+
+def load_entities(
+    path: Path,
+    policy: Policy,
+    diags: Diagnostics,
+    schema: dict | None = None,
+    *,
+    keep_valid_rows: bool = False,
+) -> Population | None:
+    """A farm table (CSV) as columns; None when it cannot be read or has invalid rows (unless
+    `keep_valid_rows`)."""
+    schema = schema or dataschema.data_schema(policy)
+    text = read_data_text(path, diags)
+    if text is None:
+        return None
+    if path.suffix.lower() != ".csv":
+        diags.add(
+            codes.DATA_SYNTAX,
+            Span.point(str(path)),
+            f"`{path.name}`: an entity table must be a .csv file",
+            hint="export the table as CSV with a header row",
+        )
+        return None
+    header, rows = csv_rows(path, text, diags)
+    if header is None:
+        return None
+    ctx = DataFile(path, header, text.splitlines(), diags)
+    columns = _entity_columns(ctx, header, policy)
+    if columns is None:
+        return None
+    if not rows:
+        diags.add(
+            codes.EMPTY_DATA,
+            Span.point(str(path)),
+            f"`{path.name}` has a header but no rows",
+            hint="add one row per farm",
+        )
+    before = sum(1 for d in diags if d.severity is codes.Severity.ERROR)
+    kept = _valid_entity_rows(ctx, rows, columns, RecordValidator(schema, "farm"))
+    errors = sum(1 for d in diags if d.severity is codes.Severity.ERROR) - before
+    if errors and not keep_valid_rows:
+        return None
+    return _population(kept, columns, policy, str(path))
+
+
+def _entity_columns(
+    ctx: DataFile, header: list[str], policy: Policy
+) -> dict[str, tuple[str, float]] | None:
+    """Header cell -> (field, factor to the indicator's unit); None when the header is wrong."""
+    entity = {d.id: dataschema.unit_of(d) for d in dataschema.entity_indicators(policy)}
+    series = {d.id for d in dataschema.series_indicators(policy)}
+    known = [*dataschema.FIXED_ENTITY_COLUMNS, *entity]
+    result: dict[str, tuple[str, float]] = {}
+    ok = True
+    for position, cell in enumerate(header):
+        span = Span.point(str(ctx.path), 1, sum(len(h) + 1 for h in header[:position]) + 1)
+        match = HEADER_UNIT.match(cell)
+        name, unit = (match.group(1), match.group(2)) if match else (cell, None)
+        if name in series:
+            ctx.diags.add(
+                codes.WRONG_LEVEL,
+                span,
+                f"`{name}` is a national or sector series, not a farm value",
+                hint="series belong in a series file (series.csv)",
+            )
+            ok = False
+        elif name not in known:
+            ctx.diags.add(
+                codes.UNKNOWN_COLUMN,
+                span,
+                f"unknown column `{name}`",
+                hint=did_you_mean(name, known) or f"columns: {', '.join(known)}",
+            )
+            ok = False
+        elif unit is not None and name in entity:
+            factor = _unit_factor(unit, entity[name])
+            if factor is None:
+                ctx.diags.add(
+                    codes.WRONG_UNIT,
+                    span,
+                    f"`{name}` is measured in {entity[name]}, not `{unit}`",
+                    hint=f"use one of {', '.join(dataschema.compatible_units(entity[name]))}",
+                )
+                ok = False
+            else:
+                result[cell] = (name, factor)
+        else:
+            result[cell] = (name, 1.0)
+    for name in dataschema.FIXED_ENTITY_COLUMNS:
+        if name not in {v[0] for v in result.values()} and ok:
+            ctx.diags.add(
+                codes.MISSING_COLUMN,
+                Span.point(str(ctx.path)),
+                f"`{ctx.path.name}` has no column `{name}`",
+                hint="an entity table needs `id`, `sector` and `province`",
+            )
+            ok = False
+    return result if ok else None
+
+
+def _unit_factor(written: str, expected: str) -> float | None:
+    source, target = units.lookup(written), units.lookup(expected)
+    if source is None or target is None or not units.compatible(source, target):
+        return None
+    return float(source.factor / target.factor)
+
+
+def _valid_entity_rows(
+    ctx: DataFile, rows: list[Row], columns, validator: RecordValidator
+) -> list[dict]:
+    kept: list[dict] = []
+    first_line: dict[str, int] = {}
+    numeric = {
+        cell for cell, (name, _) in columns.items() if name not in dataschema.FIXED_ENTITY_COLUMNS
+    }
+    for row in rows:
+        record = {
+            columns[c][0]: (cell_number(v) if c in numeric else v.strip())
+            for c, v in row.record.items()
+        }
+        errors = validator.errors(record)
+        if errors:
+            for error in errors[:3]:
+                report_error(error, row, record, ctx, {})
+            continue
+        if record["id"] in first_line:
+            ctx.diags.add(
+                codes.DUPLICATE_ROW,
+                ctx.span(row, "id"),
+                f"farm `{record['id']}` appears twice",
+                hint="keep one row per farm",
+                related=(
+                    Related(
+                        "first given here", Span.point(str(ctx.path), first_line[record["id"]])
+                    ),
+                ),
+            )
+            continue
+        first_line[record["id"]] = row.line
+        for name, factor in columns.values():
+            if factor != 1.0:
+                record[name] = record[name] * factor
+        kept.append(record)
+    return kept
+
+
+def _population(records: list[dict], columns, policy: Policy, origin: str) -> Population:
+    sector_code = {s: i for i, s in enumerate(dataschema.FARM_SECTORS)}
+    province_code = {p: i for i, p in enumerate(dataschema.PROVINCES)}
+    present = [name for name, _ in columns.values() if name not in dataschema.FIXED_ENTITY_COLUMNS]
+    return Population(
+        size=len(records),
+        sector=np.array([sector_code[r["sector"]] for r in records], dtype=np.int8),
+        province=np.array([province_code[r["province"]] for r in records], dtype=np.int8),
+        columns={
+            name: np.array([float(r[name]) for r in records], dtype=np.float64) for name in present
+        },
+        origin=origin,
+        labels=np.array([r["id"] for r in records], dtype=str),
+    )

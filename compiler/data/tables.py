@@ -1,0 +1,282 @@
+"""Data files read into located records: a CSV file (a header, one record per row) or a YAML file
+(a list of records) becomes `Row`s that know their line and where each field stands.
+
+A file that cannot be trusted or parsed is a located diagnostic, never an exception: D001 (missing,
+too large, binary, not UTF-8), D002 (malformed CSV or YAML, an unknown file type), D003 and D004 (a
+header without a required column or with an unknown one), D014 (a ragged row), D016 (more rows than
+MAX_ROWS), D017 (a header without rows). The loaders (series.py, entities.py, events.py) turn the
+records into values; validation.py checks them against the JSON Schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.check.resolve import did_you_mean
+from compiler.data.yamlsafe import UNREADABLE, LineLoader, load_yaml_text
+from dsl import codes
+from dsl.diagnostics import Diagnostics
+from dsl.source import Span
+
+MAX_DATA_BYTES = 2 * 1024**3
+MAX_ROWS = 20_000_000
+HEADER_UNIT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*([^\]]+?)\s*\])?\s*$")
+
+
+@dataclass(slots=True)
+class Row:
+    """A record as read, with where each of its fields stands."""
+
+    line: int
+    record: dict
+    columns: dict[str, int]  # field -> 1-based column of its text
+
+
+@dataclass
+class DataFile:
+    """A data file as read: its path, header (None for YAML) and lines, to locate rows and fields,
+    and the diagnostics its faults go to."""
+
+    path: Path
+    header: list[str] | None
+    lines: list[str]
+    diags: Diagnostics
+
+    def span(self, row: Row, name: str | None = None) -> Span:
+        column = _column_of(row, name, self.header, self.lines) if name else 1
+        return Span.point(str(self.path), row.line, column)
+
+
+def records(
+    path: Path, diags: Diagnostics, required: tuple[str, ...], schema: dict, record_type: str
+) -> Iterator[tuple[DataFile, Row]]:
+    """Each record of a series or event file with the file it stands in; nothing when the file
+    cannot be read or its header lacks a required column or has an unknown one."""
+    text = read_data_text(path, diags)
+    if text is None:
+        return
+    header, rows = _rows(path, text, diags)
+    ctx = DataFile(path, header, text.splitlines(), diags)
+    if header is not None and not _check_header(ctx, header, required, schema, record_type):
+        return
+    if header is not None and not rows and header:
+        diags.add(
+            codes.EMPTY_DATA,
+            Span.point(str(path)),
+            f"`{path.name}` has a header but no rows",
+            hint="add rows, or leave the file out",
+        )
+    for row in rows:
+        yield ctx, row
+
+
+def read_data_text(path: Path, diags: Diagnostics) -> str | None:
+    """A data file's text, or None after a D001 (missing, too large, binary, not UTF-8)."""
+    where = Span.point(str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            diags.add(
+                codes.DATA_UNREADABLE,
+                where,
+                f"`{path}` is {size:,} bytes; the limit is {MAX_DATA_BYTES:,}",
+                hint="split the data into several files",
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        diags.add(
+            codes.DATA_UNREADABLE,
+            where,
+            f"cannot read `{path}`: {error.strerror or error}",
+            hint="check the path; `beleid evaluate --help` lists the data options",
+        )
+        return None
+    if b"\x00" in data:
+        diags.add(
+            codes.DATA_UNREADABLE,
+            where,
+            f"`{path}` contains NUL bytes and looks binary",
+            hint="monitoring data is CSV or YAML text",
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        diags.add(
+            codes.DATA_UNREADABLE,
+            Span.point(str(path), line),
+            f"`{path}` is not UTF-8 text",
+            hint="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')",
+        )
+        return None
+
+
+def _rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | None, list[Row]]:
+    """The header (None for YAML) and the raw records of a CSV or YAML file."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return csv_rows(path, text, diags)
+    if suffix in (".yaml", ".yml"):
+        return None, _yaml_rows(path, text, diags)
+    diags.add(
+        codes.DATA_SYNTAX,
+        Span.point(str(path)),
+        f"`{path.name}`: unknown data file type `{suffix}`",
+        hint="give a .csv or .yaml file",
+    )
+    return None, []
+
+
+def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | None, list[Row]]:
+    """The header and rows of CSV text; a None header after a D002 (malformed CSV)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return [], []
+        rows: list[Row] = []
+        for cells in reader:
+            if not cells or cells == [""]:
+                continue
+            line = reader.line_num
+            if len(rows) >= MAX_ROWS:
+                diags.add(
+                    codes.TOO_MANY_ROWS,
+                    Span.point(str(path), line),
+                    f"`{path.name}` has more than {MAX_ROWS:,} rows",
+                    hint="split the data into several files",
+                )
+                break
+            if len(cells) != len(header):
+                diags.add(
+                    codes.RAGGED_ROW,
+                    Span.point(str(path), line),
+                    f"row has {len(cells)} fields, the header has {len(header)}",
+                    hint="check for a stray or missing comma; quote text that contains commas",
+                )
+                continue
+            rows.append(Row(line, dict(zip(header, cells, strict=True)), {}))
+        return [h.strip() for h in header], rows
+    except csv.Error as error:
+        diags.add(
+            codes.DATA_SYNTAX,
+            Span.point(str(path), reader.line_num),
+            f"malformed CSV: {error}",
+            hint="check the quotes on this line: a quoted field must end with a quote",
+        )
+        return None, []
+
+
+def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[Row]:
+    """The records of a YAML data file: a list of mappings, optionally under one top-level key."""
+    data = load_yaml_text(text, path, diags, codes.DATA_SYNTAX, LineLoader)
+    if data is UNREADABLE:
+        return []
+    if isinstance(data, dict) and len([k for k in data if not str(k).startswith("__")]) == 1:
+        data = next(v for k, v in data.items() if not str(k).startswith("__"))
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        diags.add(
+            codes.DATA_SYNTAX,
+            Span.point(str(path)),
+            "a YAML data file must be a list of records",
+            hint="write one `- indicator: ...` item per value, optionally under one top-level key",
+        )
+        return []
+    rows = []
+    for item in data[:MAX_ROWS]:
+        # Not popped: a YAML alias (`- *a`) makes two items one dict, so it is read twice.
+        line, columns = item["__line__"], item["__columns__"]
+        record = {
+            str(k): ("" if v is None else v)
+            for k, v in item.items()
+            if k not in ("__line__", "__columns__")
+        }
+        rows.append(Row(line, record, columns))
+    if len(data) > MAX_ROWS:
+        diags.add(
+            codes.TOO_MANY_ROWS,
+            Span.point(str(path)),
+            f"`{path.name}` has more than {MAX_ROWS:,} records",
+            hint="split the data into several files",
+        )
+    return rows
+
+
+def _check_header(
+    ctx: DataFile, header: list[str], required, schema: dict, record_type: str
+) -> bool:
+    """Whether a CSV header names every required column and only columns the schema knows."""
+    known = list(schema["$defs"][record_type]["properties"])
+    names = [HEADER_UNIT.match(h).group(1) if HEADER_UNIT.match(h) else h for h in header]
+    ok = True
+    for name in required:
+        if name not in names:
+            ctx.diags.add(
+                codes.MISSING_COLUMN,
+                Span.point(str(ctx.path)),
+                f"`{ctx.path.name}` has no column `{name}`",
+                hint=f"the header needs {', '.join(f'`{n}`' for n in required)}",
+            )
+            ok = False
+    if record_type != "farm":
+        for position, name in enumerate(names):
+            if name not in known:
+                column = sum(len(h) + 1 for h in header[:position]) + 1
+                ctx.diags.add(
+                    codes.UNKNOWN_COLUMN,
+                    Span.point(str(ctx.path), 1, column),
+                    f"unknown column `{name}`",
+                    hint=did_you_mean(name, known) or f"columns: {', '.join(known)}",
+                )
+                ok = False
+    return ok
+
+
+def _column_of(row: Row, name: str, header: list[str] | None, lines: list[str]) -> int:
+    """The 1-based column where field `name` starts on its line (unquoted CSV), else 1."""
+    if header is None:
+        return row.columns.get(name, 1)
+    if name not in header or row.line > len(lines):
+        return 1
+    raw = lines[row.line - 1]
+    if '"' in raw:
+        return 1
+    index = header.index(name)
+    return sum(len(cell) + 1 for cell in raw.split(",")[:index]) + 1
+
+
+def cell_number(text):
+    """A CSV cell as the JSON value it stands for: a number where it reads as one, else the text."""
+    if not isinstance(text, str):
+        return text
+    stripped = text.strip()
+    if stripped == "":
+        return None
+    try:
+        value = float(stripped)
+    except ValueError:
+        return stripped
+    if not math.isfinite(value):
+        return stripped
+    return (
+        int(value)
+        if value.is_integer() and "." not in stripped and "e" not in stripped.lower()
+        else value
+    )
+
+
+def cell_text(value) -> object:
+    """A cell as text without surrounding blanks, a missing value as empty text, others as read."""
+    if isinstance(value, str):
+        return value.strip()
+    return "" if value is None else value
