@@ -10,8 +10,8 @@ from compiler import compile_paths
 from compiler.workflow.docgen import diagnostics_markdown
 from dsl import codes
 from dsl.parser import MAX_FILE_BYTES
-from tests.conftest import ROOT
-from tests.test_fixtures import EXPECT, INVALID
+from tests.conftest import FIXTURES, ROOT
+from tests.expectations import expectations, fixture_files
 
 
 def _generate_too_large(tmp_path: Path) -> list[str]:
@@ -28,43 +28,37 @@ def _generate_missing_path(tmp_path: Path) -> list[str]:
 GENERATED = {"P006": _generate_too_large, "P008": _generate_missing_path}
 
 
+# Fixture folders whose files mark their diagnostics with `expect:` (tests/expectations.py), each
+# run by a test that compares the marks with what the code reports.
+MARKED_FIXTURES = ("invalid", "data/bad", "policytest", "scenarios", "ledger")
+
+
 def _fixture_codes() -> set[str]:
-    found = set()
-    for path in INVALID:
-        for line in path.read_bytes().split(b"\n"):
-            match = EXPECT.search(line)
-            if match:
-                found.update(code.decode() for code in match.group(1).split())
-    return found
+    return {
+        e.code
+        for folder in MARKED_FIXTURES
+        for path in fixture_files(FIXTURES / folder)
+        for e in expectations(path)
+    }
 
 
-# Codes about data, the ledger and scenarios are triggered by tests that name them here.
-DATA_FIXTURES = ROOT / "tests" / "fixtures" / "data" / "bad"
+# Codes no fixture file can hold are triggered by tests that name them here.
 TESTED_ELSEWHERE = {
     "P010": "tests/test_limits.py::test_too_many_declarations_stops_before_checking",
     "P011": "tests/test_limits.py::test_a_link_cycle_is_reported_once_and_not_followed",
     "P012": "tests/test_limits.py::test_links_out_of_the_repository_are_refused",
     "D016": "tests/test_monitoring_data.py::test_too_many_rows_is_a_limit",
     "L001": "tests/test_ledger.py::test_other_inputs_for_a_recorded_moment_conflict",
-    "L002": "tests/test_ledger.py::test_a_foreign_file_is_refused_and_left_alone",
     "L003": "tests/test_ledger.py::test_moments_are_recorded_in_order",
-    "S001": "tests/test_cli_evaluate.py::test_invalid_scenarios_are_located",
-    "S002": "tests/test_cli_evaluate.py::test_a_scenario_may_not_overrule_a_fixed_value",
-    "T001": "tests/test_policytest.py::test_bad_test_files_are_located",
     "G001": "tests/test_diff.py::test_frozen_value_change_is_caught",
     "G002": "tests/test_diff.py::test_superseded_edit_is_caught_G002",
     "G003": "tests/test_diff.py::test_citation_dropped_is_caught_G003",
-    "T002": "tests/test_policytest.py::test_bad_test_files_are_located",
 }
-
-
-def _data_fixture_codes() -> set[str]:
-    return {p.name.split("_")[0] for p in DATA_FIXTURES.rglob("D*.*")}
 
 
 @pytest.mark.parametrize("code", codes.ALL_CODES, ids=lambda c: c.id)
 def test_code_is_triggered(code):
-    triggered = _fixture_codes() | set(GENERATED) | _data_fixture_codes() | set(TESTED_ELSEWHERE)
+    triggered = _fixture_codes() | set(GENERATED) | set(TESTED_ELSEWHERE)
     assert code.id in triggered, f"no fixture triggers {code.id}"
 
 

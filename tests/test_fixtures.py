@@ -1,49 +1,22 @@
 """Fixture tests: valid fixtures check clean; each invalid fixture yields exactly its `# expect:` codes.
 
-An offending line carries `# expect: P102` (several codes separated by spaces). The test compares the
-set of (line, code) pairs the checker reports for that file with the set the file declares.
+An offending line carries `# expect: P102` (several codes separated by spaces; the syntax is
+described in tests/expectations.py). The diagnostics the checker reports, with the base fixture,
+must be exactly those the file declares: code and line, and column or message where written.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from compiler import compile_paths
 from tests.conftest import BASE, FIXTURES
+from tests.expectations import assert_as_expected, expectations
 
-EXPECT = re.compile(rb"# expect: ((?:P\d{3} ?)+)")
-IGNORE = re.compile(rb"^# ignore: (P\d{3})", re.M)
 INVALID = sorted((FIXTURES / "invalid").glob("*.policy"))
 VALID = sorted((FIXTURES / "valid").glob("*.policy"))
-
-
-def expected_pairs(path: Path) -> set[tuple[int, str]]:
-    pairs = set()
-    for number, line in enumerate(path.read_bytes().split(b"\n"), start=1):
-        match = EXPECT.search(line)
-        if match:
-            pairs.update((number, code.decode()) for code in match.group(1).split())
-    return pairs
-
-
-def ignored_codes(path: Path) -> set[str]:
-    """Codes a fixture declares irrelevant with `# ignore: CODE` (e.g. P250 for made-up numbers)."""
-    return {code.decode() for code in IGNORE.findall(path.read_bytes())}
-
-
-def reported_pairs(path: Path) -> set[tuple[int, str]]:
-    compilation = compile_paths([str(BASE), str(path)])
-    ignored = ignored_codes(path)
-    return {
-        (d.span.line, d.code.id)
-        for d in compilation.diagnostics
-        if d.span is not None
-        and Path(d.span.path).resolve() == path.resolve()
-        and d.code.id not in ignored
-    }
 
 
 def test_base_fixture_is_clean():
@@ -58,15 +31,14 @@ def test_valid_fixture_has_no_errors(path):
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_invalid_fixture_reports_expected_codes(path):
-    expected = expected_pairs(path)
-    assert expected, f"{path.name} declares no `# expect:` line"
-    assert reported_pairs(path) == expected
+    assert expectations(path), f"{path.name} declares no `# expect:` line"
+    assert_as_expected([path], compile_paths([str(BASE), str(path)]).diagnostics)
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_invalid_fixture_is_named_after_a_code_it_triggers(path):
     code = path.name.split("_")[0]
-    assert code in {c for _, c in expected_pairs(path)}
+    assert code in {e.code for e in expectations(path)}
 
 
 def test_declaration_before_junk_is_still_read():

@@ -1,5 +1,9 @@
 """Monitoring data in: every kind of bad file gives one located diagnostic (file, line, column, field)
-and a hint, never a traceback; good files load with units converted."""
+and a hint, never a traceback; good files load with units converted.
+
+Each bad file states its diagnostic with the expectation syntax of tests/expectations.py: a
+`# expect: D002@4` comment in YAML, a sidecar `<file>.expect` for CSV and other files.
+"""
 
 from __future__ import annotations
 
@@ -17,52 +21,10 @@ from compiler.data.series import load_series
 from compiler.data.validation import RecordValidator
 from dsl.diagnostics import Diagnostics
 from tests.conftest import FIXTURES
+from tests.expectations import assert_as_expected, expectations, fixture_files
 
 DATA = FIXTURES / "data"
-BAD = sorted((DATA / "bad").rglob("D*.*"))
-
-# kind/file name -> (line, column) the diagnostic must point at
-WHERE = {
-    "series/D001_binary.csv": (1, 1),
-    "series/D001_latin1.csv": (2, 1),
-    "series/D002_bad_yaml.yaml": (4, 4),
-    "series/D002_unclosed_quote.csv": (3, 1),
-    "series/D002_unknown_type.txt": (1, 1),
-    "series/D002_yaml_not_a_list.yaml": (1, 1),
-    "series/D003_missing_column.csv": (1, 1),
-    "series/D004_unknown_column.csv": (1, 36),
-    "series/D005_unknown_indicator.csv": (3, 1),
-    "series/D006_unknown_unit.csv": (3, 25),
-    "series/D006_wrong_unit.csv": (3, 25),
-    "series/D007_missing_value.csv": (3, 19),
-    "series/D007_yaml_missing_field.yaml": (2, 1),
-    "series/D010_yaml_unquoted_date.yaml": (2, 3),
-    "series/D008_decimal_comma.csv": (3, 1),
-    "series/D008_infinite.csv": (3, 19),
-    "series/D008_not_a_number.csv": (3, 19),
-    "series/D009_duplicate_row.csv": (3, 14),
-    "series/D010_impossible_date.csv": (3, 14),
-    "series/D010_invalid_period.csv": (3, 14),
-    "series/D011_invalid_status.csv": (3, 30),
-    "series/D012_farm_indicator.csv": (3, 1),
-    "series/D014_ragged_row.csv": (3, 1),
-    "farms/D003_no_province.csv": (1, 1),
-    "farms/D004_unknown_column.csv": (1, 20),
-    "farms/D006_header_unit.csv": (1, 20),
-    "farms/D007_empty_cell.csv": (3, 20),
-    "farms/D008_text_in_number.csv": (3, 20),
-    "farms/D009_duplicate_id.csv": (3, 1),
-    "farms/D011_unknown_sector.csv": (3, 4),
-    "farms/D011_unknown_province.csv": (3, 12),
-    "farms/D012_series_column.csv": (1, 20),
-    "farms/D013_negative.csv": (3, 20),
-    "farms/D013_yes_no.csv": (3, 37),
-    "farms/D017_no_rows.csv": (1, 1),
-    "events/D010_bad_date.csv": (2, 23),
-    "events/D011_unknown_event.csv": (2, 17),
-    "events/D015_unknown_subject.csv": (2, 1),
-    "events/D015_unknown_obligation.csv": (2, 4),
-}
+BAD = [p for p in fixture_files(DATA / "bad") if p.name.startswith("D")]
 
 
 def _load(path: Path, policy, diags: Diagnostics):
@@ -81,32 +43,15 @@ def test_the_corpus_has_twenty_kinds_of_fault():
 
 
 @pytest.mark.parametrize("path", BAD, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_bad_file_gives_one_located_diagnostic(path, bundled_policy):
+def test_bad_file_gives_the_located_diagnostic_it_expects(path, bundled_policy):
+    """Each bad file gives exactly one diagnostic, at the line and column its expectation names."""
     diags = Diagnostics()
     _load(path, bundled_policy, diags)
-    found = diags.sorted()
-    expected_code = path.name.split("_")[0]
-    assert [d.code.id for d in found] == [expected_code], [str(d.message) for d in found]
-    diagnostic = found[0]
-    assert diagnostic.span.path == str(path)
-    assert (diagnostic.span.line, diagnostic.span.column) == WHERE[
-        f"{path.parent.name}/{path.name}"
-    ]
-    assert diagnostic.hint
-
-
-@pytest.mark.parametrize("name", ["D005_unknown_indicator.csv", "D015_unknown_obligation.csv"])
-def test_a_misspelt_name_gets_a_suggestion(name, bundled_policy):
-    path = next(p for p in BAD if p.name == name)
-    diags = Diagnostics()
-    _load(path, bundled_policy, diags)
-    assert "did you mean" in next(iter(diags)).hint
-
-
-def test_row_errors_name_row_and_field(bundled_policy):
-    diags = Diagnostics()
-    load_series([DATA / "bad" / "series" / "D008_not_a_number.csv"], bundled_policy, diags)
-    assert next(iter(diags)).message == "row 2, field `value`: `veel` is not a number"
+    marked = expectations(path)
+    assert len(marked) == 1 and marked[0].code == path.name.split("_")[0]
+    assert marked[0].column is not None, "a data fixture names the column too"
+    assert_as_expected([path], diags)
+    assert all(d.hint for d in diags)
 
 
 def test_good_series_convert_units_and_read_yaml(bundled_policy):

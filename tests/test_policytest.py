@@ -1,6 +1,6 @@
 """`beleid test`: the bundled policy tests pass and cover every trigger, consequence and ladder step;
 a wrong expectation fails with file, line, case, expected and actual; bad test files are located
-(T001, T002) without a traceback; --min-coverage and JSON output."""
+(T001, T002; cases under tests/fixtures/policytest/) without a traceback; --min-coverage and JSON output."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POLICY
+from compiler.workflow import policytest
+from dsl.diagnostics import Diagnostics
+from tests.conftest import FIXTURES, POLICY
 from tests.conftest import run_cli as run
+from tests.expectations import assert_as_expected, expectations, fixture_files
 
 TESTS = POLICY / "tests"
+BAD_CASES = sorted(p for p in (FIXTURES / "policytest").iterdir() if p.is_dir())
 
 
 @pytest.fixture
@@ -97,71 +101,21 @@ def test_each_kind_of_expectation_can_fail(capsys, scratch, old, new, expected):
         assert piece in out
 
 
-@pytest.mark.parametrize(
-    ("text", "code_id", "line", "words"),
-    [
-        ("cases: [\n  - name: x\n    moments: {\n", "T001", 2, "malformed YAML"),
-        (
-            "cases:\n  - name: x\n    moments:\n      - as_of: 2027\n        expect: {triggers: {t: gefired}}\n",
-            "T001",
-            5,
-            "gefired",
-        ),
-        (
-            "cases:\n  - name: x\n    moments:\n      - as_of: 2027\n        expect: {}\n    extra: 1\n",
-            "T001",
-            2,
-            "extra",
-        ),
-        (
-            "cases:\n  - name: x\n    series: {nh3_landbouwx: {2019: 1}}\n    moments:\n      - as_of: 2027\n"
-            "        expect: {}\n",
-            "T002",
-            3,
-            "nh3_landbouw",
-        ),
-        (
-            "cases:\n  - name: x\n    farms: geen.csv\n    moments:\n      - as_of: 2027\n        expect: {}\n",
-            "T002",
-            5,
-            "geen.csv",
-        ),
-        (
-            'cases:\n  - name: x\n    assumptions:\n      - {declaration: bedrijfsplan, field: termijn, value: "kort", '
-            "why: test}\n    moments:\n      - as_of: 2027\n        expect: {}\n",
-            "T002",
-            4,
-            "kort",
-        ),
-        (
-            "cases:\n  - name: x\n    moments:\n      - as_of: 2027-13-40\n        expect: {}\n",
-            "T001",
-            4,
-            "not a year",
-        ),
-    ],
-)
-def test_bad_test_files_are_located(capsys, tmp_path, text, code_id, line, words):
-    assert code_id in ("T001", "T002")  # file-invalid, data-invalid
-    path = tmp_path / "bad.yaml"
-    path.write_text(text, encoding="utf-8")
-    code, _, err = run(capsys, "test", "--policy", POLICY, path)
+@pytest.mark.parametrize("case", BAD_CASES, ids=lambda p: p.name)
+def test_bad_test_files_are_located(capsys, bundled_policy, case):
+    """Each folder under tests/fixtures/policytest/ holds a bad test file (and its data) marked with
+    the T001, T002 (or D) diagnostics it must give: exactly those, located, and exit 1 from the CLI."""
+    files = fixture_files(case)
+    marked = [e for path in files for e in expectations(path)]
+    assert marked, f"{case.name} expects no diagnostic"
+    diags = Diagnostics()
+    policytest.run(bundled_policy, [case / "test.yaml"], diags)
+    assert_as_expected(files, diags)
+    code, _, err = run(capsys, "test", "--policy", POLICY, case / "test.yaml")
     assert code == 1
-    assert f"bad.yaml:{line}:" in err and f"error[{code_id}]" in err and words in err
-
-
-def test_bad_farm_data_in_a_test_is_reported_by_row(capsys, tmp_path):
-    (tmp_path / "farms.csv").write_text(
-        "id,sector,province,nh3_emissie_bedrijf\nB1,melkvee,utrecht,veel\n", "utf-8"
-    )
-    path = tmp_path / "t.yaml"
-    path.write_text(
-        "cases:\n  - name: x\n    farms: farms.csv\n    moments:\n      - as_of: 2027\n"
-        "        expect: {}\n",
-        encoding="utf-8",
-    )
-    code, _, err = run(capsys, "test", "--policy", POLICY, path)
-    assert code == 1 and "farms.csv:2:" in err
+    for expectation in marked:
+        assert f"{expectation.path.name}:{expectation.line}:" in err
+        assert f"error[{expectation.code}]" in err
 
 
 def test_min_coverage(capsys):

@@ -39,8 +39,18 @@ def diagnostics_markdown() -> str:
         "",
         "Every diagnostic has a stable code (never renumbered or reused), a severity, a place",
         "(file:line:column), a one-line message and a hint. Errors make `beleid check` exit 1;",
-        "warnings do not. Each code has a fixture under `tests/fixtures/invalid/` whose offending",
-        "lines are marked `# expect: CODE`.",
+        "warnings do not.",
+        "",
+        "Tests state the diagnostics they expect in the fixture itself, one syntax for every",
+        "family: the line a diagnostic points to carries `# expect: CODE` in the file's own",
+        "comment syntax (rule files, YAML). A file without comments (CSV, plain text, binary) has a",
+        "sidecar `<file>.expect` with one line per marked line, `LINE: expect: CODE`. After",
+        "`expect:` come one or more codes separated by spaces; a code may add `@COLUMN` and a",
+        '`"fragment"` of the message or hint, e.g. `3: expect: D008@19 "is not a number"`.',
+        "`# ignore: CODE` leaves a code out. The fixture must yield exactly the expected",
+        "diagnostics (`tests/expectations.py` compares them). Fixtures live under",
+        "`tests/fixtures/invalid/` (P), `tests/fixtures/data/bad/` (D), `tests/fixtures/ledger/`",
+        "(L), `tests/fixtures/scenarios/` (S) and `tests/fixtures/policytest/` (T).",
         "",
         "| code | name | severity | meaning |",
         "|---|---|---|---|",
@@ -76,7 +86,7 @@ def diagnostics_markdown() -> str:
 
 def _example(code: codes.Code) -> Path | None:
     candidates = sorted(_FIXTURES.glob(f"{code.id}_*.policy")) + sorted(
-        _DATA_FIXTURES.rglob(f"{code.id}_*.*")
+        p for p in _DATA_FIXTURES.rglob(f"{code.id}_*.*") if p.suffix != ".expect"
     )
     for path in candidates:
         data = path.read_bytes()
