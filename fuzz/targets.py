@@ -36,7 +36,7 @@ from compiler.data import dataschema, datasets
 from compiler.data.monitoring import Monitoring, Series, load_entities, load_events, load_series
 from compiler.data.scenario import apply_assumptions, load_scenario
 from compiler.data.synthetic import generate_farms
-from compiler.diff import compare as policydiff
+from compiler.diff import api as policydiff
 from compiler.evaluate import outcomes
 from compiler.evaluate.explain import explain
 from compiler.evaluate.ledger import Ledger, LedgerError

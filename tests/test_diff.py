@@ -21,21 +21,18 @@ from hypothesis import strategies as st
 
 from compiler.check.pipeline import compile_paths, compile_text
 from compiler.data import datasets
-from compiler.diff.compare import (
+from compiler.diff.compare import diff_policies
+from compiler.diff.guards import (
     CITATION_DROPPED,
     FROZEN_VALUE_CHANGED,
     GUARD_CODES,
     SUPERSEDED_EDITED,
-    DiffError,
-    diff_policies,
     guard_errors,
-    impact,
-    load_version,
-    render_markdown,
-    render_value,
-    to_json,
-    where,
 )
+from compiler.diff.impact import impact
+from compiler.diff.printer import render_value
+from compiler.diff.render import render_markdown, to_json, where
+from compiler.diff.revisions import DiffError, load_version
 from dsl import codes
 from dsl.codes import Severity
 from dsl.diagnostics import Diagnostics
