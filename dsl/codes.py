@@ -258,7 +258,7 @@ TEST_DATA_INVALID = Code(
     "a policy test names a declaration, farm or data file that does not exist",
 )
 
-# G0xx: commitment guards of the semantic diff (compiler/diff/compare.py)
+# G0xx: commitment guards of the semantic diff (compiler/diff/guards.py)
 FROZEN_VALUE_CHANGED = Code(
     "G001",
     "frozen-value-changed",

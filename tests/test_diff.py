@@ -20,31 +20,22 @@ import difflib
 import io
 import json
 import os
-import random
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from compiler.check.pipeline import compile_paths, compile_text
 from compiler.cli.main import main
 from compiler.data import datasets
 from compiler.diff.compare import diff_policies
 from compiler.diff.guards import GUARD_CODES, guard_errors
 from compiler.diff.impact import impact
-from compiler.diff.printer import render_value
 from compiler.diff.render import render_markdown, to_json, where
-from compiler.diff.revisions import DiffError, load_version
+from compiler.diff.revisions import load_version
 from dsl import codes
 from dsl.codes import CITATION_DROPPED, FROZEN_VALUE_CHANGED, SUPERSEDED_EDITED, Severity
 from dsl.diagnostics import Diagnostics
-from dsl.parser import parse_text
-from dsl.source import SourceFile
-from tests.conftest import BASE, FIXTURES, POLICY, ROOT
+from tests.conftest import FIXTURES, POLICY, ROOT
 from tests.fixtures.diff import cases
 
 DIFF = FIXTURES / "diff"
@@ -332,94 +323,6 @@ def test_an_ambiguous_rename_is_an_addition_and_a_removal(tmp_path):
     assert [e.id for e in diff.removed] == ["nh3_bedrijf", "norm_bedrijf"]
 
 
-# ------------------------------------------------------------------------ rendering round trip
-
-
-def _roundtrip(decl) -> object:
-    node = decl.node
-    title = f' "{" ".join(node.title.split())}"' if node.title is not None else ""
-    body = "\n".join(
-        f"    {f.keyword} {render_value(f.keyword, f.value)}".rstrip() for f in node.fields
-    )
-    diags = Diagnostics()
-    module = parse_text(
-        SourceFile("<roundtrip>", f"{node.kind} {node.id.name}{title} {{\n{body}\n}}\n"), diags
-    )
-    assert not list(diags), [d.message for d in diags]
-    return module.declarations[0]
-
-
-def _squash(value):
-    """A copy of a syntax node with runs of whitespace in its texts collapsed."""
-    if isinstance(value, str):
-        return " ".join(value.split())
-    if isinstance(value, tuple):
-        return tuple(_squash(v) for v in value)
-    if dataclasses.is_dataclass(value):
-        return dataclasses.replace(
-            value,
-            **{
-                f.name: _squash(getattr(value, f.name))
-                for f in dataclasses.fields(value)
-                if f.compare
-            },
-        )
-    return value
-
-
-def test_values_render_back_in_the_rule_language(bundled_policy):
-    fixture = compile_paths([str(BASE), str(COMPLETE)]).policy
-    declarations = [*bundled_policy.declarations.values(), *fixture.declarations.values()]
-    for decl in declarations:
-        assert _squash(_roundtrip(decl)) == _squash(decl.node), decl.id
-    exact = sum(1 for d in declarations if _roundtrip(d) == d.node)
-    assert exact >= len(declarations) - 5  # the rest differ only in whitespace inside a quote
-
-
-BASIS = (BASE / "basis.policy").read_text(encoding="utf-8")
-
-
-def _blocks(text: str) -> list[tuple[str, list[str]]]:
-    """(header, field lines) per declaration of a file whose fields sit one per line."""
-    return [
-        (m.group(1), m.group(2).strip("\n").split("\n"))
-        for m in re.finditer(r"^(\w+ \w+(?: \"[^\"]*\")? \{)\n(.*?)^\}", text, re.M | re.S)
-    ]
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.randoms(use_true_random=False),
-    st.sampled_from(["\n", "\n\n", " ", "\t", "\n  # a comment\n"]),
-)
-def test_layout_and_field_order_never_change_the_meaning(rnd: random.Random, gap: str):
-    blocks = _blocks(BASIS)
-    rnd.shuffle(blocks)
-    out = []
-    for header, lines in blocks:
-        fields = [" ".join(line.split()) for line in lines]
-        rnd.shuffle(fields)
-        out.append(header + gap + gap.join(fields) + gap + "}")
-    base = compile_text(BASIS).policy
-    head = compile_text("\n# reshuffled\n".join(out)).policy
-    assert diff_policies(base, head).is_empty
-
-
-@settings(max_examples=30, deadline=None)
-@given(
-    st.sampled_from(re.findall(r"(?<=[ \-])\d+(?:\.\d+)?(?= (?:kton|%|mln))", BASIS)),
-    st.integers(min_value=1, max_value=9),
-)
-def test_one_changed_number_is_one_field_change(number: str, step: int):
-    first = BASIS.index(f" {number} ") if f" {number} " in BASIS else BASIS.index(f"-{number} ")
-    start = first + 1
-    changed = str(float(number) + step).removesuffix(".0")
-    head_text = BASIS[:start] + changed + BASIS[start + len(number) :]
-    diff = diff_policies(compile_text(BASIS).policy, compile_text(head_text).policy)
-    assert len(diff.changed) == 1 and not diff.added and not diff.removed
-    assert changed in diff.changed[0].after
-
-
 # ---------------------------------------------------------------------------------------- guards
 
 
@@ -559,91 +462,6 @@ def test_dropping_every_citation_of_a_document_is_caught_G003(tmp_path):
 
 def test_a_removed_declaration_drops_no_citation_G003(tmp_path):
     assert build("removed", tmp_path).guards() == []
-
-
-# ------------------------------------------------------------------------------ loading versions
-
-
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
-
-
-def test_load_version_from_a_git_revision_of_this_repository():
-    if not (ROOT / ".git").exists():
-        pytest.skip("not a git checkout")
-    revision = _git(ROOT, "rev-parse", "HEAD").strip()
-    committed = load_version(revision, ROOT)
-    working = load_version("policy", ROOT)
-    assert all(
-        where(d.span).startswith(f"{revision}:policy/")
-        for d in committed.policy.declarations.values()
-    )
-    diff = diff_policies(committed.policy, working.policy)
-    uncommitted = {
-        line[3:].strip()
-        for line in _git(ROOT, "status", "--porcelain", "--", "policy").splitlines()
-    }
-    if not uncommitted:
-        assert diff.is_empty
-    touched = {where(c.head_span).split(":")[0] for c in diff.changed}
-    touched |= {where(e.span).split(":")[0] for e in diff.added}
-    assert touched <= uncommitted
-
-
-def test_load_version_from_a_throwaway_repository(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(BASE, repo / "policy")
-    _git(tmp_path, "init", "-q", str(repo))
-    _git(repo, "add", "policy")
-    _git(repo, "commit", "-q", "-m", "first")
-    cases.apply_patch(DIFF / "changed_number" / "head.patch", repo / "policy")
-    _git(repo, "commit", "-q", "-am", "second")
-    base, head = load_version("HEAD~1", repo), load_version("HEAD", repo)
-    diff = diff_policies(base.policy, head.policy)
-    assert [(c.before, c.after) for c in diff.changed] == [("40 % t.o.v. 2019", "35 % t.o.v. 2019")]
-    assert where(diff.changed[0].base_span) == "HEAD~1:policy/basis.policy:60"
-    assert where(diff.changed[0].head_span) == "HEAD:policy/basis.policy:60"
-    assert not base.diagnostics.has_errors  # the sources came out of the archive too
-    assert diff_policies(head.policy, load_version("policy", repo).policy).is_empty
-
-
-def test_a_spec_that_is_neither_folder_nor_revision_is_an_error(tmp_path):
-    with pytest.raises(DiffError) as caught:
-        load_version("no-such-thing", ROOT)
-    assert "neither a folder nor a git revision" in caught.value.message
-    assert "HEAD~1" in caught.value.hint
-    with pytest.raises(DiffError):
-        load_version("--output=/tmp/x", ROOT)
-    with pytest.raises(DiffError):
-        load_version("HEAD", tmp_path)  # not a repository at all
-
-
-def test_a_revision_without_a_policy_folder_is_an_error(tmp_path):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "README").write_text("nothing here\n", encoding="utf-8")
-    _git(tmp_path, "init", "-q", str(repo))
-    _git(repo, "add", "README")
-    _git(repo, "commit", "-q", "-m", "first")
-    with pytest.raises(DiffError, match="has no `policy/` folder"):
-        load_version("HEAD", repo)
 
 
 # ---------------------------------------------------------------------------------------- impact
