@@ -39,7 +39,7 @@ from compiler.data.scenario import apply_assumptions, load_scenario
 from compiler.data.series import load_series
 from compiler.data.synthetic import generate_farms
 from compiler.data.types import Monitoring, Series
-from compiler.diff import compare as policydiff
+from compiler.diff import api as policydiff
 from compiler.evaluate import outcomes
 from compiler.evaluate.explain import explain
 from compiler.evaluate.ledger import Ledger, LedgerError
@@ -51,6 +51,7 @@ from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import decode_source, parse_file, parse_text
 from dsl.source import SourceFile
+from tests.fixtures.diff import cases as diffcases
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policy"
@@ -673,11 +674,7 @@ def ledger_dictionary() -> list[bytes]:
 # ------------------------------------------------------------------------------------ diff
 
 DIFF = FIXTURES / "diff"
-DIFF_CASES = (
-    tuple(sorted(p.name for p in DIFF.iterdir() if (p / "base").is_dir() and (p / "head").is_dir()))
-    if DIFF.is_dir()
-    else ()
-)
+DIFF_CASES = diffcases.CASES  # each a patch over tests/fixtures/base, which holds FUZZED_FILE
 FUZZED_FILE = "basis.policy"
 
 
@@ -691,9 +688,9 @@ class _Version:
 @functools.cache
 def _diff_versions(case: str) -> dict[str, _Version]:
     versions = {}
+    diffcases.build_case(case, workspace() / "diff" / case)
     for role in ("base", "head"):
         folder = workspace() / "diff" / case / role
-        shutil.copytree(DIFF / case / role, folder)
         others = tuple(
             parse_file(p, str(p), Diagnostics())
             for p in sorted(folder.glob("*.policy"))
@@ -776,7 +773,7 @@ def diff_seeds() -> list[tuple[str, bytes]]:
             seeds.append(
                 (
                     f"diff-{case}-{role}",
-                    diff_input(case, role, (DIFF / case / other / FUZZED_FILE).read_bytes()),
+                    diff_input(case, role, _diff_versions(case)[other].text.encode()),
                 )
             )
     return seeds

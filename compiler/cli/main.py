@@ -22,7 +22,7 @@ from compiler.cli import formats
 from compiler.data import datasets
 from compiler.data.dataschema import data_schema
 from compiler.data.scenario import apply_assumptions, load_scenario
-from compiler.diff import compare as policydiff
+from compiler.diff import api as policydiff
 from compiler.evaluate import outcomes
 from compiler.evaluate.explain import ExplainError, explain
 from compiler.evaluate.ledger import Ledger, LedgerError
