@@ -10,7 +10,8 @@ import pytest
 
 from compiler.data.monitoring import Monitoring, Series
 from compiler.data.synthetic import generate_farms
-from compiler.evaluate.conditions import EntityConditions, NationalConditions
+from compiler.evaluate.columns import EntityConditions
+from compiler.evaluate.conditions import NationalConditions
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import add_period, evaluate
 from compiler.evaluate.targets import _on_path

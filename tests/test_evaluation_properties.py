@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compiler.data.monitoring import Series, load_entities, load_events, load_series
-from compiler.evaluate.conditions import EntityConditions, NationalConditions, trace_for_entity
+from compiler.evaluate.columns import EntityConditions
+from compiler.evaluate.conditions import NationalConditions, trace_for_entity
 from dsl import nodes
 from dsl.diagnostics import Diagnostics
 from tests.evaluation_helpers import farms
