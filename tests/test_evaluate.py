@@ -14,7 +14,8 @@ import pytest
 
 from compiler.data.synthetic import generate_farms
 from compiler.data.types import Monitoring, Series
-from compiler.evaluate.conditions import EntityConditions, NationalConditions
+from compiler.evaluate.columns import EntityConditions
+from compiler.evaluate.conditions import NationalConditions
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import add_period, evaluate
 from compiler.evaluate.targets import _on_path

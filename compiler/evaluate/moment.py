@@ -20,7 +20,9 @@ from compiler.check.fields import parse_when
 from compiler.check.model import Declaration, Policy
 from compiler.data import dataschema
 from compiler.data.types import Event, Monitoring
-from compiler.evaluate.conditions import EntityConditions, Mask, NationalConditions, Trace
+from compiler.evaluate.columns import EntityConditions
+from compiler.evaluate.conditions import NationalConditions, Trace
+from compiler.evaluate.kleene import Mask
 from compiler.evaluate.targets import TargetStatus, evaluate_targets
 from dsl import nodes
 
@@ -127,16 +129,16 @@ class Evaluation:
     def national(self) -> NationalConditions:
         """A condition evaluator over this evaluation's data, targets and trigger states."""
 
-        def fired(name: str) -> bool | None:
-            outcome = self.triggers.get(name)
-            return None if outcome is None else {FIRED: True, NOT_FIRED: False}.get(outcome.state)
+        def state(name: str) -> str | None:
+            outcome = self.triggers.get(name)  # the triggers in force, each with its state
+            return None if outcome is None else outcome.state
 
         return NationalConditions(
             self.monitoring.series,
             self.moment,
             self.indicator_units,
             self.targets,
-            fired,
+            state,
             frozenset(),
         )
 
@@ -170,7 +172,7 @@ def evaluate(
         moment,
         indicator_units,
         targets,
-        lambda name: _trigger_truth(name, in_force, national, triggers),
+        lambda name: _trigger_state(name, in_force, national, triggers),
         entity_level,
     )
     for trigger in _of_kind(in_force, "trigger"):
@@ -236,11 +238,13 @@ def _trigger(
     return done[decl.id]
 
 
-def _trigger_truth(name: str, in_force, national, done) -> bool | None:
+def _trigger_state(name: str, in_force, national, done) -> str | None:
+    """The state trigger `name` reaches at this moment, or None when it is not in force (what that
+    means for `trigger is actief`: compiler/evaluate/conditions.py `trigger_is_active`)."""
     decl = in_force.get(name)
     if decl is None or decl.kind != "trigger":
-        return False
-    return {FIRED: True, NOT_FIRED: False, UNDECIDED: None}[_trigger(decl, national, done).state]
+        return None
+    return _trigger(decl, national, done).state
 
 
 def _issuers(
