@@ -11,8 +11,9 @@ import pytest
 from compiler.data.monitoring import Monitoring, Series
 from compiler.data.synthetic import generate_farms
 from compiler.evaluate.conditions import EntityConditions, NationalConditions
+from compiler.evaluate.duties import add_period
 from compiler.evaluate.ledger import Ledger
-from compiler.evaluate.moment import add_period, evaluate
+from compiler.evaluate.moment import evaluate
 from compiler.evaluate.targets import _on_path
 from dsl import nodes
 from tests.evaluation_helpers import assume, event, farms, series

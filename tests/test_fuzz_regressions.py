@@ -15,8 +15,9 @@ from compiler import compile_text
 from compiler.data.monitoring import Monitoring, Series, load_events, load_series
 from compiler.data.scenario import load_scenario
 from compiler.data.synthetic import generate_farms
+from compiler.evaluate.duties import add_period
 from compiler.evaluate.ledger import Ledger, LedgerError
-from compiler.evaluate.moment import add_period, evaluate
+from compiler.evaluate.moment import evaluate
 from compiler.evaluate.simulate import simulate
 from compiler.workflow import policytest
 from compiler.workflow.fmt import FormatError, format_text

@@ -47,7 +47,7 @@ import numpy as np
 
 from compiler.check.fields import parse_when
 from compiler.check.graph import PolicyGraph
-from compiler.check.model import Declaration, Policy, Reference, SourceText
+from compiler.check.model import CheckedDeclaration, Policy, Reference, SourceText
 from compiler.check.pipeline import Compilation, compile_paths
 from compiler.check.schema import REPEATABLE
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
@@ -186,7 +186,7 @@ def diff_policies(base: Policy, head: Policy) -> PolicyDiff:
     )
 
 
-def _entry(decl: Declaration) -> Entry:
+def _entry(decl: CheckedDeclaration) -> Entry:
     return Entry(decl.id, decl.kind, decl.node.title, decl.span)
 
 
@@ -251,7 +251,7 @@ class _Item:
 
 
 def compare(
-    old: Declaration, new: Declaration, names: Mapping[str, str] | None = None
+    old: CheckedDeclaration, new: CheckedDeclaration, names: Mapping[str, str] | None = None
 ) -> list[FieldChange]:
     """The field changes from `old` (base) to `new` (head); `names` maps renamed ids old -> new."""
     names = names or {}
@@ -271,7 +271,7 @@ def compare(
     return changes
 
 
-def _changer(old: Declaration, new: Declaration) -> Callable[..., FieldChange]:
+def _changer(old: CheckedDeclaration, new: CheckedDeclaration) -> Callable[..., FieldChange]:
     def make(name, before, after, base_span, head_span) -> FieldChange:
         return FieldChange(new.id, new.kind, name, before, after, base_span, head_span)
 
@@ -283,7 +283,9 @@ def _keywords(old: nodes.Declaration, new: nodes.Declaration) -> list[str]:
     return list(dict.fromkeys([f.keyword for f in new.fields] + [f.keyword for f in old.fields]))
 
 
-def _compare_single(keyword, old: Declaration, new: Declaration, names, make) -> list[FieldChange]:
+def _compare_single(
+    keyword, old: CheckedDeclaration, new: CheckedDeclaration, names, make
+) -> list[FieldChange]:
     before, after = old.node.all(keyword), new.node.all(keyword)
     canonical = [
         _joined(keyword, before, canonical=True, names=names),
@@ -314,7 +316,9 @@ def _joined(
     )
 
 
-def _compare_items(keyword, old: Declaration, new: Declaration, names, make) -> list[FieldChange]:
+def _compare_items(
+    keyword, old: CheckedDeclaration, new: CheckedDeclaration, names, make
+) -> list[FieldChange]:
     before = _items(keyword, old.node, names)
     after = _items(keyword, new.node, {})
     for item in list(before):
@@ -608,7 +612,7 @@ def _diagnostic(
 
 @dataclass(frozen=True)
 class _Freeze:
-    borging: Declaration
+    borging: CheckedDeclaration
     until: dt.date
     span: Span
 

@@ -11,27 +11,43 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
-from compiler.check import units
-from compiler.check.fields import parse_when
-from compiler.check.model import Declaration, Policy
+from compiler.check import units, views
+from compiler.check.model import Policy
+from compiler.check.views import Direction, Trajectory
 from compiler.data.dataschema import FARM_SECTORS
 from compiler.data.monitoring import Observation, Population, Series
 from dsl import nodes
 
-MET, ON_TRACK, OFF_TRACK, MISSED = "met", "on_track", "off_track", "missed"
-NOT_YET_DUE, NO_DATA, CANNOT_DECIDE = "not_yet_due", "no_data", "cannot_decide"
-STATUSES = (MET, ON_TRACK, OFF_TRACK, MISSED, NOT_YET_DUE, NO_DATA, CANNOT_DECIDE)
+
+class TargetState(StrEnum):
+    """What evaluation says about a target at a moment (docs/evaluation.md)."""
+
+    MET = "met"
+    ON_TRACK = "on_track"
+    OFF_TRACK = "off_track"
+    MISSED = "missed"
+    NOT_YET_DUE = "not_yet_due"
+    NO_DATA = "no_data"
+    CANNOT_DECIDE = "cannot_decide"
+
+
+# In this order the terminal and the report list them.
+STATUSES = tuple(TargetState)
+# The two states in which a target's value is unknown (compiler/evaluate/conditions.py).
+NO_DATA, CANNOT_DECIDE = TargetState.NO_DATA, TargetState.CANNOT_DECIDE
 
 # What each language-level state test means in terms of statuses (docs/evaluation.md).
 STATE_MEANING = {
-    "gehaald": frozenset({MET}),
-    "niet_gehaald": frozenset({MISSED}),
-    "op_schema": frozenset({MET, ON_TRACK}),
-    "achter_op_schema": frozenset({OFF_TRACK, MISSED}),
+    "gehaald": frozenset({TargetState.MET}),
+    "niet_gehaald": frozenset({TargetState.MISSED}),
+    "op_schema": frozenset({TargetState.MET, TargetState.ON_TRACK}),
+    "achter_op_schema": frozenset({TargetState.OFF_TRACK, TargetState.MISSED}),
 }
 
 
@@ -69,11 +85,11 @@ class TargetStatus:
     target: str
     indicator: str
     unit: str
-    status: str
+    status: TargetState
     reason: str
     deadline: dt.date | None = None
     goal: float | None = None  # the target value, in the indicator's unit
-    direction: str = "down"  # "down": lower is better; "up": higher is better
+    direction: Direction = Direction.DOWN
     start: tuple[int, float] | None = None  # (year, value) the trajectory starts from
     observed: Observation | None = None
     required: float | None = None  # the trajectory's value in the observation's year
@@ -85,7 +101,7 @@ class TargetStatus:
 
 def evaluate_targets(
     policy: Policy,
-    targets: list[Declaration],
+    targets: list[views.Target],
     series: Series,
     moment: dt.date,
     population: Population | None,
@@ -95,49 +111,47 @@ def evaluate_targets(
 
 def target_status(
     policy: Policy,
-    target: Declaration,
+    target: views.Target,
     series: Series,
     moment: dt.date,
     population: Population | None,
 ) -> TargetStatus:
-    node = target.node
-    indicator = policy.declarations.get(_name(node.value("indicator")))
-    if indicator is None or indicator.node.value("eenheid") is None:
+    indicator = policy.view(target.indicator, views.Indicator)
+    if indicator is None or indicator.unit is None:
         return TargetStatus(
-            target.id, "", "", CANNOT_DECIDE, "the target's indicator is not declared"
+            target.id, "", "", TargetState.CANNOT_DECIDE, "the target's indicator is not declared"
         )
-    unit = indicator.node.value("eenheid").text
+    unit = indicator.unit
     base = {"target": target.id, "indicator": indicator.id, "unit": unit}
-    deadline_when = node.value("uiterlijk")
-    deadline = (
-        parse_when(deadline_when, end=True) if isinstance(deadline_when, nodes.When) else None
-    )
-    if _level(indicator) == "bedrijf":
-        return _entity_status(base, node, deadline, moment, population)
-    goal = _goal(node, series, indicator.id, unit)
+    deadline = target.deadline
+    if indicator.level is views.Level.FARM:
+        return _entity_status(base, target.goal, deadline, moment, population)
+    goal = _goal(target.goal, series, indicator.id, unit)
     if not series.of(indicator.id) and not (isinstance(goal, _Undecidable) and goal.pending):
         return TargetStatus(
             **base,
-            status=NO_DATA,
+            status=TargetState.NO_DATA,
             deadline=deadline,
             reason=f"the data holds no value of `{indicator.id}`",
         )
     if isinstance(goal, _Undecidable):
-        return TargetStatus(**base, status=CANNOT_DECIDE, reason=goal.reason, deadline=deadline)
+        return TargetStatus(
+            **base, status=TargetState.CANNOT_DECIDE, reason=goal.reason, deadline=deadline
+        )
     value, direction, start = goal
     observed = series.latest(indicator.id, moment)
     common = {**base, "deadline": deadline, "goal": value, "direction": direction}
     if observed is None:
         return TargetStatus(
             **common,
-            status=NO_DATA,
+            status=TargetState.NO_DATA,
             start=start,
             reason=f"no value of `{indicator.id}` on or before {moment}",
         )
     if _reaches(observed.value, value, direction):
         return TargetStatus(
             **common,
-            status=MET,
+            status=TargetState.MET,
             start=start,
             observed=observed,
             reason=f"{_fmt(observed.value)} {unit} in {observed.period} reaches {_fmt(value)} {unit}",
@@ -145,7 +159,7 @@ def target_status(
     if deadline is not None and observed.date >= deadline:
         return TargetStatus(
             **common,
-            status=MISSED,
+            status=TargetState.MISSED,
             start=start,
             observed=observed,
             gap=_behind(observed.value, value, direction),
@@ -156,21 +170,12 @@ def target_status(
     if deadline is None:
         return TargetStatus(
             **common,
-            status=CANNOT_DECIDE,
+            status=TargetState.CANNOT_DECIDE,
             start=start,
             observed=observed,
             reason="the deadline is pending, so there is no trajectory to compare with",
         )
-    return _trajectory_status(common, node, series, indicator.id, unit, observed, start)
-
-
-def _name(ref) -> str:
-    return ref.name if isinstance(ref, nodes.Ref) else ""
-
-
-def _level(indicator: Declaration) -> str | None:
-    level = indicator.node.value("niveau")
-    return level.name if isinstance(level, nodes.Ref) else None
+    return _trajectory_status(common, target, unit, observed, start)
 
 
 # ---------------------------------------------------------------------------------------- goal
@@ -184,65 +189,55 @@ class _Undecidable:
     pending: bool = False
 
 
-def _goal(node: nodes.Declaration, series: Series, indicator: str, unit: str):
+def _goal(goal: views.Goal, series: Series, indicator: str, unit: str):
     """(target value, direction, trajectory start), or `_Undecidable`."""
-    reduction = node.value("reductie")
-    if reduction is not None:
-        return _reduction_goal(reduction, series, indicator, unit)
-    amount = node.value("waarde")
-    if amount is None or isinstance(amount, nodes.Pending):
-        reason = (
-            amount.reason
-            if isinstance(amount, nodes.Pending) and amount.reason
-            else "no reason given"
-        )
-        return _Undecidable(f"cannot decide: value pending ({reason})", pending=True)
+    if isinstance(goal, views.PendingGoal):
+        what = "reduction" if goal.reduction else "value"
+        reason = goal.reason or "no reason given"
+        return _Undecidable(f"cannot decide: {what} pending ({reason})", pending=True)
+    if isinstance(goal, views.ReductionGoal):
+        return _reduction_goal(goal, series, indicator, unit)
     first = series.of(indicator)[0] if series.of(indicator) else None
     start = (first.year, first.value) if first else None
-    if isinstance(amount, nodes.Bound):
-        if not isinstance(amount.value, nodes.Quantity):
-            return _Undecidable(f"the bound names `{amount.value.name}`, which has no single value")
-        return _in(amount.value, unit), "down" if amount.direction == "at_most" else "up", start
-    low, high = _ends(amount, unit)
-    direction = "down" if start is not None and low < start[1] else "up"
-    lenient = high if direction == "down" else low
+    if isinstance(goal, views.BoundGoal):
+        if not isinstance(goal.limit, nodes.Quantity):
+            return _Undecidable(f"the bound names `{goal.limit.name}`, which has no single value")
+        return _in(goal.limit, unit), goal.direction, start
+    low, high = _ends(goal.quantities, unit)
+    direction = Direction.DOWN if start is not None and low < start[1] else Direction.UP
+    lenient = high if direction is Direction.DOWN else low
     return lenient, direction, start
 
 
-def _reduction_goal(reduction: nodes.Reduction, series: Series, indicator: str, unit: str):
-    if isinstance(reduction.amount, nodes.Pending):
-        return _Undecidable(
-            f"cannot decide: reduction pending ({reduction.amount.reason or 'no reason given'})",
-            pending=True,
-        )
-    if reduction.baseline is None:
+def _reduction_goal(goal: views.ReductionGoal, series: Series, indicator: str, unit: str):
+    if goal.baseline is None:
         return _Undecidable(
             "cannot decide: the source names no baseline year for the reduction", pending=True
         )
-    year = int(reduction.baseline.text[:4])
+    year = goal.baseline
     baseline = series.in_year(indicator, year)
     if baseline is None:
         return _Undecidable(
             f"cannot decide: no value of `{indicator}` for the baseline year {year}"
         )
-    low, _high = _ends(
-        reduction.amount, unit, relative=True
-    )  # the smaller reduction is the commitment
-    if _is_share(reduction.amount):
-        goal = baseline.value * (1 - low / 100)
+    # the smaller reduction is the commitment
+    low, _high = _ends(nodes.quantities_in(goal.amount), unit, relative=True)
+    if _is_share(goal.amount):
+        value = baseline.value * (1 - low / 100)
     else:
-        goal = baseline.value - low
-    return goal, "down", (year, baseline.value)
+        value = baseline.value - low
+    return value, Direction.DOWN, (year, baseline.value)
 
 
-def _is_share(amount) -> bool:
+def _is_share(amount: views.Amount) -> bool:
     """True when an amount is a percentage (a relative reduction), not a quantity in the indicator's unit."""
     quantities = nodes.quantities_in(amount)
     return bool(quantities) and quantities[0].unit.text == "%"
 
 
-def _ends(amount, unit: str, *, relative: bool = False) -> tuple[float, float]:
-    quantities = nodes.quantities_in(amount)
+def _ends(
+    quantities: Sequence[nodes.Quantity], unit: str, *, relative: bool = False
+) -> tuple[float, float]:
     values = [
         float(q.number) if (relative and q.unit.text == "%") else _in(q, unit) for q in quantities
     ]
@@ -257,12 +252,12 @@ def _in(quantity: nodes.Quantity, unit: str) -> float:
     return float(units.convert(units.Decimal(quantity.number), source, target))
 
 
-def _reaches(value: float, goal: float, direction: str) -> bool:
-    return value <= goal if direction == "down" else value >= goal
+def _reaches(value: float, goal: float, direction: Direction) -> bool:
+    return value <= goal if direction is Direction.DOWN else value >= goal
 
 
-def _behind(value: float, required: float, direction: str) -> float:
-    return value - required if direction == "down" else required - value
+def _behind(value: float, required: float, direction: Direction) -> float:
+    return value - required if direction is Direction.DOWN else required - value
 
 
 def _percent(gap: float, of: float) -> float | None:
@@ -274,28 +269,29 @@ def _percent(gap: float, of: float) -> float | None:
 
 def _trajectory_status(
     common: dict,
-    node: nodes.Declaration,
-    series: Series,
-    indicator: str,
+    target: views.Target,
     unit: str,
     observed: Observation,
     start: tuple[int, float] | None,
 ) -> TargetStatus:
-    shape = node.value("traject")
-    shape = shape.name if isinstance(shape, nodes.Ref) else "lineair"
+    shape = target.trajectory
     deadline: dt.date = common["deadline"]
-    if shape == "geen":
+    if shape is Trajectory.NONE:
         return TargetStatus(
             **common,
-            status=NOT_YET_DUE,
+            status=TargetState.NOT_YET_DUE,
             start=start,
             observed=observed,
             reason=f"`traject geen`: only the deadline {deadline.year} counts",
         )
-    interims = _interims(node, series, indicator, unit, start)
+    interims = _interims(target.interims, unit, start)
     if isinstance(interims, _Undecidable):
         return TargetStatus(
-            **common, status=CANNOT_DECIDE, start=start, observed=observed, reason=interims.reason
+            **common,
+            status=TargetState.CANNOT_DECIDE,
+            start=start,
+            observed=observed,
+            reason=interims.reason,
         )
     path = tuple(
         sorted(
@@ -306,19 +302,19 @@ def _trajectory_status(
             }.items()
         )
     )
-    required = _on_path(path, observed.year, stepwise=shape == "stapsgewijs")
+    required = _on_path(path, observed.year, stepwise=shape is Trajectory.STEPWISE)
     if required is None:
         return TargetStatus(
             **common,
-            status=NOT_YET_DUE,
+            status=TargetState.NOT_YET_DUE,
             start=start,
             observed=observed,
             path=path,
             reason=f"the trajectory has no value yet for {observed.year}",
         )
     gap = _behind(observed.value, required, common["direction"])
-    status = ON_TRACK if gap <= 1e-9 else OFF_TRACK
-    word = "at or ahead of" if status == ON_TRACK else "behind"
+    status = TargetState.ON_TRACK if gap <= 1e-9 else TargetState.OFF_TRACK
+    word = "at or ahead of" if status is TargetState.ON_TRACK else "behind"
     return TargetStatus(
         **common,
         status=status,
@@ -329,25 +325,26 @@ def _trajectory_status(
         gap_percent=_percent(gap, required),
         path=path,
         reason=f"{_fmt(observed.value)} {unit} in {observed.period} is {word} the "
-        f"{_shape_word(shape)} path, which asks {_fmt(required)} {unit} for {observed.year}",
+        f"{_SHAPE_WORDS[shape]} path, which asks {_fmt(required)} {unit} for {observed.year}",
     )
 
 
-def _shape_word(shape: str) -> str:
-    return {"lineair": "linear", "stapsgewijs": "stepwise"}.get(shape, shape)
+_SHAPE_WORDS = {Trajectory.LINEAR: "linear", Trajectory.STEPWISE: "stepwise"}
 
 
-def _interims(node, series, indicator, unit, start) -> dict[int, float] | _Undecidable:
+def _interims(
+    interims: tuple[views.InterimValue, ...], unit: str, start: tuple[int, float] | None
+) -> dict[int, float] | _Undecidable:
     found: dict[int, float] = {}
-    for f in node.all("tussendoel"):
-        interim: nodes.Interim = f.value
-        year = int(interim.year.text[:4])
-        if interim.kind == "open" or isinstance(interim.amount, nodes.Pending):
+    for interim in interims:
+        year = interim.year
+        if interim.amount is None:
             return _Undecidable(
                 f"cannot decide: the interim value for {year} is pending", pending=True
             )
-        low, high = _ends(interim.amount, unit, relative=interim.kind == "reductie")
-        if interim.kind == "reductie":
+        quantities = nodes.quantities_in(interim.amount)
+        low, high = _ends(quantities, unit, relative=interim.reduction)
+        if interim.reduction:
             if start is None:
                 return _Undecidable(
                     f"cannot decide: the interim reduction for {year} has no baseline value"
@@ -383,45 +380,49 @@ def _fmt(value: float) -> str:
 
 def _entity_status(
     base: dict,
-    node: nodes.Declaration,
+    goal: views.Goal,
     deadline: dt.date | None,
     moment: dt.date,
     population: Population | None,
 ) -> TargetStatus:
-    amount = node.value("waarde")
     if population is None:
         return TargetStatus(
-            **base, status=NO_DATA, deadline=deadline, reason="no entity table was given"
+            **base,
+            status=TargetState.NO_DATA,
+            deadline=deadline,
+            reason="no entity table was given",
         )
     values = population.columns.get(base["indicator"])
     if values is None:
         return TargetStatus(
             **base,
-            status=NO_DATA,
+            status=TargetState.NO_DATA,
             deadline=deadline,
             reason=f"the entity table has no column `{base['indicator']}`",
         )
-    bound = _entity_bound(amount, population, base["unit"])
+    bound = _entity_bound(goal, population, base["unit"])
     if isinstance(bound, _Undecidable):
-        return TargetStatus(**base, status=CANNOT_DECIDE, deadline=deadline, reason=bound.reason)
+        return TargetStatus(
+            **base, status=TargetState.CANNOT_DECIDE, deadline=deadline, reason=bound.reason
+        )
     limit, direction = bound
     bound_column = (
-        amount.value.name
-        if isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref)
+        goal.limit.name
+        if isinstance(goal, views.BoundGoal) and isinstance(goal.limit, nodes.Ref)
         else ""
     )
     may_be_empty = bool({base["indicator"], bound_column} & population.nan_columns)
     tally = entity_tally(values, limit, direction, population.sector, may_be_empty=may_be_empty)
     due = deadline is None or moment >= deadline
     if tally.failing == 0 and tally.unknown == 0:
-        status, word = MET, "every farm meets it"
+        status, word = TargetState.MET, "every farm meets it"
     elif not due:
         status, word = (
-            NOT_YET_DUE,
+            TargetState.NOT_YET_DUE,
             f"{tally.failing:,} farms do not meet it yet; it is due in {deadline.year}",
         )
     else:
-        status, word = MISSED, f"{tally.failing:,} farms do not meet it"
+        status, word = TargetState.MISSED, f"{tally.failing:,} farms do not meet it"
     return TargetStatus(
         **base,
         status=status,
@@ -432,26 +433,30 @@ def _entity_status(
     )
 
 
-def _entity_bound(amount, population: Population, unit: str):
-    if isinstance(amount, nodes.Bound):
-        direction = "down" if amount.direction == "at_most" else "up"
-        if isinstance(amount.value, nodes.Ref):
-            column = population.columns.get(amount.value.name)
+def _entity_bound(goal: views.Goal, population: Population, unit: str):
+    if isinstance(goal, views.BoundGoal):
+        if isinstance(goal.limit, nodes.Ref):
+            column = population.columns.get(goal.limit.name)
             if column is None:
-                return _Undecidable(f"the entity table has no column `{amount.value.name}`")
-            return column, direction
-        return _in(amount.value, unit), direction
-    if isinstance(amount, nodes.Quantity):
-        return _in(amount, unit), "down"
+                return _Undecidable(f"the entity table has no column `{goal.limit.name}`")
+            return column, goal.direction
+        return _in(goal.limit, unit), goal.direction
+    if isinstance(goal, views.AbsoluteGoal):
+        return _in(goal.value, unit), Direction.DOWN
     return _Undecidable("cannot decide: value pending", pending=True)
 
 
 def entity_tally(
-    values: np.ndarray, limit, direction: str, sector: np.ndarray, *, may_be_empty: bool = True
+    values: np.ndarray,
+    limit,
+    direction: Direction,
+    sector: np.ndarray,
+    *,
+    may_be_empty: bool = True,
 ) -> EntityTally:
     """Per-farm comparison against a limit (a number or a column), counted per sector. Columnar:
     a handful of passes over the columns, whatever the number of farms."""
-    gap = values - limit if direction == "down" else limit - values
+    gap = values - limit if direction is Direction.DOWN else limit - values
     failing = gap > 0
     n_unknown = int(np.count_nonzero(np.isnan(gap))) if may_be_empty else 0
     n_failing = int(np.count_nonzero(failing))
