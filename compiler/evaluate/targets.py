@@ -10,18 +10,15 @@ value holds until the next) or `traject geen` (only the deadline counts).
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import numpy as np
-
-from compiler.check import units, views
+from compiler.check import views
 from compiler.check.model import Policy
 from compiler.check.views import Direction, Trajectory
-from compiler.data.dataschema import FARM_SECTORS
 from compiler.data.monitoring import Observation, Population, Series
+from compiler.evaluate.goals import Undecidable, goal_of, in_unit, interim_values
+from compiler.evaluate.tally import EntityTally, entity_tally
 from dsl import nodes
 
 
@@ -49,35 +46,6 @@ STATE_MEANING = {
     "op_schema": frozenset({TargetState.MET, TargetState.ON_TRACK}),
     "achter_op_schema": frozenset({TargetState.OFF_TRACK, TargetState.MISSED}),
 }
-
-
-@dataclass(frozen=True)
-class EntityTally:
-    """Per-entity target outcome: how many entities meet it, and the gap of those who do not.
-    The per-sector figures are computed when first asked for; most runs never need them."""
-
-    meeting: int
-    failing: int
-    unknown: int
-    failing_mask: np.ndarray
-    gap: np.ndarray
-    sector: np.ndarray
-
-    @functools.cached_property
-    def failing_by_sector(self) -> tuple[int, ...]:
-        return tuple(
-            int(np.count_nonzero(self.failing_mask & (self.sector == k)))
-            for k in range(len(FARM_SECTORS))
-        )
-
-    @functools.cached_property
-    def gap_by_sector(self) -> tuple[float, ...]:
-        sums = (
-            np.bincount(self.sector, weights=self.gap, minlength=len(FARM_SECTORS))
-            if self.sector.size
-            else np.zeros(len(FARM_SECTORS))
-        )
-        return tuple(float(g) for g in sums)
 
 
 @dataclass(frozen=True)
@@ -126,15 +94,15 @@ def target_status(
     deadline = target.deadline
     if indicator.level is views.Level.FARM:
         return _entity_status(base, target.goal, deadline, moment, population)
-    goal = _goal(target.goal, series, indicator.id, unit)
-    if not series.of(indicator.id) and not (isinstance(goal, _Undecidable) and goal.pending):
+    goal = goal_of(target.goal, series, indicator.id, unit)
+    if not series.of(indicator.id) and not (isinstance(goal, Undecidable) and goal.pending):
         return TargetStatus(
             **base,
             status=TargetState.NO_DATA,
             deadline=deadline,
             reason=f"the data holds no value of `{indicator.id}`",
         )
-    if isinstance(goal, _Undecidable):
+    if isinstance(goal, Undecidable):
         return TargetStatus(
             **base, status=TargetState.CANNOT_DECIDE, reason=goal.reason, deadline=deadline
         )
@@ -178,78 +146,7 @@ def target_status(
     return _trajectory_status(common, target, unit, observed, start)
 
 
-# ---------------------------------------------------------------------------------------- goal
-
-
-@dataclass(frozen=True)
-class _Undecidable:
-    """Why a target value cannot be known; `pending` when the policy itself leaves it open."""
-
-    reason: str
-    pending: bool = False
-
-
-def _goal(goal: views.Goal, series: Series, indicator: str, unit: str):
-    """(target value, direction, trajectory start), or `_Undecidable`."""
-    if isinstance(goal, views.PendingGoal):
-        what = "reduction" if goal.reduction else "value"
-        reason = goal.reason or "no reason given"
-        return _Undecidable(f"cannot decide: {what} pending ({reason})", pending=True)
-    if isinstance(goal, views.ReductionGoal):
-        return _reduction_goal(goal, series, indicator, unit)
-    first = series.of(indicator)[0] if series.of(indicator) else None
-    start = (first.year, first.value) if first else None
-    if isinstance(goal, views.BoundGoal):
-        if not isinstance(goal.limit, nodes.Quantity):
-            return _Undecidable(f"the bound names `{goal.limit.name}`, which has no single value")
-        return _in(goal.limit, unit), goal.direction, start
-    low, high = _ends(goal.quantities, unit)
-    direction = Direction.DOWN if start is not None and low < start[1] else Direction.UP
-    lenient = high if direction is Direction.DOWN else low
-    return lenient, direction, start
-
-
-def _reduction_goal(goal: views.ReductionGoal, series: Series, indicator: str, unit: str):
-    if goal.baseline is None:
-        return _Undecidable(
-            "cannot decide: the source names no baseline year for the reduction", pending=True
-        )
-    year = goal.baseline
-    baseline = series.in_year(indicator, year)
-    if baseline is None:
-        return _Undecidable(
-            f"cannot decide: no value of `{indicator}` for the baseline year {year}"
-        )
-    # the smaller reduction is the commitment
-    low, _high = _ends(nodes.quantities_in(goal.amount), unit, relative=True)
-    if _is_share(goal.amount):
-        value = baseline.value * (1 - low / 100)
-    else:
-        value = baseline.value - low
-    return value, Direction.DOWN, (year, baseline.value)
-
-
-def _is_share(amount: views.Amount) -> bool:
-    """True when an amount is a percentage (a relative reduction), not a quantity in the indicator's unit."""
-    quantities = nodes.quantities_in(amount)
-    return bool(quantities) and quantities[0].unit.text == "%"
-
-
-def _ends(
-    quantities: Sequence[nodes.Quantity], unit: str, *, relative: bool = False
-) -> tuple[float, float]:
-    values = [
-        float(q.number) if (relative and q.unit.text == "%") else _in(q, unit) for q in quantities
-    ]
-    return min(values), max(values)
-
-
-def _in(quantity: nodes.Quantity, unit: str) -> float:
-    """A quantity's number in `unit` (the number itself when either unit is unknown)."""
-    source, target = units.lookup(quantity.unit.text), units.lookup(unit)
-    if source is None or target is None or not units.compatible(source, target):
-        return float(quantity.number)
-    return float(units.convert(units.Decimal(quantity.number), source, target))
+# ---------------------------------------------------------------------------------------- compare
 
 
 def _reaches(value: float, goal: float, direction: Direction) -> bool:
@@ -284,8 +181,8 @@ def _trajectory_status(
             observed=observed,
             reason=f"`traject geen`: only the deadline {deadline.year} counts",
         )
-    interims = _interims(target.interims, unit, start)
-    if isinstance(interims, _Undecidable):
+    interims = interim_values(target.interims, unit, start)
+    if isinstance(interims, Undecidable):
         return TargetStatus(
             **common,
             status=TargetState.CANNOT_DECIDE,
@@ -332,31 +229,6 @@ def _trajectory_status(
 _SHAPE_WORDS = {Trajectory.LINEAR: "linear", Trajectory.STEPWISE: "stepwise"}
 
 
-def _interims(
-    interims: tuple[views.InterimValue, ...], unit: str, start: tuple[int, float] | None
-) -> dict[int, float] | _Undecidable:
-    found: dict[int, float] = {}
-    for interim in interims:
-        year = interim.year
-        if interim.amount is None:
-            return _Undecidable(
-                f"cannot decide: the interim value for {year} is pending", pending=True
-            )
-        quantities = nodes.quantities_in(interim.amount)
-        low, high = _ends(quantities, unit, relative=interim.reduction)
-        if interim.reduction:
-            if start is None:
-                return _Undecidable(
-                    f"cannot decide: the interim reduction for {year} has no baseline value"
-                )
-            found[year] = (
-                start[1] * (1 - low / 100) if _is_share(interim.amount) else start[1] - low
-            )
-        else:
-            found[year] = high if start and low < start[1] else low
-    return found
-
-
 def _on_path(path: tuple[tuple[int, float], ...], year: int, *, stepwise: bool) -> float | None:
     """The trajectory's value in `year`; None before its first point."""
     if not path or year < path[0][0]:
@@ -401,7 +273,7 @@ def _entity_status(
             reason=f"the entity table has no column `{base['indicator']}`",
         )
     bound = _entity_bound(goal, population, base["unit"])
-    if isinstance(bound, _Undecidable):
+    if isinstance(bound, Undecidable):
         return TargetStatus(
             **base, status=TargetState.CANNOT_DECIDE, deadline=deadline, reason=bound.reason
         )
@@ -438,29 +310,9 @@ def _entity_bound(goal: views.Goal, population: Population, unit: str):
         if isinstance(goal.limit, nodes.Ref):
             column = population.columns.get(goal.limit.name)
             if column is None:
-                return _Undecidable(f"the entity table has no column `{goal.limit.name}`")
+                return Undecidable(f"the entity table has no column `{goal.limit.name}`")
             return column, goal.direction
-        return _in(goal.limit, unit), goal.direction
+        return in_unit(goal.limit, unit), goal.direction
     if isinstance(goal, views.AbsoluteGoal):
-        return _in(goal.value, unit), Direction.DOWN
-    return _Undecidable("cannot decide: value pending", pending=True)
-
-
-def entity_tally(
-    values: np.ndarray,
-    limit,
-    direction: Direction,
-    sector: np.ndarray,
-    *,
-    may_be_empty: bool = True,
-) -> EntityTally:
-    """Per-farm comparison against a limit (a number or a column), counted per sector. Columnar:
-    a handful of passes over the columns, whatever the number of farms."""
-    gap = values - limit if direction is Direction.DOWN else limit - values
-    failing = gap > 0
-    n_unknown = int(np.count_nonzero(np.isnan(gap))) if may_be_empty else 0
-    n_failing = int(np.count_nonzero(failing))
-    positive_gap = np.maximum(gap, 0.0, out=gap)
-    return EntityTally(
-        values.size - n_failing - n_unknown, n_failing, n_unknown, failing, positive_gap, sector
-    )
+        return in_unit(goal.value, unit), Direction.DOWN
+    return Undecidable("cannot decide: value pending", pending=True)
