@@ -1,4 +1,5 @@
-"""The driver: rule files -> parse -> resolve -> check -> graph, collecting diagnostics throughout.
+"""The driver: rule files -> parse -> resolve -> check -> typed views -> graph, collecting
+diagnostics throughout; the `Compilation` it returns is built complete and not changed after.
 
 Every stage runs even when an earlier one found errors, so a drafter sees all problems in one run;
 each stage tolerates names that did not resolve.
