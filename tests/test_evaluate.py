@@ -16,8 +16,9 @@ from compiler.data.synthetic import generate_farms
 from compiler.data.types import Monitoring, Series
 from compiler.evaluate.columns import EntityConditions
 from compiler.evaluate.conditions import NationalConditions
+from compiler.evaluate.duties import add_period
 from compiler.evaluate.ledger import Ledger
-from compiler.evaluate.moment import add_period, evaluate
+from compiler.evaluate.moment import evaluate
 from compiler.evaluate.targets import _on_path
 from dsl import nodes
 from tests.evaluation_helpers import assume, event, farms, series

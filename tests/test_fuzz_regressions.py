@@ -17,8 +17,9 @@ from compiler.data.scenario import load_scenario
 from compiler.data.series import load_series
 from compiler.data.synthetic import generate_farms
 from compiler.data.types import Monitoring, Series
+from compiler.evaluate.duties import add_period
 from compiler.evaluate.ledger import Ledger, LedgerError
-from compiler.evaluate.moment import add_period, evaluate
+from compiler.evaluate.moment import evaluate
 from compiler.evaluate.simulate import simulate
 from compiler.workflow import policytest
 from compiler.workflow.fmt import FormatError, format_text

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from compiler.check import schema
-from compiler.check.model import Declaration, Reference
+from compiler.check.model import Reference
 from compiler.check.resolve import did_you_mean
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics, Related
@@ -353,11 +353,3 @@ def check_history(
 
 def _verb(supersession: nodes.Supersession) -> str:
     return "replaces" if supersession.mode == "replaces" else "stops"
-
-
-def build_declarations(decls, periods) -> dict[str, Declaration]:
-    """The checked declarations, sorted by id for deterministic output."""
-    return {
-        name: Declaration(name, decl.kind, decl, *periods.get(name, (None, None)))
-        for name, decl in sorted(decls.items())
-    }

@@ -1,7 +1,8 @@
-"""The checked model: declarations by id with their resolved references, validity and units.
+"""The checked model: declarations by id with their resolved references, validity and views.
 
-`Policy` is what every later stage consumes (graph, evaluation, reports). It keeps the syntax node
-of each declaration rather than copying its shape.
+`Policy` is what every later stage consumes (graph, evaluation, reports). Each checked declaration
+keeps its syntax node (reports render every field from it) and, for the kinds evaluation reads,
+a typed view (compiler/check/views.py) that states its meaning; evaluation reads only the views.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from compiler.check.views import V, View
 from dsl import nodes
 from dsl.source import Span
 
@@ -37,12 +39,18 @@ class SourceText:
 
 
 @dataclass(frozen=True, slots=True)
-class Declaration:
+class CheckedDeclaration:
+    """A declaration after checking: its syntax node, validity period and typed view.
+
+    `view` is None for kinds evaluation does not read (documents, actors, budget tables, ...).
+    """
+
     id: str
     kind: str
     node: nodes.Declaration
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    view: View | None = None
 
     @property
     def title(self) -> str:
@@ -55,9 +63,19 @@ class Declaration:
 
 @dataclass(frozen=True)
 class Policy:
-    declarations: Mapping[str, Declaration]
+    declarations: Mapping[str, CheckedDeclaration]
     references: tuple[Reference, ...]
     sources: Mapping[str, SourceText] = field(default_factory=dict)
 
-    def of_kind(self, kind: str) -> list[Declaration]:
+    def of_kind(self, kind: str) -> list[CheckedDeclaration]:
         return [d for d in self.declarations.values() if d.kind == kind]
+
+    def view(self, ident: str, kind: type[V]) -> V | None:
+        """The view of declaration `ident` when it is a `kind` (e.g. `views.Indicator`), else None."""
+        decl = self.declarations.get(ident)
+        view = decl.view if decl is not None else None
+        return view if isinstance(view, kind) else None
+
+    def views(self, kind: type[V]) -> list[V]:
+        """The views of every declaration of a kind, by id."""
+        return [d.view for d in self.declarations.values() if isinstance(d.view, kind)]

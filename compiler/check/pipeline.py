@@ -1,4 +1,5 @@
-"""The driver: rule files -> parse -> resolve -> check -> graph, collecting diagnostics throughout.
+"""The driver: rule files -> parse -> resolve -> check -> typed views -> graph, collecting
+diagnostics throughout; the `Compilation` it returns is built complete and not changed after.
 
 Every stage runs even when an earlier one found errors, so a drafter sees all problems in one run;
 each stage tolerates names that did not resolve.
@@ -13,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.check import budgets, fields
+from compiler.check import budgets, fields, viewbuilder
 from compiler.check.citations import CitationChecker, load_source
 from compiler.check.consistency import check_consistency
 from compiler.check.graph import PolicyGraph
@@ -32,14 +33,17 @@ from dsl.source import SourceFile, Span
 MAX_DECLARATIONS = 50_000
 
 
-@dataclass
+@dataclass(frozen=True)
 class Compilation:
-    """The result of checking a policy tree: the model, its graph and every diagnostic."""
+    """The result of checking a policy tree: the model, its graph and every diagnostic.
+
+    Built complete, once; `files` are the rule files checked (not the context files read along).
+    """
 
     policy: Policy
     graph: PolicyGraph
     diagnostics: Diagnostics
-    files: list[str]
+    files: tuple[str, ...]
 
 
 def discover(paths: list[str], diags: Diagnostics) -> list[Path]:
@@ -153,12 +157,13 @@ def compile_paths(paths: list[str]) -> Compilation:
     files = discover(paths, diags)
     requested = {f.resolve() for f in files}
     context = [f for f in _context_files(paths) if f.resolve() not in requested]
+    names = [str(f) for f in files]
     with _no_cyclic_gc():
         modules = [parse_file(path, str(path), diags) for path in files + context]
-        compilation = compile_modules(modules, diags, [str(f) for f in files])
-    if context:
-        compilation.diagnostics = _only_for(compilation.diagnostics, {str(f) for f in files})
-    return compilation
+        policy, graph = check_modules(modules, diags)
+    return Compilation(
+        policy, graph, _only_for(diags, set(names)) if context else diags, tuple(names)
+    )
 
 
 def _context_files(paths: list[str]) -> list[Path]:
@@ -214,6 +219,12 @@ def compile_modules(
     modules: list[nodes.Module], diags: Diagnostics, files: list[str]
 ) -> Compilation:
     """Resolve, check and graph parsed modules as one policy (nothing at all past the limit)."""
+    policy, graph = check_modules(modules, diags)
+    return Compilation(policy, graph, diags, tuple(files))
+
+
+def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Policy, PolicyGraph]:
+    """The checked model of parsed modules and its graph; every problem goes to `diags`."""
     if _over_declaration_limit(modules, diags):
         modules = []
     symbols = build_symbols(modules, diags)
@@ -232,10 +243,10 @@ def compile_modules(
     check_consistency(symbols, diags)
     periods = fields.validity(symbols)
     fields.check_history(symbols, periods, references, diags)
-    policy = Policy(fields.build_declarations(symbols, periods), tuple(references), sources)
+    policy = Policy(viewbuilder.build_declarations(symbols, periods), tuple(references), sources)
     graph = PolicyGraph.build(policy)
     graph.check_cycles(diags)
-    return Compilation(policy, graph, diags, files)
+    return policy, graph
 
 
 def _over_declaration_limit(modules: list[nodes.Module], diags: Diagnostics) -> bool:

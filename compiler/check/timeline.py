@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from compiler.check.model import Declaration, Policy
+from compiler.check.model import CheckedDeclaration, Policy
 
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    declaration: Declaration
+    declaration: CheckedDeclaration
     state: str  # "in force", "not yet", "ended", "undated"
     ended_by: tuple[str, ...] = ()
 
@@ -36,7 +36,7 @@ def _enders(policy: Policy) -> dict[str, tuple[str, ...]]:
     return {name: tuple(sorted(by)) for name, by in found.items()}
 
 
-def _status(decl: Declaration, on: dt.date, enders: tuple[str, ...]) -> Status:
+def _status(decl: CheckedDeclaration, on: dt.date, enders: tuple[str, ...]) -> Status:
     if decl.valid_from is None and decl.valid_to is None:
         return Status(decl, "undated")
     if decl.valid_from is not None and on < decl.valid_from:

@@ -8,7 +8,7 @@ validates every row against it with jsonschema before anything is evaluated.
 from __future__ import annotations
 
 from compiler.check import units
-from compiler.check.model import Declaration, Policy
+from compiler.check.model import CheckedDeclaration, Policy
 
 SCHEMA_ID = "https://beleid.example/schema/monitoring.json"
 
@@ -35,15 +35,15 @@ FIXED_ENTITY_COLUMNS = ("id", "sector", "province")
 PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"
 
 
-def unit_of(indicator: Declaration) -> str:
+def unit_of(indicator: CheckedDeclaration) -> str:
     return indicator.node.value("eenheid").text
 
 
-def level_of(indicator: Declaration) -> str:
+def level_of(indicator: CheckedDeclaration) -> str:
     return indicator.node.value("niveau").name
 
 
-def series_indicators(policy: Policy) -> list[Declaration]:
+def series_indicators(policy: Policy) -> list[CheckedDeclaration]:
     """Indicators measured as one series (national, sector, ...), sorted by id."""
     return sorted(
         (
@@ -55,7 +55,7 @@ def series_indicators(policy: Policy) -> list[Declaration]:
     )
 
 
-def entity_indicators(policy: Policy) -> list[Declaration]:
+def entity_indicators(policy: Policy) -> list[CheckedDeclaration]:
     """Indicators with one value per farm: the columns of an entity table."""
     return sorted(
         (
@@ -67,7 +67,7 @@ def entity_indicators(policy: Policy) -> list[Declaration]:
     )
 
 
-def _has_unit_and_level(decl: Declaration) -> bool:
+def _has_unit_and_level(decl: CheckedDeclaration) -> bool:
     return decl.node.value("eenheid") is not None and decl.node.value("niveau") is not None
 
 
@@ -107,7 +107,7 @@ def _observation(policy: Policy) -> dict:
     }
 
 
-def _entity_value(indicator: Declaration) -> dict:
+def _entity_value(indicator: CheckedDeclaration) -> dict:
     if unit_of(indicator) == "ja_nee":
         return {"enum": [0, 1], "description": f"{indicator.title} (0 = nee, 1 = ja)"}
     return {

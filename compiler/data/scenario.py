@@ -16,8 +16,9 @@ from pathlib import Path
 import jsonschema
 
 from compiler.check.layout import within_repository
-from compiler.check.model import Declaration, Policy
+from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
+from compiler.check.viewbuilder import with_value
 from compiler.data.yamlsafe import UNREADABLE, read_yaml_file
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
@@ -241,12 +242,6 @@ def apply_assumptions(policy: Policy, assumptions: tuple[Assumption, ...]) -> Po
     """A copy of the policy with each assumed value in place of the pending one."""
     declarations = dict(policy.declarations)
     for assumption in assumptions:
-        decl: Declaration = declarations[assumption.declaration]
-        fields = tuple(
-            dataclasses.replace(f, value=assumption.value) if f.keyword == assumption.field else f
-            for f in decl.node.fields
-        )
-        declarations[decl.id] = dataclasses.replace(
-            decl, node=dataclasses.replace(decl.node, fields=fields)
-        )
+        decl = declarations[assumption.declaration]
+        declarations[decl.id] = with_value(decl, assumption.field, assumption.value)
     return dataclasses.replace(policy, declarations=declarations)

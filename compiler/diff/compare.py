@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from compiler.check.model import Declaration, Policy
+from compiler.check.model import CheckedDeclaration, Policy
 from compiler.check.schema import REPEATABLE
 from compiler.diff.printer import collapse, quoted, render_value
 from dsl import nodes
@@ -126,7 +126,7 @@ def diff_policies(base: Policy, head: Policy) -> PolicyDiff:
     )
 
 
-def _entry(decl: Declaration) -> Entry:
+def _entry(decl: CheckedDeclaration) -> Entry:
     return Entry(decl.id, decl.kind, decl.node.title, decl.span)
 
 
@@ -192,7 +192,7 @@ class _RepeatedItem:
 
 
 def compare(
-    old: Declaration, new: Declaration, names: Mapping[str, str] | None = None
+    old: CheckedDeclaration, new: CheckedDeclaration, names: Mapping[str, str] | None = None
 ) -> list[FieldChange]:
     """The field changes from `old` (base) to `new` (head); `names` maps renamed ids old -> new."""
     names = names or {}
@@ -212,7 +212,7 @@ def compare(
     return changes
 
 
-def _changer(old: Declaration, new: Declaration) -> Callable[..., FieldChange]:
+def _changer(old: CheckedDeclaration, new: CheckedDeclaration) -> Callable[..., FieldChange]:
     def make(name, before, after, base_span, head_span) -> FieldChange:
         return FieldChange(new.id, new.kind, name, before, after, base_span, head_span)
 
@@ -224,7 +224,9 @@ def _keywords(old: nodes.Declaration, new: nodes.Declaration) -> list[str]:
     return list(dict.fromkeys([f.keyword for f in new.fields] + [f.keyword for f in old.fields]))
 
 
-def _compare_single(keyword, old: Declaration, new: Declaration, names, make) -> list[FieldChange]:
+def _compare_single(
+    keyword, old: CheckedDeclaration, new: CheckedDeclaration, names, make
+) -> list[FieldChange]:
     before, after = old.node.all(keyword), new.node.all(keyword)
     canonical = [
         _joined(keyword, before, canonical=True, names=names),
@@ -255,7 +257,9 @@ def _joined(
     )
 
 
-def _compare_items(keyword, old: Declaration, new: Declaration, names, make) -> list[FieldChange]:
+def _compare_items(
+    keyword, old: CheckedDeclaration, new: CheckedDeclaration, names, make
+) -> list[FieldChange]:
     before = _items(keyword, old.node, names)
     after = _items(keyword, new.node, {})
     for item in list(before):

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from compiler.check.fields import parse_when
-from compiler.check.model import Declaration, Policy, Reference
+from compiler.check.model import CheckedDeclaration, Policy, Reference
 from compiler.diff.compare import TITLE, FieldChange, PolicyDiff, citation_key
 from compiler.diff.printer import render_value
 from dsl import nodes
@@ -72,7 +72,7 @@ def _diagnostic(
 
 @dataclass(frozen=True)
 class _Freeze:
-    borging: Declaration
+    borging: CheckedDeclaration
     until: dt.date
     span: Span
 

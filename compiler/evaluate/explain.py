@@ -9,7 +9,7 @@ import datetime as dt
 
 import numpy as np
 
-from compiler.check.model import Declaration, Policy
+from compiler.check.model import CheckedDeclaration, Policy
 from compiler.data import dataschema
 from compiler.evaluate.conditions import Trace, trace_for_entity
 from compiler.evaluate.ledger import Ledger
@@ -108,7 +108,7 @@ def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> 
     return lines
 
 
-def _trigger(evaluation: Evaluation, decl: Declaration) -> list[str]:
+def _trigger(evaluation: Evaluation, decl: CheckedDeclaration) -> list[str]:
     outcome = evaluation.triggers[decl.id]
     said = {"fired": "fired", "not_fired": "did not fire", "undecided": "could not be decided"}[
         outcome.state
@@ -124,7 +124,7 @@ def _trigger(evaluation: Evaluation, decl: Declaration) -> list[str]:
 
 
 def _obligation(
-    policy: Policy, evaluation: Evaluation, decl: Declaration, index: int | None
+    policy: Policy, evaluation: Evaluation, decl: CheckedDeclaration, index: int | None
 ) -> list[str]:
     subject = decl.node.value("wie")
     entity = evaluation.entity_obligations.get(decl.id)
@@ -157,7 +157,7 @@ def _obligation(
 
 def _ladder(
     evaluation: Evaluation,
-    decl: Declaration,
+    decl: CheckedDeclaration,
     index: int | None,
     farm: str | None,
     ledger: Ledger | None,
@@ -191,7 +191,7 @@ def _ladder(
     return lines
 
 
-def _duty(evaluation: Evaluation, decl: Declaration) -> list[str]:
+def _duty(evaluation: Evaluation, decl: CheckedDeclaration) -> list[str]:
     duties = [d for d in evaluation.duties if d.declaration == decl.id]
     if not duties:
         return [f"  no duty arises from it on {evaluation.moment}"]
@@ -238,7 +238,7 @@ def _trace_lines(trace: Trace, depth: int) -> list[str]:
     return lines
 
 
-def _sources(policy: Policy, decl: Declaration) -> list[str]:
+def _sources(policy: Policy, decl: CheckedDeclaration) -> list[str]:
     lines = ["", "  sources:"]
     for f in decl.node.all("bron"):
         citation: nodes.Citation = f.value

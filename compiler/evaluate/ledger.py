@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from compiler.data.types import Event
+from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation, History
 from dsl import codes
 from dsl.source import Span
@@ -278,7 +279,7 @@ def _pause_if_asked() -> None:
 def _obligation_rows(evaluation: Evaluation):
     key = evaluation.moment.isoformat()
     for duty in evaluation.duties:
-        if duty.status in ("due", "overdue"):
+        if duty.status in (DutyStatus.DUE, DutyStatus.OVERDUE):
             yield key, duty.declaration, duty.actor, key, duty.due.isoformat() if duty.due else None
     population = evaluation.population
     for obligation in evaluation.entity_obligations.values():

@@ -11,17 +11,21 @@ import json
 import numpy as np
 
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
+from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
-from compiler.evaluate.targets import STATUSES, TargetStatus
+from compiler.evaluate.targets import STATUSES, TargetState, TargetStatus
 
 _ORDER = {status: i for i, status in enumerate(STATUSES)}
-_DUTY_ORDER = {"overdue": 0, "due": 1, "fulfilled": 2, "not_yet": 3}
+# In this order the duty counts are shown, and the duties of one actor listed.
 _DUTY_HEADINGS = {
-    "overdue": "overdue: the due date has passed and no completion is recorded",
-    "due": "due: not yet past the due date, or no date set",
-    "fulfilled": "fulfilled: a completion event is recorded",
-    "not_yet": "not yet: the first due period has not started",
+    DutyStatus.OVERDUE: "overdue: the due date has passed and no completion is recorded",
+    DutyStatus.DUE: "due: not yet past the due date, or no date set",
+    DutyStatus.FULFILLED: "fulfilled: a completion event is recorded",
+    DutyStatus.NOT_YET: "not yet: the first due period has not started",
 }
+_DUTY_ORDER = {status: i for i, status in enumerate(_DUTY_HEADINGS)}
+# Targets whose value is unknown: counted, and listed only with --verbose.
+_UNKNOWN = (TargetState.CANNOT_DECIDE, TargetState.NO_DATA)
 
 
 def per_category(mask: np.ndarray, codes: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:
@@ -225,10 +229,10 @@ def _target_lines(evaluation: Evaluation, verbose: bool) -> list[str]:
         + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n),
     ]
     for t in targets:
-        if t.status in ("cannot_decide", "no_data") and not verbose:
+        if t.status in _UNKNOWN and not verbose:
             continue
         out.append(f"  {t.status.replace('_', ' '):<13} {t.target}: {t.reason}{_gap(t)}")
-    hidden = counts["cannot_decide"] + counts["no_data"]
+    hidden = sum(counts[s] for s in _UNKNOWN)
     if hidden and not verbose:
         out.append(f"  ({hidden} without data or with a pending value; --verbose lists them)")
     return out
@@ -300,11 +304,11 @@ def _duty_lines(evaluation: Evaluation, verbose: bool) -> list[str]:
         "",
         f"Duties per actor ({len(duties)}): "
         + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n),
-        f"  (overdue: {_DUTY_HEADINGS['overdue'].split(': ')[1]})",
+        f"  (overdue: {_DUTY_HEADINGS[DutyStatus.OVERDUE].split(': ')[1]})",
     ]
     for actor in sorted({d.actor for d in duties}):
         mine = [d for d in duties if d.actor == actor]
-        shown = [d for d in mine if verbose or d.status != "due"]
+        shown = [d for d in mine if verbose or d.status is not DutyStatus.DUE]
         hidden = len(mine) - len(shown)
         out.append(
             f"  {actor or '(no actor)'}: {len(mine)}"

@@ -17,16 +17,18 @@ import numpy as np
 from compiler.check.model import Policy
 from compiler.data.scenario import Scenario, apply_assumptions
 from compiler.data.types import Event, Monitoring, Population
+from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.ledger import Ledger
-from compiler.evaluate.moment import Evaluation, evaluate
+from compiler.evaluate.moment import Evaluation, TriggerState, evaluate
+from compiler.evaluate.targets import TargetState
 from dsl.source import Span
 
 
 @dataclass(frozen=True)
 class MomentSummary:
     moment: dt.date
-    targets: dict[str, str]  # id -> status
-    triggers: dict[str, tuple[str, str]]  # id -> (state, why)
+    targets: dict[str, TargetState]  # id -> status
+    triggers: dict[str, tuple[TriggerState, str]]  # id -> (state, why)
     obligations: dict[str, tuple[int, int, int, str]]  # id -> (holding, new, overdue, term)
     ladders: dict[str, tuple[tuple[int, ...], int]]  # id -> (farms per step, escalated)
     overdue_duties: int
@@ -86,7 +88,7 @@ def summarise(evaluation: Evaluation) -> MomentSummary:
         {t.trigger: (t.state, _why(t.trace)) for t in evaluation.triggers.values()},
         obligations,
         ladders,
-        sum(1 for d in evaluation.duties if d.status == "overdue"),
+        sum(1 for d in evaluation.duties if d.status is DutyStatus.OVERDUE),
         len(evaluation.monitoring.events),
     )
 
@@ -125,6 +127,10 @@ def _behave(
     return dataclasses.replace(population, columns=columns), events
 
 
+# Target states shown at the first moment of a timeline (later moments show every change).
+_DECIDED = (TargetState.MET, TargetState.ON_TRACK, TargetState.OFF_TRACK, TargetState.MISSED)
+
+
 def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:
     out = [f"Scenario: {scenario.name} ({len(summaries)} moments)"]
     for a in scenario.assumptions:
@@ -135,14 +141,15 @@ def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:
         for target, status in sorted(s.targets.items()):
             if (
                 previous is None
-                and status in ("met", "on_track", "off_track", "missed")
+                and status in _DECIDED
                 or previous is not None
                 and previous.targets.get(target) != status
             ):
                 out.append(f"  target   {target}: {status.replace('_', ' ')}")
         for trigger, (state, why) in sorted(s.triggers.items()):
             changed = previous is not None and previous.triggers.get(trigger, ("",))[0] != state
-            if state == "fired" or changed or previous is None and state == "undecided":
+            first_undecided = previous is None and state == TriggerState.UNDECIDED
+            if state == TriggerState.FIRED or changed or first_undecided:
                 out.append(f"  trigger  {trigger}: {state.replace('_', ' ')} ({why})")
         for obligation, (count, new, overdue, term) in sorted(s.obligations.items()):
             if count or (previous and previous.obligations.get(obligation, (0,))[0]):

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from compiler.check import budgets
 from compiler.check.fields import parse_when
-from compiler.check.model import Declaration, Policy
+from compiler.check.model import CheckedDeclaration, Policy
 from compiler.check.schema import REPEATABLE
 from dsl import nodes
 
@@ -67,7 +67,7 @@ class Ending:
 class Entry:
     """One declaration as the handbook shows it."""
 
-    declaration: Declaration
+    declaration: CheckedDeclaration
     fields: dict  # keyword -> value (a list for repeatable keywords)
     theme: str
     chapter: str  # the rule file's name, without folder and suffix
@@ -189,7 +189,7 @@ def _root(files: list[str]) -> PurePosixPath:
     return PurePosixPath(*common)
 
 
-def _entry(decl: Declaration, root: PurePosixPath, neighbours, endings) -> Entry:
+def _entry(decl: CheckedDeclaration, root: PurePosixPath, neighbours, endings) -> Entry:
     path = PurePosixPath(decl.span.path)
     relative = path.relative_to(root) if path.is_relative_to(root) else path
     theme = relative.parts[0] if len(relative.parts) > 1 else GENERAL

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compiler.evaluate import outcomes
+from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
 from compiler.evaluate.targets import STATUSES
 
-_DUTY_ORDER = ("overdue", "due", "not_yet", "fulfilled")
+# The order of the duties of one actor in the report.
+_DUTY_ORDER = (DutyStatus.OVERDUE, DutyStatus.DUE, DutyStatus.NOT_YET, DutyStatus.FULFILLED)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def build(evaluation: Evaluation) -> MonitoringState:
     ):
         by_actor.setdefault(duty["actor"] or "", []).append(duty)
     overdue_reports = [
-        d for d in data["duties"] if d["kind"] == "borging" and d["status"] == "overdue"
+        d for d in data["duties"] if d["kind"] == "borging" and d["status"] == DutyStatus.OVERDUE
     ]
     population = evaluation.population
     return MonitoringState(

@@ -18,6 +18,7 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 
+from compiler.check import views
 from compiler.check.layout import within_repository
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
@@ -29,12 +30,19 @@ from compiler.data.series import load_series
 from compiler.data.types import Monitoring, Population, Series
 from compiler.data.validation import valid_period
 from compiler.data.yamlsafe import UNREADABLE, LineLoader, read_yaml_file
+from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.ledger import Ledger, LedgerError
-from compiler.evaluate.moment import Evaluation, evaluate
-from compiler.evaluate.targets import CANNOT_DECIDE, NO_DATA, STATUSES
-from dsl import codes, nodes
+from compiler.evaluate.moment import Evaluation, TriggerState, evaluate
+from compiler.evaluate.targets import STATUSES, TargetState
+from dsl import codes
 from dsl.diagnostics import Diagnostics
 from dsl.source import Span
+
+
+def _words(statuses) -> list[str]:
+    """The words of a status enum as plain strings (the schema's messages quote them)."""
+    return [s.value for s in statuses]
+
 
 _FILES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 # Series: data files, or values written in the test: {indicator: {year or period: number}}
@@ -56,14 +64,14 @@ _EXPECT = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "targets": {"type": "object", "additionalProperties": {"enum": list(STATUSES)}},
+        "targets": {"type": "object", "additionalProperties": {"enum": _words(STATUSES)}},
         "triggers": {
             "type": "object",
-            "additionalProperties": {"enum": ["fired", "not_fired", "undecided"]},
+            "additionalProperties": {"enum": _words(TriggerState)},
         },
         "duties": {
             "type": "object",
-            "additionalProperties": {"enum": ["due", "overdue", "fulfilled", "not_yet", "none"]},
+            "additionalProperties": {"enum": [*_words(DutyStatus), "none"]},
         },
         "obligations": {
             "type": "object",
@@ -161,24 +169,21 @@ class Coverage:
 
     @classmethod
     def of(cls, policy: Policy) -> Coverage:
-        consequences = {
-            f.value.target.name for t in policy.of_kind("trigger") for f in t.node.all("dan")
-        }
-        farm_duties = {d.id for d in policy.of_kind("verplichting") if _entity_subject(d)}
+        triggers = policy.views(views.Trigger)
+        consequences = {c.target.name for t in triggers for c in t.consequences}
+        farm_duties = {o.id for o in policy.views(views.Obligation) if o.selection is not None}
         items = {
-            "targets": {d.id for d in policy.of_kind("doel")},
-            "triggers": {
-                f"{d.id}: {b}" for d in policy.of_kind("trigger") for b in ("fired", "not fired")
-            },
+            "targets": {t.id for t in policy.views(views.Target)},
+            "triggers": {f"{t.id}: {b}" for t in triggers for b in ("fired", "not fired")},
             "obligations": {
                 f"{name}: {b}"
                 for name in sorted(consequences | farm_duties)
                 for b in ("issued", "not issued")
             },
             "ladder steps": {
-                f"{d.id}: step {f.value.number}"
-                for d in policy.of_kind("handhaving")
-                for f in d.node.all("stap")
+                f"{ladder.id}: step {step.number}"
+                for ladder in policy.views(views.Ladder)
+                for step in ladder.steps
             },
         }
         return cls(items, {category: set() for category in items})
@@ -189,15 +194,15 @@ class Coverage:
             {
                 t.target
                 for t in evaluation.targets.values()
-                if t.status not in (NO_DATA, CANNOT_DECIDE)
+                if t.status not in (TargetState.NO_DATA, TargetState.CANNOT_DECIDE)
             },
         )
         self._add(
             "triggers",
             {
-                f"{t.trigger}: {'fired' if t.state == 'fired' else 'not fired'}"
+                f"{t.trigger}: {'fired' if t.state == TriggerState.FIRED else 'not fired'}"
                 for t in evaluation.triggers.values()
-                if t.state != "undecided"
+                if t.state != TriggerState.UNDECIDED
             },
         )
         issued = {d.declaration for d in evaluation.duties} | {
@@ -544,10 +549,6 @@ def _steps(evaluation, name, wanted, population):
         index = int(population.index_of([farm])[0]) if population is not None else -1
         actual = "no such farm" if index < 0 or ladder is None else str(int(ladder.steps[index]))
         yield f"ladder {name}: farm {farm}", str(step), actual
-
-
-def _entity_subject(decl) -> bool:
-    return isinstance(decl.node.value("wie"), nodes.EntitySubject)
 
 
 # ---------------------------------------------------------------------------------------- output

@@ -1,0 +1,227 @@
+"""The typed views of checked declarations: one frozen dataclass per kind that evaluation reads.
+
+A view states what a declaration means in the types evaluation needs (dates as dates, names as
+ids, a goal as one of a few shapes) so that later stages never look a field up by its keyword.
+compiler/check/viewbuilder.py builds them once, after checking. A field that is missing or
+malformed (the checker reported it) is None or empty here; evaluation runs on a clean policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar, Union
+
+from dsl import nodes
+
+# An amount the sources fix: a number, a range or a bound (never pending).
+Amount = Union[nodes.Quantity, nodes.Range, nodes.Bound]
+
+
+class Direction(StrEnum):
+    """Which way a value should move: "down" (lower is better) or "up"."""
+
+    DOWN = "down"
+    UP = "up"
+
+
+class Trajectory(StrEnum):
+    """`traject`: the path towards a target between its starting point and its deadline."""
+
+    LINEAR = "lineair"
+    STEPWISE = "stapsgewijs"
+    NONE = "geen"
+
+
+class Level(StrEnum):
+    """`niveau` of an indicator: where its values are measured."""
+
+    NATIONAL = "nationaal"
+    SECTOR = "sector"
+    PROVINCE = "provincie"
+    AREA = "gebied"
+    FARM = "bedrijf"
+
+
+# Goals of a target ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AbsoluteGoal:
+    """`waarde X`: one value."""
+
+    value: nodes.Quantity
+
+    @property
+    def quantities(self) -> tuple[nodes.Quantity, ...]:
+        return (self.value,)
+
+
+@dataclass(frozen=True, slots=True)
+class RangeGoal:
+    """`waarde A - B`: a range of values."""
+
+    low: nodes.Quantity
+    high: nodes.Quantity
+
+    @property
+    def quantities(self) -> tuple[nodes.Quantity, ...]:
+        return (self.low, self.high)
+
+
+@dataclass(frozen=True, slots=True)
+class BoundGoal:
+    """`waarde ten hoogste X` (down) or `ten minste X` (up); X a quantity or an entity column."""
+
+    direction: Direction
+    limit: nodes.Quantity | nodes.Ref
+
+
+@dataclass(frozen=True, slots=True)
+class ReductionGoal:
+    """`reductie A t.o.v. JAAR`; `baseline` is None where the source names no baseline year."""
+
+    amount: Amount
+    baseline: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingGoal:
+    """A value or reduction the sources leave open (or a target that states neither)."""
+
+    reason: str | None
+    reduction: bool  # True: `reductie open`; False: `waarde open` or no value at all
+
+
+Goal = Union[AbsoluteGoal, RangeGoal, BoundGoal, ReductionGoal, PendingGoal]
+
+
+@dataclass(frozen=True, slots=True)
+class InterimValue:
+    """`tussendoel JAAR ...`: `amount` None when pending; `reduction` for `tussendoel J reductie A`."""
+
+    year: int
+    amount: Amount | None
+    reduction: bool
+
+
+# Terms of duties --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AfterMoment:
+    """`termijn N PERIODE na monitoring`: due N periods after the moment that issued it."""
+
+    count: int
+    period: str
+
+
+@dataclass(frozen=True, slots=True)
+class ByDate:
+    """`termijn uiterlijk D` or `uiterlijk D`: due at the end of D (None: not a valid date)."""
+
+    date: dt.date | None
+    text: str  # D as written
+
+
+@dataclass(frozen=True, slots=True)
+class PendingTerm:
+    """`termijn open "reason"`."""
+
+    reason: str | None
+
+
+Term = Union[AfterMoment, ByDate, PendingTerm]
+
+
+# The views --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    unit: str | None
+    level: Level | None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A `doel`: the indicator it is about, its goal, deadline and trajectory."""
+
+    id: str
+    indicator: str  # "" when the target names none
+    goal: Goal
+    deadline: dt.date | None  # the end of the year or day `uiterlijk` names; None when pending
+    trajectory: Trajectory
+    interims: tuple[InterimValue, ...]
+    binding: bool
+    indicative: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    id: str
+    condition: nodes.Condition | None
+    consequences: tuple[nodes.Consequence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """`wie elk ENTITEIT [waar CONDITIE]`: every entity of a kind for which the condition holds."""
+
+    entity: str
+    where: nodes.Condition | None
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """A `verplichting` of one actor (`addressee`) or of every entity a `selection` picks."""
+
+    id: str
+    addressee: str | None
+    selection: Selection | None
+    term: Term | None
+    ladder: str | None  # the `handhaving` that enforces it
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A `besluit` an actor has to take, by its term."""
+
+    id: str
+    actor: str
+    term: Term | None
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A `maatregel`, with its owner; a duty only where a trigger makes it a fallback."""
+
+    id: str
+    actor: str
+    term: Term | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportingDuty:
+    """A `borging` with a date: once by `deadline`, or from `first_year` on every `cadence`."""
+
+    id: str
+    actor: str
+    first_year: int | None
+    cadence: nodes.Cadence | None
+    deadline: ByDate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """A `handhaving`: its steps, in order of their numbers."""
+
+    id: str
+    steps: tuple[nodes.Step, ...]
+
+
+View = Union[Indicator, Target, Trigger, Obligation, Decision, Measure, ReportingDuty, Ladder]
+# Any one kind of view, for functions that select views by their class.
+V = TypeVar("V", bound=View)
