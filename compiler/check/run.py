@@ -11,6 +11,7 @@ from compiler.check.pipeline import Compilation, compile_paths
 from compiler.check.resolve import did_you_mean
 
 GRAPH_FORMATS = ("dot", "mermaid", "json")
+DEFAULT_POLICY = ("policy",)  # the rule files a command reads when given none
 
 
 class NotFound(Exception):

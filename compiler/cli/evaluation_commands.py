@@ -8,7 +8,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from compiler.check.run import NotFound
+from compiler.check.run import DEFAULT_POLICY, NotFound
 from compiler.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from compiler.cli.output import (
     diagnostics_to_stderr,
@@ -21,7 +21,6 @@ from compiler.cli.output import (
 from compiler.evaluate import outcomes
 from compiler.evaluate.ledger import LedgerError
 from compiler.evaluate.run import (
-    DEFAULT_POLICY,
     DataRequest,
     EvaluationRequest,
     EvaluationRun,

@@ -9,9 +9,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from compiler.check.run import DEFAULT_POLICY
 from compiler.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from compiler.cli.output import diagnostics_to_stderr, emit, is_terminal, policy_errors, warn
-from compiler.evaluate.run import DEFAULT_POLICY
 
 NO_TESTS = "no test files found; policy tests are YAML files under policy/tests/"
 

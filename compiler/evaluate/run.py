@@ -13,15 +13,13 @@ from pathlib import Path
 
 from compiler.check.pipeline import Compilation, compile_paths, policy_digest
 from compiler.check.resolve import did_you_mean
-from compiler.check.run import NotFound
+from compiler.check.run import DEFAULT_POLICY, NotFound
 from compiler.data import datasets
 from compiler.data.monitoring import Monitoring
 from compiler.evaluate.explain import ExplainError, explain
 from compiler.evaluate.ledger import Ledger, Recorded
 from compiler.evaluate.moment import Evaluation, History, evaluate
 from dsl.diagnostics import Diagnostics
-
-DEFAULT_POLICY = ("policy",)
 
 
 class Stop(enum.Enum):
