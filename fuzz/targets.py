@@ -39,7 +39,8 @@ from compiler.data.scenario import apply_assumptions, load_scenario
 from compiler.data.series import load_series
 from compiler.data.synthetic import generate_farms
 from compiler.data.types import Monitoring, Series
-from compiler.diff import api as policydiff
+from compiler.diff import compare, impact, render
+from compiler.diff.guards import GUARD_CODES, guard_errors
 from compiler.evaluate import outcomes
 from compiler.evaluate.explain import explain
 from compiler.evaluate.ledger import Ledger, LedgerError
@@ -739,28 +740,28 @@ def run_diff(data: bytes) -> None:
     if any(c.diagnostics.has_errors for c in compiled.values()):
         return
     base, head = compiled["base"].policy, compiled["head"].policy
-    changes = policydiff.diff_policies(base, head)
-    assert policydiff.diff_policies(head, head).is_empty, "a version differs from itself"
+    changes = compare.diff_policies(base, head)
+    assert compare.diff_policies(head, head).is_empty, "a version differs from itself"
     for as_of in (dt.date(2020, 1, 1), dt.date(2030, 6, 1), dt.date(2040, 1, 1)):
-        guards = policydiff.guard_errors(changes, base, head, as_of)
-    for guard in guards:
-        assert guard.span is not None and guard.code in policydiff.GUARD_CODES
+        errors = guard_errors(changes, base, head, as_of)
+        for guard in errors:
+            assert guard.span is not None and guard.code in GUARD_CODES
     effect = (
-        policydiff.impact(changes, base, head, _diff_monitoring(), MOMENT)
+        impact.impact_on_data(changes, base, head, _diff_monitoring(), MOMENT)
         if not changes.is_empty
         else None
     )
-    policydiff.render_markdown(changes, effect, guards)
-    json.dumps(policydiff.to_json(changes, effect, guards), ensure_ascii=False)
+    render.render_markdown(changes, effect, errors)
+    json.dumps(render.to_json(changes, effect, errors), ensure_ascii=False)
     for change in changes.changed:
-        policydiff.change_text(change)
+        render.change_text(change)
     try:
         formatted = format_text(text)
     except FormatError:
         raise AssertionError("fmt refuses a version that checks clean") from None
     reformatted = _compile_version(versions[fuzzed_role], formatted)
     fuzzed = compiled[fuzzed_role].policy
-    assert policydiff.diff_policies(fuzzed, reformatted.policy).is_empty, (
+    assert compare.diff_policies(fuzzed, reformatted.policy).is_empty, (
         "fmt changed the meaning (diff)"
     )
 

@@ -204,3 +204,52 @@ def test_one_file_of_a_tree_is_checked_in_context(capsys, tmp_path):
     code, out, _ = run(capsys, "check", str(tmp_path / "policy" / "extra.policy"))
     assert code == 1 and "P207" in out and "checked 1 file" in out
     assert str(broken) not in out
+
+
+HEAVY = ("numpy", "jinja2", "pygls", "jsonschema")
+_PROBE = """
+import contextlib, io, json, sys
+from compiler.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps([code, sorted(name for name in {heavy!r} if name in sys.modules)]))
+"""
+
+
+def _heavy_modules_loaded_by(*argv) -> tuple[int, list[str]]:
+    """Run `beleid ARGV` in a fresh interpreter: its exit code and which HEAVY modules it loaded."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(heavy=HEAVY), *map(str, argv)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    code, loaded = json.loads(result.stdout)
+    return code, loaded
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("check", BASE),
+        ("graph", BASE, "--format", "json"),
+        ("sources", BASE, "--summary"),
+        ("schema", BASE),
+        ("fmt", "--check", POLICY),
+    ],
+    ids=lambda argv: argv[0] if isinstance(argv, tuple) else None,
+)
+def test_reading_the_policy_imports_no_evaluation_report_or_editor_library(argv):
+    code, loaded = _heavy_modules_loaded_by(*argv)
+    assert code == 0
+    assert loaded == []
+
+
+def test_the_import_probe_sees_what_evaluating_loads():
+    """The probe above is not blind: a command that evaluates does load NumPy and jsonschema."""
+    code, loaded = _heavy_modules_loaded_by(
+        "evaluate", "--policy", BASE, "--no-ledger", "--farm-count", "5", "--as-of", "2027"
+    )
+    assert code == 0
+    assert {"numpy", "jsonschema"} <= set(loaded)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 from compiler import compile_paths
+from compiler.workflow.fmtfiles import format_files
 from tests.conftest import POLICY
 from tests.conftest import run_cli as run
 
@@ -58,3 +59,15 @@ def test_formatting_a_copy_of_the_policy_keeps_its_meaning(capsys, tmp_path):
 def test_no_rule_files_is_a_usage_error(capsys, tmp_path):
     assert run(capsys, "fmt", tmp_path)[0] == 2
     assert run(capsys, "fmt", tmp_path / "missing")[0] == 2
+
+
+def test_rewriting_leaves_only_the_rule_files_and_check_mode_writes_nothing(tmp_path):
+    path = tmp_path / "x.policy"
+    path.write_text(MESSY, encoding="utf-8")
+    described = format_files([str(tmp_path)], write=False)
+    assert [f.path for f in described.unformatted] == [path]
+    assert path.read_text(encoding="utf-8") == MESSY
+    assert "+    indicator  nh3_landbouw\n" in described.files[0].unified_diff()
+    written = format_files([str(tmp_path)], write=True)
+    assert path.read_text(encoding="utf-8") == written.files[0].formatted != MESSY
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.policy"]  # no temporary file left

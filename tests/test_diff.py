@@ -29,7 +29,7 @@ from compiler.cli.main import main
 from compiler.data import datasets
 from compiler.diff.compare import diff_policies
 from compiler.diff.guards import GUARD_CODES, guard_errors
-from compiler.diff.impact import impact
+from compiler.diff.impact import impact_on_data
 from compiler.diff.render import render_markdown, to_json, where
 from compiler.diff.revisions import load_version
 from dsl import codes
@@ -118,7 +118,7 @@ def case_impact(built: Built, case: str):
         diags,
     )
     assert not list(diags)
-    return impact(built.diff, built.base, built.head, monitoring, wanted["moment"])
+    return impact_on_data(built.diff, built.base, built.head, monitoring, wanted["moment"])
 
 
 def cli_exit_code(root: Path, as_of: dt.date) -> int:

@@ -24,8 +24,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 from compiler.check.pipeline import compile_modules
-from compiler.diff.api import diff_policies, guard_errors, render_markdown, to_json
+from compiler.diff.compare import diff_policies
+from compiler.diff.guards import guard_errors
 from compiler.diff.printer import render_value
+from compiler.diff.render import render_markdown, to_json
 from compiler.workflow.fmt import FormatError, format_text
 from dsl.diagnostics import Diagnostics
 from dsl.parser import bare_parser, parse_file, parse_text

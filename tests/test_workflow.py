@@ -11,7 +11,7 @@ import sys
 import pytest
 import yaml
 
-from compiler.cli.main import _parser
+from compiler.cli.arguments import build_parser as _parser
 from tests.conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "policy.yml"

@@ -60,7 +60,7 @@ class Impact:
         return not (self.triggers or self.targets or self.obligations)
 
 
-def impact(
+def impact_on_data(
     diff: PolicyDiff, base: Policy, head: Policy, monitoring: Monitoring, moment: dt.date
 ) -> Impact:
     """Evaluate both versions against the same data at `moment` and report what differs."""
