@@ -32,3 +32,15 @@ def test_no_module_named_that_does_not_exist():
 def test_the_check_can_fail():
     assert modules_named("| `compiler/gone.py` | x |") - modules_on_disk() == {"compiler/gone.py"}
     assert "compiler/check/model.py" in modules_on_disk() - modules_named("nothing named here")
+
+
+MAX_MODULE_LINES = 450  # about 400 by the standard, with room for a docstring's growth
+
+
+def test_no_module_outgrows_one_job():
+    long = {
+        p.relative_to(ROOT).as_posix(): n
+        for p in [*ROOT.glob("dsl/**/*.py"), *ROOT.glob("compiler/**/*.py")]
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"modules over {MAX_MODULE_LINES} lines (split them by job): {long}"
