@@ -1,4 +1,5 @@
-"""The beleid compiler: resolve, check, graph and (later) evaluate and report policy rules."""
+"""The beleid compiler: the stages that check, evaluate and report policy rules (one folder each;
+docs/architecture.md draws them). `compile_paths` and `compile_text` are the checker's front door."""
 
 from compiler.check.pipeline import Compilation, compile_paths, compile_text
 
