@@ -1,4 +1,5 @@
-"""Benchmark: `beleid check` against a bare Lark parse of the same text, side by side in one process.
+"""Benchmark: `beleid check` against a bare Lark parse of the same text, side by side in one
+process.
 
 Runs on the bundled policy/ and on generated repositories 10x and 100x its size (copies of the
 policy with every declaration id renamed, sharing one set of source documents). For each size it
@@ -90,14 +91,15 @@ def measure(root: Path, repeat: int) -> tuple[int, float, float, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sizes", default="1,10,100")
     parser.add_argument("--policy", default=str(ROOT / "policy"))
     args = parser.parse_args()
     bare_parser()  # build the parser once, outside the timings
     print(
-        f"{'size':>5} {'files':>6} {'bare parse s':>13} {'check s':>9} {'check/parse':>12} {'errors':>7}"
+        f"{'size':>5} {'files':>6} {'bare parse s':>13} {'check s':>9} {'check/parse':>12} "
+        f"{'errors':>7}"
     )
     with tempfile.TemporaryDirectory() as scratch:
         for size in (int(s) for s in args.sizes.split(",")):
@@ -105,7 +107,8 @@ def main() -> int:
             build_repository(Path(args.policy), size, root)
             files, bare, check, errors = measure(root, args.repeat)
             print(
-                f"{size:>4}x {files:>6} {bare:>13.3f} {check:>9.3f} {check / bare:>11.2f}x {errors:>7}"
+                f"{size:>4}x {files:>6} {bare:>13.3f} {check:>9.3f} {check / bare:>11.2f}x "
+                f"{errors:>7}"
             )
     print("aim: check/parse <= 2.00x; generated copies must report 0 errors")
     return 0

@@ -1,5 +1,5 @@
-"""Entity evaluation at scale: beleid's engine against hand-written NumPy, a per-farm Python loop and
-OpenFisca-core, on the same farm rule, side by side in one run.
+"""Entity evaluation at scale: beleid's engine against hand-written NumPy, a per-farm Python loop
+and OpenFisca-core, on the same farm rule, side by side in one run.
 
     python benchmarks/evaluate.py                       # 50k, 1M and 10M farms
     python benchmarks/evaluate.py --sizes 50000 --reps 5
@@ -44,8 +44,10 @@ OPENFISCA_PYTHON = HERE / ".venv-openfisca" / "bin" / "python"
 DATA = HERE / ".data"
 REPS = {50_000: 21, 1_000_000: 9, 10_000_000: 5}
 BENCHMARK_OBLIGATION = """
-verplichting voorrang_binnen_1000m "Benchmark: binnen 1.000 meter van een overbelast Natura 2000-gebied en boven de norm" {
-    wie     elk bedrijf waar afstand_overbelast_natura2000 <= 1000 m en nh3_emissie_bedrijf > bedrijfsnorm_nh3
+verplichting voorrang_binnen_1000m
+        "Benchmark: binnen 1.000 meter van een overbelast Natura 2000-gebied en boven de norm" {
+    wie     elk bedrijf waar afstand_overbelast_natura2000 <= 1000 m
+            en nh3_emissie_bedrijf > bedrijfsnorm_nh3
     termijn open "benchmark"
 }
 """
@@ -126,7 +128,8 @@ def engine_outputs(evaluation, figures) -> tuple[dict, dict]:
 
 def engine_worker(folder: Path, reps: int) -> dict:
     policy, monitoring = engine_setup(folder)
-    gc.freeze()  # the compiled policy is long-lived: keep the collector from walking it before each run
+    # the compiled policy is long-lived: keep the collector from walking it before each run
+    gc.freeze()
     inputs_rss = baselines.rss_mib()
     times, result = [], None
     for rep in range(reps + 1):
@@ -216,7 +219,8 @@ def measure(size: int, args) -> list[dict]:
 
 def table(results: list[dict]) -> str:
     lines = [
-        "| farms | approach | median s (reps) | ratio to NumPy | peak RSS MiB | above inputs MiB | same outputs |",
+        "| farms | approach | median s (reps) | ratio to NumPy | peak RSS MiB | above inputs MiB "
+        "| same outputs |",
         "|---:|---|---:|---:|---:|---:|---|",
     ]
     for size in sorted({r["size"] for r in results}):

@@ -1,5 +1,5 @@
-"""The farm rule of benchmarks/evaluate.py written three other ways: hand-written NumPy (the practical
-limit), a per-farm Python loop, and OpenFisca-core.
+"""The farm rule of benchmarks/evaluate.py written three other ways: hand-written NumPy (the
+practical limit), a per-farm Python loop, and OpenFisca-core.
 
 Standalone on purpose: it imports only NumPy (and OpenFisca), so it runs in the benchmark's own
 OpenFisca environment, where beleid is not installed. Run as a worker:
@@ -211,7 +211,8 @@ def run(approach: str, folder: Path, reps: int) -> dict:
     setups, times = [], []
     system = openfisca_system() if approach == "openfisca" else None
     farms = python_setup(data) if approach == "python" else None
-    gc.freeze()  # as the engine worker does: set-up objects are not walked by the timed runs' collections
+    # as the engine worker does: set-up objects are not walked by the timed runs' collections
+    gc.freeze()
     result = None
     for rep in range(reps + 1):  # the first repetition warms up and is not counted
         gc.collect()

@@ -1,4 +1,5 @@
-"""The beleid policy language: grammar, syntax nodes, parser, diagnostics. Knows nothing of compiler/."""
+"""The beleid policy language: grammar, syntax nodes, parser, diagnostics. Knows nothing of
+compiler/."""
 
 from dsl.codes import ALL_CODES, Code, Severity
 from dsl.diagnostics import Diagnostic, Diagnostics, Related

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 
 class Severity(enum.Enum):
+    """How serious a diagnostic is: error, warning or info."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

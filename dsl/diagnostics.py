@@ -1,4 +1,5 @@
-"""Diagnostics as data: `Diagnostic` (code, span, message, hint, related) and the `Diagnostics` collector."""
+"""Diagnostics as data: `Diagnostic` (code, span, message, hint, related) and the `Diagnostics`
+collector."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ for a bounded time, with seeds from the repository's real files; a summary per t
 non-zero exit when anything escaped.
 
     python3 -m fuzz.campaign [--target NAME ...] [--seconds N | --runs N] [--json]
-    python3 -m fuzz.campaign --replay NAME FILE ...     # run saved inputs through a target, no atheris
+    python3 -m fuzz.campaign --replay NAME FILE ...  # run saved inputs through a target, no atheris
 
 How a finding is caught. The worker wraps the target: an exception escaping it is recorded (its
 signature is the exception type and the innermost frame in this repository), the smallest input
@@ -55,12 +55,14 @@ ARTEFACT_KINDS = ("crash", "timeout", "oom", "leak")
 
 
 def _signature(error: BaseException) -> tuple[str, str]:
-    """(short signature, where): the exception type and its innermost frame inside this repository."""
+    """(short signature, where): the exception type and its innermost frame inside this
+    repository."""
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(ROOT)]
     frame = (ours or frames or [None])[-1]
     where = (
-        f"{Path(frame.filename).resolve().relative_to(ROOT) if ours else frame.filename}:{frame.lineno}"
+        f"{Path(frame.filename).resolve().relative_to(ROOT) if ours else frame.filename}:"
+        f"{frame.lineno}"
         if frame is not None
         else "?"
     )
@@ -187,7 +189,10 @@ def _worker(
 
 @dataclass
 class Finding:
-    kind: str  # "exception" (caught by the wrapper) or a libFuzzer artefact kind (crash, timeout, oom)
+    """A distinct problem a target met: kind, signature, times seen, the smallest input kept."""
+
+    # "exception" (caught by the wrapper) or a libFuzzer artefact kind (crash, timeout, oom)
+    kind: str
     signature: str
     count: int
     size: int
@@ -197,6 +202,8 @@ class Finding:
 
 @dataclass
 class Result:
+    """One target's run: executions, speed, corpus and seeds, slowest input, exit code, findings."""
+
     target: str
     executions: int = 0
     seconds: float = 0.0
@@ -368,8 +375,8 @@ def _keep(keep: Path, target: str, name: str, data: bytes, report: str) -> Path:
 
 def _render(results: list[Result], wall: float) -> str:
     header = (
-        f"{'target':<11} {'executions':>11} {'exec/s':>9} {'seconds':>8} {'corpus':>7} {'seeds':>6} "
-        f"{'slowest':>8} {'escaped':>8}"
+        f"{'target':<11} {'executions':>11} {'exec/s':>9} {'seconds':>8} {'corpus':>7} "
+        f"{'seeds':>6} {'slowest':>8} {'escaped':>8}"
     )
     lines = [header, "-" * len(header)]
     for r in results:
@@ -385,7 +392,8 @@ def _render(results: list[Result], wall: float) -> str:
         for f in r.findings:
             lines += [
                 "",
-                f"[{r.target}] FINDING ({f.kind}, seen {f.count}x, input {f.size} bytes): {f.signature}",
+                f"[{r.target}] FINDING ({f.kind}, seen {f.count}x, input {f.size} bytes): "
+                f"{f.signature}",
                 f"  input kept at {f.kept}",
                 f"  replay: python3 -m fuzz.campaign --replay {r.target} {f.kept}",
                 _indent(f.traceback),
@@ -410,7 +418,8 @@ def _to_json(results: list[Result], wall: float, root: Path) -> dict:
 
 
 def _replay(name: str, files: list[str], hang_seconds: float | None) -> int:
-    """Run saved inputs through a target (no atheris); print what escapes. Exit 1 if anything did."""
+    """Run saved inputs through a target (no atheris); print what escapes. Exit 1 if anything
+    did."""
     import faulthandler
 
     from fuzz.targets import TARGETS

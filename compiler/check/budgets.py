@@ -71,7 +71,8 @@ def _check_columns(cells: tuple[nodes.Cell, ...], columns: list[str], diags: Dia
                 cell.column.span,
                 f"unknown package `{cell.column.name}`",
                 hint=did_you_mean(cell.column.name, columns)
-                or f'declare it with `pakket {cell.column.name} "..."`, or use one of: {", ".join(columns)}',
+                or f'declare it with `pakket {cell.column.name} "..."`, or use one of: '
+                f"{', '.join(columns)}",
             )
 
 
@@ -94,7 +95,8 @@ def _check_row(post: nodes.Post, packages: list[str], diags: Diagnostics) -> Non
         diags.add(
             codes.BUDGET_TOTAL_MISMATCH,
             total_cell.span,
-            f"post `{post.id.name}` adds up to {format_euros(parts)}, not {format_euros(amounts[TOTAL])}",
+            f"post `{post.id.name}` adds up to {format_euros(parts)}, "
+            f"not {format_euros(amounts[TOTAL])}",
             hint="check each package's amount and the row total against the source table",
         )
 

@@ -130,7 +130,8 @@ def load_source(
             diags.add(
                 codes.FILE_TOO_LARGE,
                 field.span,
-                f"source file `{field.value}` is {size:,} bytes, over the limit of {MAX_SOURCE_BYTES:,}",
+                f"source file `{field.value}` is {size:,} bytes, "
+                f"over the limit of {MAX_SOURCE_BYTES:,}",
                 hint="cite the document as plain text; the largest bundled source is under 0.5 MB",
             )
             return None
@@ -201,8 +202,8 @@ class CitationChecker:
                 codes.QUOTE_ELSEWHERE,
                 citation.span,
                 f"quote is not on {_lines(citation)} of `{citation.document.name}`",
-                hint=f"the quote is on {where.replace('regels', 'lines').replace('regel', 'line')}; "
-                f"cite `{where}`",
+                hint="the quote is on "
+                f"{where.replace('regels', 'lines').replace('regel', 'line')}; cite `{where}`",
             )
 
     def _not_found(self, citation: nodes.Citation, message: str) -> None:

@@ -102,7 +102,8 @@ def _value(quantity: nodes.Quantity, unit) -> Decimal | None:
 def _report(a: nodes.Declaration, b: nodes.Declaration, indicator: str, year: int, diags) -> None:
     related = tuple(
         Related(
-            f"`{d.id.name}` cites `{f.value.document.name}` lines {f.value.first_line}-{f.value.last_line}",
+            f"`{d.id.name}` cites `{f.value.document.name}` "
+            f"lines {f.value.first_line}-{f.value.last_line}",
             f.value.span,
         )
         for d in (a, b)

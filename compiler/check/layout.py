@@ -1,6 +1,6 @@
-"""The layout of a policy tree: rule files end in `.policy`; the tree's root is the folder that holds
-the `sources/` folder with the source texts; the repository is the folder that holds `.git`, and
-nothing the tool reads on a file's say-so may lie outside it."""
+"""The layout of a policy tree: rule files end in `.policy`; the tree's root is the folder that
+holds the `sources/` folder with the source texts; the repository is the folder that holds `.git`,
+and nothing the tool reads on a file's say-so may lie outside it."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def escapes(path: Path, boundary: Path) -> bool:
 def within_repository(
     paths: list[Path], named_in: Path, line: int, diags: Diagnostics
 ) -> list[Path]:
-    """The paths a file names that stay inside its repository; each one outside is reported (P012)."""
+    """The paths a file names that stay inside its repository; each one outside is reported
+    (P012)."""
     boundary = repository_root(named_in)
     for path in (p for p in paths if escapes(p, boundary)):
         diags.add(

@@ -63,6 +63,8 @@ class CheckedDeclaration:
 
 @dataclass(frozen=True)
 class Policy:
+    """The checked policy: declarations by id, the references between them, and the source texts."""
+
     declarations: Mapping[str, CheckedDeclaration]
     references: tuple[Reference, ...]
     sources: Mapping[str, SourceText] = field(default_factory=dict)
@@ -71,7 +73,8 @@ class Policy:
         return [d for d in self.declarations.values() if d.kind == kind]
 
     def view(self, ident: str, kind: type[V]) -> V | None:
-        """The view of declaration `ident` when it is a `kind` (e.g. `views.Indicator`), else None."""
+        """The view of declaration `ident` when it is a `kind` (e.g. `views.Indicator`), else
+        None."""
         decl = self.declarations.get(ident)
         view = decl.view if decl is not None else None
         return view if isinstance(view, kind) else None

@@ -99,7 +99,8 @@ def _entries(folder: Path, diags: Diagnostics) -> list[Path]:
 
 
 def _link_allowed(link: Path, chain: tuple[Path, ...], boundary: Path, diags: Diagnostics) -> bool:
-    """A symbolic link is followed only inside the repository and never back into its own folders."""
+    """A symbolic link is followed only inside the repository and never back into its own
+    folders."""
     try:
         link.stat()
     except OSError as error:  # ELOOP: a link to itself, or links that lead to each other
@@ -116,7 +117,8 @@ def _link_allowed(link: Path, chain: tuple[Path, ...], boundary: Path, diags: Di
             diags.add(
                 codes.PATH_OUTSIDE_REPOSITORY,
                 Span.point(str(link)),
-                f"`{link}` is a link to `{_link_target(link)}`, outside the repository `{boundary}`",
+                f"`{link}` is a link to `{_link_target(link)}`, "
+                f"outside the repository `{boundary}`",
                 hint="copy the rule files into the repository instead of linking to them",
             )
         return False
@@ -256,7 +258,8 @@ def _over_declaration_limit(modules: list[nodes.Module], diags: Diagnostics) -> 
     diags.add(
         codes.TOO_MANY_DECLARATIONS,
         declarations[MAX_DECLARATIONS].span,
-        f"the policy holds {len(declarations):,} declarations, over the limit of {MAX_DECLARATIONS:,}; "
+        f"the policy holds {len(declarations):,} declarations, "
+        f"over the limit of {MAX_DECLARATIONS:,}; "
         "this one is the first past it, and nothing was checked",
         hint="check a part of the tree (a theme folder) at a time, or split the repository",
     )

@@ -12,6 +12,8 @@ from compiler.check.model import CheckedDeclaration, Policy
 
 @dataclass(frozen=True, slots=True)
 class Status:
+    """A declaration's state on a date (in force, not yet, ended, undated) and what ended it."""
+
     declaration: CheckedDeclaration
     state: str  # "in force", "not yet", "ended", "undated"
     ended_by: tuple[str, ...] = ()

@@ -33,7 +33,8 @@ from compiler.evaluate.scenariorun import run_scenario
 
 
 class _Stderr(Listener):
-    """Shows the data's diagnostics at once (in colour on a terminal) and, unless quiet, progress."""
+    """Shows the data's diagnostics at once (in colour on a terminal) and, unless quiet,
+    progress."""
 
     def __init__(self, progress_prefix: str | None = None) -> None:
         self.progress_prefix = progress_prefix

@@ -1,4 +1,5 @@
-"""Diagnostics rendered for people and machines: text (with source line and caret), json, github, sarif."""
+"""Diagnostics rendered for people and machines: text (with source line and caret), json, github,
+sarif."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def exit_code(diagnostics: Diagnostics) -> int:
 
 
 def policy_errors(compilation) -> int:
-    """Say on stderr that the policy has errors (details are `beleid check`'s job); its exit code."""
+    """Say on stderr that the policy has errors (details are `beleid check`'s job); its exit
+    code."""
     warn(
         formats.summary(compilation.diagnostics, len(compilation.files))
         + "; run `beleid check` for details"

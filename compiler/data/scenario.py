@@ -1,5 +1,5 @@
-"""Scenario files for `beleid simulate`: monitoring moments, projected data, values assumed where the
-policy is pending, and how farms behave between moments.
+"""Scenario files for `beleid simulate`: monitoring moments, projected data, values assumed where
+the policy is pending, and how farms behave between moments.
 
 A scenario is YAML, validated against `SCENARIO_SCHEMA` with jsonschema. Assumed values are written
 in the policy language (`"100 kton"`, `"6 maanden na monitoring"`) and replace a pending value of
@@ -111,6 +111,8 @@ SCENARIO_SCHEMA = {
 
 @dataclass(frozen=True)
 class Assumption:
+    """A value a scenario assumes for a pending field of one declaration, and why."""
+
     declaration: str
     field: str
     value: object
@@ -119,6 +121,8 @@ class Assumption:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A loaded scenario: name, moments, data files, farms, assumed values and farm behaviour."""
+
     path: Path
     name: str
     moments: tuple[int, ...]
@@ -228,7 +232,8 @@ def _assumption(item: dict, policy: Policy, path: Path, diags: Diagnostics) -> A
 
 
 def parse_value(keyword: str, text: str, path: Path):
-    """A field value written as in a rule file (`"100 kton"`), parsed by the policy grammar itself."""
+    """A field value written as in a rule file (`"100 kton"`), parsed by the policy grammar
+    itself."""
     snippet = f"{ASSUMABLE[keyword]} aanname {{ {keyword} {text} }}"
     diags = Diagnostics()
     module = parse_text(SourceFile(f"{path}#assumption", snippet), diags)

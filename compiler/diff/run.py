@@ -21,7 +21,8 @@ __all__ = ["DiffError", "DiffRun", "ImpactData", "diff_versions"]
 
 @dataclass(frozen=True)
 class ImpactData:
-    """The data the impact is measured on; empty fields mean the bundled folder and the generator."""
+    """The data the impact is measured on; empty fields mean the bundled folder and the
+    generator."""
 
     folder: Path | None = None
     farms: Path | None = None

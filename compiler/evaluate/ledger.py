@@ -32,16 +32,17 @@ SCHEMA_VERSION = 1
 PAUSE_VARIABLE = "BELEID_LEDGER_PAUSE_MIDWAY"
 
 _SCHEMA = """
-CREATE TABLE moments(moment TEXT PRIMARY KEY, policy_digest TEXT NOT NULL, data_digest TEXT NOT NULL,
-                     recorded_at TEXT NOT NULL);
+CREATE TABLE moments(moment TEXT PRIMARY KEY, policy_digest TEXT NOT NULL,
+                     data_digest TEXT NOT NULL, recorded_at TEXT NOT NULL);
 CREATE TABLE triggers(moment TEXT NOT NULL, trigger TEXT NOT NULL, state TEXT NOT NULL,
                       PRIMARY KEY(moment, trigger));
 CREATE TABLE obligations(moment TEXT NOT NULL, obligation TEXT NOT NULL, subject TEXT NOT NULL,
                          issued TEXT NOT NULL, due TEXT, PRIMARY KEY(moment, obligation, subject));
-CREATE TABLE steps(moment TEXT NOT NULL, ladder TEXT NOT NULL, subject TEXT NOT NULL, step INTEGER NOT NULL,
-                   PRIMARY KEY(moment, ladder, subject));
-CREATE TABLE events(subject TEXT NOT NULL, obligation TEXT NOT NULL, event TEXT NOT NULL, date TEXT NOT NULL,
-                    moment TEXT NOT NULL, PRIMARY KEY(subject, obligation, event, date));
+CREATE TABLE steps(moment TEXT NOT NULL, ladder TEXT NOT NULL, subject TEXT NOT NULL,
+                   step INTEGER NOT NULL, PRIMARY KEY(moment, ladder, subject));
+CREATE TABLE events(subject TEXT NOT NULL, obligation TEXT NOT NULL, event TEXT NOT NULL,
+                    date TEXT NOT NULL, moment TEXT NOT NULL,
+                    PRIMARY KEY(subject, obligation, event, date));
 """
 
 
@@ -77,6 +78,8 @@ def _reads(method):
 
 @dataclass(frozen=True)
 class Recorded:
+    """What recording a moment did: whether anything changed; how many obligation and step rows."""
+
     moment: dt.date
     changed: bool  # False: the moment was already recorded with the same inputs
     obligations: int
@@ -198,7 +201,8 @@ class Ledger:
     def check_order(
         self, moment: dt.date, policy_digest: str, data_digest: str, *, replace: bool
     ) -> bool:
-        """True when `moment` is already recorded with these inputs (nothing to do); raises on conflict."""
+        """True when `moment` is already recorded with these inputs (nothing to do); raises on
+        conflict."""
         row = self.db.execute(
             "SELECT policy_digest, data_digest FROM moments WHERE moment=?", (moment.isoformat(),)
         ).fetchone()
@@ -306,7 +310,8 @@ def _step_rows(evaluation: Evaluation):
 
 
 def _event_rows(evaluation: Evaluation):
-    """Events from the data, and `ended` where an obligation's selection no longer holds (e.g. the norm is met)."""
+    """Events from the data, and `ended` where an obligation's selection no longer holds (e.g. the
+    norm is met)."""
     key = evaluation.moment.isoformat()
     for event in evaluation.monitoring.events:
         if event.date <= evaluation.moment:

@@ -1,5 +1,5 @@
-"""`beleid simulate`: a run of monitoring moments from a scenario, each evaluated against the ledger the
-previous moments wrote, with farms behaving between moments as the scenario says.
+"""`beleid simulate`: a run of monitoring moments from a scenario, each evaluated against the ledger
+the previous moments wrote, with farms behaving between moments as the scenario says.
 
 Behaviour is columnar and seeded: a share of the farms holding an obligation files or complies, a
 share of the farms over their norm reaches it, and a column can count how often a farm reached a
@@ -26,6 +26,8 @@ from dsl.source import Span
 
 @dataclass(frozen=True)
 class MomentSummary:
+    """A simulated moment: targets, triggers, obligations, ladders, overdue duties and events."""
+
     moment: dt.date
     targets: dict[str, TargetState]  # id -> status
     triggers: dict[str, tuple[TriggerState, str]]  # id -> (state, why)
@@ -154,7 +156,8 @@ def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:
         for obligation, (count, new, overdue, term) in sorted(s.obligations.items()):
             if count or (previous and previous.obligations.get(obligation, (0,))[0]):
                 out.append(
-                    f"  farms    {obligation}: {count:,} hold it ({new:,} new, {overdue:,} overdue; {term})"
+                    f"  farms    {obligation}: {count:,} hold it "
+                    f"({new:,} new, {overdue:,} overdue; {term})"
                 )
         for ladder, (steps, escalated) in sorted(s.ladders.items()):
             if any(steps):

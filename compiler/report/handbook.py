@@ -48,6 +48,8 @@ _ACTOR_ROLES = (
 
 @dataclass(frozen=True)
 class Quote:
+    """A `bron` citation of a declaration: the document, the cited lines and the quoted text."""
+
     document: str
     first_line: int
     last_line: int
@@ -56,7 +58,8 @@ class Quote:
 
 @dataclass(frozen=True)
 class Ending:
-    """Another declaration ends this one: `mode` is 'replaces' or 'stops', `on` the date, if given."""
+    """Another declaration ends this one: `mode` is 'replaces' or 'stops', `on` the date, if
+    given."""
 
     by: str
     mode: str
@@ -92,6 +95,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Chapter:
+    """A rule file as a handbook chapter: its name, path and the ids of its entries in order."""
+
     name: str
     path: str
     entries: tuple[str, ...]
@@ -99,18 +104,24 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Theme:
+    """A handbook theme (a top folder of the policy tree, or `algemeen`) and its chapters."""
+
     name: str
     chapters: tuple[Chapter, ...]
 
 
 @dataclass(frozen=True)
 class Role:
+    """A role an actor (or the farms) has in one declaration, for the actor index."""
+
     declaration: str
     role: str  # must, carries_out, decides, owns, secures, receives, enforces, farms
 
 
 @dataclass(frozen=True)
 class Deadline:
+    """A date a declaration names (deadline, interim, first, fixed until, start, end)."""
+
     on: dt.date
     when: nodes.When
     declaration: str
@@ -119,6 +130,8 @@ class Deadline:
 
 @dataclass(frozen=True)
 class BudgetRow:
+    """One `post` of a budget table: its id, title, section and amount per package column."""
+
     id: str
     title: str
     section: str
@@ -127,6 +140,8 @@ class BudgetRow:
 
 @dataclass(frozen=True)
 class BudgetTable:
+    """A `begroting` as a table: package columns, post rows, section totals and `deelpost` lines."""
+
     id: str
     columns: tuple[str, ...]  # package ids, then 'totaal'
     column_titles: dict[str, str]
@@ -139,6 +154,8 @@ class BudgetTable:
 
 @dataclass(frozen=True)
 class Handbook:
+    """The handbook as data: entries by id, themes, actor index, deadlines, budgets, findings."""
+
     policy: Policy
     entries: dict[str, Entry]
     themes: tuple[Theme, ...]

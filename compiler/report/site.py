@@ -66,6 +66,8 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class Page:
+    """One file of the generated site: its path under the output folder and its text."""
+
     path: str  # relative to the output folder
     text: str
 
@@ -244,7 +246,10 @@ class _Site:
         kinds = ", ".join(
             f"{n} × {self.labels['kinds'][k].lower()}" for k, n in sorted(counts.items())
         )
-        return f"{self.labels['handbook']}: {len(self.hb.entries)} {self.labels['declarations']} ({kinds})."
+        return (
+            f"{self.labels['handbook']}: {len(self.hb.entries)} "
+            f"{self.labels['declarations']} ({kinds})."
+        )
 
     def _documents(self) -> list[Entry]:
         return sorted(
@@ -307,7 +312,10 @@ class _Site:
             return ""
         q = entry.quotes[0]
         lines = f"{q.first_line}" + (f"–{q.last_line}" if q.last_line != q.first_line else "")
-        text = f"{self.hb.title(q.document)}, {self.labels['line' if q.first_line == q.last_line else 'lines']} {lines}"
+        text = (
+            f"{self.hb.title(q.document)}, "
+            f"{self.labels['line' if q.first_line == q.last_line else 'lines']} {lines}"
+        )
         link = self.source_href(q.document, q.first_line)
         return (
             f'<a href="{escape(link)}">{escape(text)}</a>'
@@ -353,7 +361,8 @@ class _Site:
         )
 
     def day(self, iso: str | None) -> str:
-        """An ISO date from the evaluation, written out in the language; a label when there is none."""
+        """An ISO date from the evaluation, written out in the language; a label when there is
+        none."""
         return self.phrases.date(dt.date.fromisoformat(iso)) if iso else self.labels["no_term"]
 
     def euros(self, amount: Decimal | None) -> str:

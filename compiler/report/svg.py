@@ -88,7 +88,8 @@ def neighbourhood(
     out = [_open(_WIDTH, height, f"{centre[1]}: {labels['uses']} / {labels['used_by']}")]
     out.append(f'<text class="head" x="8" y="16">{escape(labels["uses"])}</text>')
     out.append(
-        f'<text class="head" x="{_WIDTH - 8}" y="16" text-anchor="end">{escape(labels["used_by"])}</text>'
+        f'<text class="head" x="{_WIDTH - 8}" y="16" text-anchor="end">'
+        f"{escape(labels['used_by'])}</text>"
     )
     middle = 30 + (rows * 34) / 2 - 12
     out.append(_box(200, middle, centre, None, "centre"))
@@ -125,16 +126,19 @@ def _axes(x, y, low_year: int, high_year: int, low: float, high: float, unit: st
     parts = [
         f'<line class="axis" x1="{_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}"/>',
         f'<line class="axis" x1="{_LEFT}" y1="{_TOP}" x2="{_LEFT}" y2="{bottom}"/>',
-        f'<text class="unit" x="{_LEFT}" y="{_TOP - 10}" text-anchor="middle">{escape(unit)}</text>',
+        f'<text class="unit" x="{_LEFT}" y="{_TOP - 10}" text-anchor="middle">'
+        f"{escape(unit)}</text>",
     ]
     step = 1 if high_year - low_year <= 12 else 5
     for year in range(low_year + (-low_year) % step, high_year + 1, step):
         parts.append(
-            f'<text class="tick" x="{x(year):.1f}" y="{bottom + 18}" text-anchor="middle">{year}</text>'
+            f'<text class="tick" x="{x(year):.1f}" y="{bottom + 18}" text-anchor="middle">'
+            f"{year}</text>"
         )
     for value in _ticks(low, high):
         parts.append(
-            f'<line class="grid" x1="{_LEFT}" y1="{y(value):.1f}" x2="{right}" y2="{y(value):.1f}"/>'
+            f'<line class="grid" x1="{_LEFT}" y1="{y(value):.1f}" '
+            f'x2="{right}" y2="{y(value):.1f}"/>'
             f'<text class="tick" x="{_LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
             f"{figure(value)}</text>"
         )
@@ -185,7 +189,8 @@ def _box(left: float, top: float, item: tuple[str, str], link: str | None, css: 
     ident, title = item
     shown = title if len(title) <= 28 else title[:27] + "…"
     box = (
-        f'<rect class="box {css}" x="{left:.0f}" y="{top:.0f}" width="{180 if css != "centre" else 200}" '
+        f'<rect class="box {css}" x="{left:.0f}" y="{top:.0f}" '
+        f'width="{180 if css != "centre" else 200}" '
         f'height="24" rx="4"><title>{escape(title)} ({escape(ident)})</title></rect>'
         f'<text class="label" x="{left + 6:.0f}" y="{top + 16:.0f}">{escape(shown)}</text>'
     )

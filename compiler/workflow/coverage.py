@@ -14,13 +14,16 @@ from dsl import nodes
 # A passage is "quantified" when it holds an amount, a share, a quantity with a unit, or a year.
 QUANTIFIED = re.compile(
     r"€\s?\d|\d\s?%|\b\d+(?:[.,]\d+)*\s?(?:procent|miljoen|miljard|mln|mld|ha|hectare|kton|ton|"
-    r"km|kilometer|liter|cm|meter|Mton|TWh|PJ|GW|MW|woningen|jaar)\b|(?<!Natura )(?<!Natura-)(?<!N)\b(?:19|20)\d{2}\b"
+    r"km|kilometer|liter|cm|meter|Mton|TWh|PJ|GW|MW|woningen|jaar)\b|"
+    r"(?<!Natura )(?<!Natura-)(?<!N)\b(?:19|20)\d{2}\b"
 )
 _PAGE_FURNITURE = re.compile(r"^\s*(?:Pagina \d+ van \d+|\d{1,3})\s*$")
 
 
 @dataclass(frozen=True, slots=True)
 class Passage:
+    """A run of uncited source lines with text: its first and last line, and the lines joined."""
+
     first_line: int
     last_line: int
     text: str
@@ -28,6 +31,8 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class DocumentCoverage:
+    """How much of a source document the policy cites, with its uncited quantified passages."""
+
     document: str
     title: str
     lines: int  # lines with text (blank lines and page numbers do not count)
@@ -96,11 +101,13 @@ def _passage(source: SourceText, numbers: list[int]) -> Passage:
 
 def render_text(report: list[DocumentCoverage], *, passages: bool = True, width: int = 100) -> str:
     out = [
-        f"{'document':<24} {'cited lines':>12} {'coverage':>9} {'citations':>10}  uncited quantified passages"
+        f"{'document':<24} {'cited lines':>12} {'coverage':>9} {'citations':>10}  "
+        "uncited quantified passages"
     ]
     for doc in report:
         out.append(
-            f"{doc.document:<24} {doc.cited:>5} / {doc.lines:<5} {doc.share:>8.1%} {doc.citations:>10}"
+            f"{doc.document:<24} {doc.cited:>5} / {doc.lines:<5} {doc.share:>8.1%} "
+            f"{doc.citations:>10}"
             f"  {len(doc.uncited_quantified)}"
         )
     if passages:

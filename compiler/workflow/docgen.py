@@ -35,7 +35,8 @@ def diagnostics_markdown() -> str:
     lines = [
         "# Diagnostics",
         "",
-        "Generated from `dsl/codes.py` by `python -m compiler.workflow.docgen diagnostics`; do not edit by hand.",
+        "Generated from `dsl/codes.py` by `python -m compiler.workflow.docgen diagnostics`; "
+        "do not edit by hand.",
         "",
         "Every diagnostic has a stable code (never renumbered or reused), a severity, a place",
         "(file:line:column), a one-line message and a hint. Errors make `beleid check` exit 1;",
@@ -43,7 +44,8 @@ def diagnostics_markdown() -> str:
         "",
         "Tests state the diagnostics they expect in the fixture itself, one syntax for every",
         "family: the line a diagnostic points to carries `# expect: CODE` in the file's own",
-        "comment syntax (rule files, YAML). A file without comments (CSV, plain text, binary) has a",
+        "comment syntax (rule files, YAML). A file without comments (CSV, plain text, binary) "
+        "has a",
         "sidecar `<file>.expect` with one line per marked line, `LINE: expect: CODE`. After",
         "`expect:` come one or more codes separated by spaces; a code may add `@COLUMN` and a",
         '`"fragment"` of the message or hint, e.g. `3: expect: D008@19 "is not a number"`.',
@@ -110,7 +112,8 @@ def findings_markdown(policy: Policy, root: Path | None = None) -> str:
         "# Findings about the sources",
         "",
         "Generated from the `bevinding` declarations under `policy/` by",
-        "`python -m compiler.workflow.docgen findings`; do not edit by hand. A finding records where a source",
+        "`python -m compiler.workflow.docgen findings`; do not edit by hand. A finding records "
+        "where a source",
         "is unclear or where documents disagree, instead of silently choosing one reading.",
         "",
         f"{len(findings)} finding{'s' * (len(findings) != 1)}.",

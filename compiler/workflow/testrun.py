@@ -14,7 +14,8 @@ from dsl.diagnostics import Diagnostics
 
 @dataclass(frozen=True)
 class TestRun:
-    """The compilation, the test files found, and (when the policy is clean) what running them gave."""
+    """The compilation, the test files found, and (when the policy is clean) what running them
+    gave."""
 
     __test__ = False  # not a pytest test class, despite its name
 
