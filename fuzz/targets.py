@@ -46,7 +46,7 @@ from compiler.evaluate.explain import explain
 from compiler.evaluate.ledger import Ledger, LedgerError
 from compiler.evaluate.moment import evaluate
 from compiler.evaluate.simulate import render_timeline, simulate
-from compiler.workflow import coverage, policytest
+from compiler.workflow import coverage, policytest, policytestreport
 from compiler.workflow.fmt import FormatError, format_text
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
@@ -853,8 +853,8 @@ def run_policytest(data: bytes) -> None:
     outcome = policytest.run(policy, [path], diags)
     check_located(diags, str(path))
     _render_diagnostics(diags, lambda p: ())
-    policytest.render_text(outcome)
-    json.dumps(policytest.to_json(outcome))
+    policytestreport.render_text(outcome)
+    json.dumps(policytestreport.to_json(outcome))
     for failure in outcome.failures:
         assert failure.line >= 1
 

@@ -5,6 +5,9 @@ A file with comments (rule files, YAML) marks the line a diagnostic points to wi
 
     eigenaar voor_de_rommel # expect: P102
 
+A patch that writes a fixture (the diff cases, tests/fixtures/diff/cases.py) carries the mark on
+the line it adds, so the mark stands in the version it writes.
+
 A file that cannot hold comments (CSV, plain text, binary data) gets a sidecar `<file>.expect`
 with one line per marked line, the line number first:
 

@@ -29,8 +29,9 @@ GENERATED = {"P006": _generate_too_large, "P008": _generate_missing_path}
 
 
 # Fixture folders whose files mark their diagnostics with `expect:` (tests/expectations.py), each
-# run by a test that compares the marks with what the code reports.
-MARKED_FIXTURES = ("invalid", "data/bad", "policytest", "scenarios", "ledger")
+# run by a test that compares the marks with what the code reports (the diff cases' marks stand in
+# their patches: tests/test_diff.py::test_case_gives_its_expected_output).
+MARKED_FIXTURES = ("invalid", "data/bad", "policytest", "scenarios", "ledger", "diff")
 
 
 def _fixture_codes() -> set[str]:
@@ -50,9 +51,6 @@ TESTED_ELSEWHERE = {
     "D016": "tests/test_monitoring_data.py::test_too_many_rows_is_a_limit",
     "L001": "tests/test_ledger.py::test_other_inputs_for_a_recorded_moment_conflict",
     "L003": "tests/test_ledger.py::test_moments_are_recorded_in_order",
-    "G001": "tests/test_diff.py::test_frozen_value_change_is_caught",
-    "G002": "tests/test_diff.py::test_superseded_edit_is_caught_G002",
-    "G003": "tests/test_diff.py::test_citation_dropped_is_caught_G003",
 }
 
 

@@ -1,14 +1,16 @@
-"""The semantic diff (compiler/diff/): comparison, guards, impact, rendering and loading versions.
+"""The semantic diff (compiler/diff/): the case folders, guards, impact, rendering and loading
+versions.
 
-Most cases are data: tests/fixtures/diff/<case>/ holds a patch over the shared base tree and the
-expected Markdown, JSON, G-codes and exit code (the format: tests/fixtures/diff/cases.py).
-`test_case_gives_its_expected_output` runs every case folder; the tests after it state, for some
-cases, what the expected output means.
+Most cases are data: tests/fixtures/diff/<case>/ holds a patch over the shared base tree, the
+expected Markdown, JSON and exit code, and `expect:` marks for its G-codes in the patched versions
+(the format: tests/fixtures/diff/cases.py). `test_case_gives_its_expected_output` runs every case
+folder; tests/test_diff_meaning.py states, for some cases, what the expected output means, and the
+guard and impact tests here state it for the others.
 
 To rewrite expected.md and expected.json deliberately after a change in output, run
 `python3 -m pytest tests/test_diff.py --update-golden` (or set BELEID_UPDATE_GOLDEN=1), then
-read the change in `git diff` before committing it. `guards` and `exit` in case.toml are never
-rewritten: they are edited by hand.
+read the change in `git diff` before committing it. `exit` in case.toml and the marks in the
+patches are never rewritten: they are edited by hand.
 """
 
 from __future__ import annotations
@@ -34,35 +36,14 @@ from compiler.diff.render import render_markdown, to_json, where
 from compiler.diff.revisions import load_version
 from dsl import codes
 from dsl.codes import CITATION_DROPPED, FROZEN_VALUE_CHANGED, SUPERSEDED_EDITED, Severity
-from dsl.diagnostics import Diagnostics
+from dsl.diagnostics import Diagnostic, Diagnostics
 from tests.conftest import FIXTURES, POLICY, ROOT
+from tests.expectations import fixture_files, mismatches
 from tests.fixtures.diff import cases
+from tests.fixtures.diff.cases import Built, compare_case
 
 DIFF = FIXTURES / "diff"
 COMPLETE = FIXTURES / "valid" / "complete.policy"
-BEFORE_2035 = dt.date(2025, 6, 1)
-
-
-@dataclasses.dataclass(frozen=True)
-class Built:
-    """A case's two versions written to a folder, compiled, and compared."""
-
-    root: Path
-    base: object  # Policy
-    head: object  # Policy
-    diff: object  # PolicyDiff
-
-    def guards(self, as_of: dt.date = BEFORE_2035):
-        return guard_errors(self.diff, self.base, self.head, as_of)
-
-    def file(self, version: str, name: str) -> Path:
-        return self.root / version / name
-
-
-def build(case: str, root: Path) -> Built:
-    cases.build_case(case, root)
-    base, head = (load_version(v, root).policy for v in ("base", "head"))
-    return Built(root, base, head, diff_policies(base, head))
 
 
 def line_of(path: Path, text: str) -> int:
@@ -73,6 +54,21 @@ def line_of(path: Path, text: str) -> int:
 
 def codes_of(guards) -> list[str]:
     return [d.code.id for d in guards]
+
+
+def guard_mismatches(built: Built, guards) -> list[str]:
+    """What differs between the `expect:` marks in the case's two versions and `guards`, whose
+    locations (`head/basis.policy`) are relative to the case's folder."""
+    marked = fixture_files(built.root / "base") + fixture_files(built.root / "head")
+    return mismatches(marked, [in_folder(guard, built.root) for guard in guards])
+
+
+def in_folder(diagnostic: Diagnostic, root: Path) -> Diagnostic:
+    """The diagnostic with its location's path taken inside `root`."""
+    if diagnostic.span is None:
+        return diagnostic
+    span = dataclasses.replace(diagnostic.span, path=str(root / diagnostic.span.path))
+    return dataclasses.replace(diagnostic, span=span)
 
 
 # ------------------------------------------------------------------------------ the case folders
@@ -135,14 +131,15 @@ def cli_exit_code(root: Path, as_of: dt.date) -> int:
 @pytest.mark.parametrize("case", cases.CASES)
 def test_case_gives_its_expected_output(case, tmp_path, update_golden):
     expected = cases.settings(case)
-    built = build(case, tmp_path)
+    built = compare_case(case, tmp_path)
     guards = built.guards(expected["as_of"])
     effect = case_impact(built, case)
     update = updating(update_golden)
     check_golden(DIFF / case / "expected.md", render_markdown(built.diff, effect, guards), update)
     written = json.dumps(to_json(built.diff, effect, guards), indent=2, ensure_ascii=False)
     check_golden(DIFF / case / "expected.json", written + "\n", update)
-    assert codes_of(guards) == expected["guards"], f"{case}: guard codes"
+    problems = guard_mismatches(built, guards)
+    assert not problems, f"{case}: guard errors\n" + "\n".join(problems)
     assert cli_exit_code(tmp_path, expected["as_of"]) == expected["exit"], f"{case}: exit code"
 
 
@@ -150,6 +147,15 @@ def test_the_case_folders_are_found_and_the_patches_change_something(tmp_path):
     assert len(cases.CASES) >= 23
     for case in cases.CASES:
         assert (DIFF / case / "head.patch").read_text(encoding="utf-8").strip(), case
+
+
+def test_a_missing_or_an_extra_guard_error_fails_the_case(tmp_path):
+    built = compare_case("freeze_loosened", tmp_path)
+    guards = built.guards()
+    assert guard_mismatches(built, guards) == []
+    assert guard_mismatches(built, []) == ["expected, not reported: bevriezing.policy:6 G001"]
+    [extra] = guard_mismatches(built, guards * 2)
+    assert extra.startswith("reported, not expected: bevriezing.policy:6:5 G001")
 
 
 def test_a_patch_that_does_not_apply_fails_readably(tmp_path):
@@ -165,162 +171,6 @@ def test_a_differing_output_fails_with_a_unified_diff(tmp_path):
         check_golden(golden, "## Policy diff\n\n1 field change in 1 declaration.\n", False)
     assert "-No change in meaning." in str(failed.value)
     assert "+1 field change in 1 declaration." in str(failed.value)
-
-
-# ----------------------------------------------------------------- what some cases' output means
-
-
-# case -> (added, removed, renamed, [(declaration, field, before, after)])
-EXPECTED = {
-    "added": (["areaal_bos"], [], {}, []),
-    "removed": ([], ["herhaald"], {}, []),
-    "renamed": (
-        [],
-        [],
-        {"areaal_natuur": "natuurareaal", "nh3_2035": "nh3_landbouw_2035"},
-        [
-            (
-                "nh3_landbouw_2035",
-                "title",
-                '"Landbouw 40% minder NH3 in 2035"',
-                '"Landbouw: 40% minder ammoniak in 2035"',
-            ),
-            ("nh3_landbouw_2035", "traject", None, "lineair"),
-        ],
-    ),
-    "changed_number": (
-        [],
-        [],
-        {},
-        [("nh3_2035", "reductie", "40 % t.o.v. 2019", "35 % t.o.v. 2019")],
-    ),
-    "changed_unit": (
-        [],
-        [],
-        {},
-        [
-            (
-                "beeindiging",
-                "effect",
-                "nh3_landbouw -1.5 kton in 2030",
-                "nh3_landbouw -1.5 ton in 2030",
-            )
-        ],
-    ),
-    "changed_deadline": ([], [], {}, [("nh3_2035", "uiterlijk", "2035", "2030")]),
-    "changed_condition": (
-        [],
-        [],
-        {},
-        [
-            (
-                "landbouw_achter",
-                "als",
-                "nh3_2035 is achter_op_schema of achterstand(nh3_2035) > 0.5 kton",
-                "nh3_2035 is achter_op_schema en (areaal_natuur < 1000 ha of achterstand(nh3_2035) > 1 kton)",
-            )
-        ],
-    ),
-    "changed_citation": (
-        [],
-        [],
-        {},
-        [
-            (
-                "beeindiging",
-                "bron",
-                'brief regels 10-11 "De beëindigingsregeling geeft voorrang aan locaties '
-                'binnen 1.000 meter."',
-                None,
-            ),
-            (
-                "beeindiging",
-                "bron",
-                'brief regel 17 "De beëindigingsregeling levert 1,5 kton reductie op in 2030."',
-                'brief regel 17 "levert 1,5 kton reductie op in 2030"',
-            ),
-        ],
-    ),
-    "reformat": ([], [], {}, []),
-}
-
-
-@pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_each_kind_of_change_is_found_field_by_field(case, tmp_path):
-    diff = build(case, tmp_path).diff
-    added, removed, renamed, changed = EXPECTED[case]
-    assert [e.id for e in diff.added] == added
-    assert [e.id for e in diff.removed] == removed
-    assert diff.renamed == renamed
-    assert [(c.declaration, c.field, c.before, c.after) for c in diff.changed] == changed
-    assert diff.is_empty == (case == "reformat")
-
-
-def test_the_reformat_really_changes_the_text(tmp_path):
-    built = build("reformat", tmp_path)
-    base = built.file("base", "basis.policy").read_text(encoding="utf-8")
-    head = built.file("head", "basis.policy").read_text(encoding="utf-8")
-    assert base != head and built.file("head", "middelen.policy").is_file()
-    assert not built.file("base", "middelen.policy").exists()
-
-
-def test_an_empty_diff_says_so(tmp_path):
-    diff = build("reformat", tmp_path).diff
-    assert render_markdown(diff, None, []) == "## Policy diff\n\nNo change in meaning.\n"
-    assert to_json(diff)["empty"] is True
-
-
-def test_changes_carry_both_locations(tmp_path):
-    change = build("changed_number", tmp_path).diff.changed[0]
-    assert where(change.base_span) == "base/basis.policy:60"
-    assert where(change.head_span) == "head/basis.policy:60"
-    assert change.kind == "doel" and change.change == "changed"
-
-
-def test_a_changed_ladder_step_is_reported_by_its_number(tmp_path):
-    diff = build("ladder_step", tmp_path).diff
-    assert [(c.field, c.before, c.after) for c in diff.changed] == [
-        (
-            "stap",
-            '2 "boete" als herhaald en nh3_bedrijf > 1000 kg',
-            '2 "boete" als herhaald en nh3_bedrijf > 2000 kg',
-        )
-    ]
-
-
-def test_a_budget_post_is_reported_by_its_id(tmp_path):
-    diff = build("budget_post", tmp_path).diff
-    assert [(c.field, c.change, c.before, c.after) for c in diff.changed] == [
-        (
-            "post",
-            "changed",
-            'mest "Mest" incidenteel: basis € 50 mln, totaal € 50 mln',
-            'mest "Mest en water" incidenteel: basis € 50 mln, totaal € 50 mln',
-        ),
-        ("deelpost", "removed", 'veluwe "Veluwe" van natuur.basis: € 20 mln', None),
-    ]
-
-
-def test_numbers_compare_by_value_and_name_lists_as_sets(tmp_path):
-    built = build("same_meaning", tmp_path)
-    head = built.file("head", "complete.policy").read_text(encoding="utf-8")
-    assert "betreft nh3_2035, nh3_landbouw" in head and "> 0.50 kton" in head
-    assert built.diff.is_empty
-
-
-def test_references_to_a_renamed_declaration_are_no_change(tmp_path):
-    diff = build("renamed_references", tmp_path).diff
-    assert diff.renamed == {"bedrijfsplan": "bedrijfsplan_opstellen"}
-    # the trigger's `dan verplichting bedrijfsplan_opstellen` is the same rule
-    assert diff.changed == ()
-
-
-def test_an_ambiguous_rename_is_an_addition_and_a_removal(tmp_path):
-    diff = build("ambiguous_rename", tmp_path).diff
-    # both cite the same line with the same quote, and have the same fields: no unique pairing
-    assert diff.renamed == {}
-    assert [e.id for e in diff.added] == ["bedrijfsnorm", "nh3_per_bedrijf"]
-    assert [e.id for e in diff.removed] == ["nh3_bedrijf", "norm_bedrijf"]
 
 
 # ---------------------------------------------------------------------------------------- guards
@@ -371,7 +221,7 @@ def test_frozen_value_change_is_caught(tmp_path):
 
 
 def test_loosening_the_freeze_itself_is_caught_G001(tmp_path):
-    built = build("freeze_loosened", tmp_path)
+    built = compare_case("freeze_loosened", tmp_path)
     guards = built.guards()
     line = line_of(built.file("head", "bevriezing.policy"), "vast_tot 2030")
     assert codes_of(guards) == ["G001"]
@@ -383,7 +233,7 @@ NH3_2035 = 'doel nh3_2035 "Landbouw 40% minder NH3 in 2035" {'
 
 
 def test_removing_a_frozen_declaration_is_caught_G001(tmp_path):
-    built = build("frozen_removed", tmp_path)
+    built = compare_case("frozen_removed", tmp_path)
     guards = built.guards()
     assert NH3_2035 not in built.file("head", "basis.policy").read_text(encoding="utf-8")
     assert [e.id for e in built.diff.removed] == ["nh3_2035"]
@@ -398,7 +248,7 @@ def test_removing_a_frozen_declaration_is_caught_G001(tmp_path):
 
 
 def test_superseding_a_frozen_declaration_is_caught_G001(tmp_path):
-    built = build("frozen_superseded", tmp_path)
+    built = compare_case("frozen_superseded", tmp_path)
     guards = built.guards()
     head = built.file("head", "basis.policy")
     assert [e.id for e in built.diff.added] == ["nh3_2035_nieuw"] and built.diff.changed == ()
@@ -408,7 +258,7 @@ def test_superseding_a_frozen_declaration_is_caught_G001(tmp_path):
 
 
 def test_a_corrected_quote_is_no_frozen_value_G001(tmp_path):
-    built = build("frozen_quote_corrected", tmp_path)
+    built = compare_case("frozen_quote_corrected", tmp_path)
     assert [c.field for c in built.diff.changed] == ["bron"] and built.guards() == []
     assert "borging nh3_2035_bevroren" in built.file("head", "bevriezing.policy").read_text(
         encoding="utf-8"
@@ -416,9 +266,9 @@ def test_a_corrected_quote_is_no_frozen_value_G001(tmp_path):
 
 
 def test_superseded_edit_is_caught_G002(tmp_path):
-    built = build("superseded_edited", tmp_path)
+    built = compare_case("superseded_edited", tmp_path)
     guards = built.guards()
-    line = line_of(built.file("head", "complete.policy"), "    status   uitgevoerd\n")
+    line = line_of(built.file("head", "complete.policy"), "    status   uitgevoerd")
     assert codes_of(guards) == ["G002"]
     guard = guards[0]
     assert guard.code is SUPERSEDED_EDITED
@@ -432,17 +282,17 @@ def test_superseded_edit_is_caught_G002(tmp_path):
 
 
 def test_editing_the_replacement_is_allowed_G002(tmp_path):
-    built = build("replacement_edited", tmp_path)
+    built = compare_case("replacement_edited", tmp_path)
     assert [c.field for c in built.diff.changed] == ["geldig"] and built.guards() == []
 
 
 def test_before_the_replacement_takes_effect_editing_is_allowed_G002(tmp_path):
-    built = build("superseded_edited", tmp_path)
+    built = compare_case("superseded_edited", tmp_path)
     assert built.guards(dt.date(2024, 12, 31)) == []
 
 
 def test_citation_dropped_is_caught_G003(tmp_path):
-    guards = build("changed_citation", tmp_path).guards()
+    guards = compare_case("changed_citation", tmp_path).guards()
     assert codes_of(guards) == ["G003"]
     guard = guards[0]
     assert guard.code is CITATION_DROPPED
@@ -452,7 +302,7 @@ def test_citation_dropped_is_caught_G003(tmp_path):
 
 
 def test_dropping_every_citation_of_a_document_is_caught_G003(tmp_path):
-    built = build("document_dropped", tmp_path)
+    built = compare_case("document_dropped", tmp_path)
     assert [(c.field, c.change) for c in built.diff.changed] == [
         ("bron", "removed"),
         ("bron", "added"),
@@ -461,14 +311,14 @@ def test_dropping_every_citation_of_a_document_is_caught_G003(tmp_path):
 
 
 def test_a_removed_declaration_drops_no_citation_G003(tmp_path):
-    assert build("removed", tmp_path).guards() == []
+    assert compare_case("removed", tmp_path).guards() == []
 
 
 # ---------------------------------------------------------------------------------------- impact
 
 
 def test_a_changed_selection_threshold_changes_which_farms_are_affected(tmp_path):
-    built = build("impact", tmp_path)
+    built = compare_case("impact", tmp_path)
     result = case_impact(built, "impact")
     assert [c.field for c in built.diff.changed] == ["wie"] and built.guards() == []
     assert result.triggers == () and result.targets == ()
@@ -495,7 +345,7 @@ def test_a_changed_selection_threshold_changes_which_farms_are_affected(tmp_path
 
 
 def test_a_changed_target_changes_trigger_target_and_farms(tmp_path):
-    built = build("target_changed", tmp_path)
+    built = compare_case("target_changed", tmp_path)
     result = case_impact(built, "target_changed")
     assert [(c.id, c.before, c.after) for c in result.targets] == [("nh3_2035", "off_track", "met")]
     assert [(c.id, c.before, c.after) for c in result.triggers] == [
@@ -509,7 +359,7 @@ def test_a_changed_target_changes_trigger_target_and_farms(tmp_path):
 
 
 def test_json_holds_everything_and_serialises(tmp_path):
-    built = build("impact", tmp_path / "impact")
+    built = compare_case("impact", tmp_path / "impact")
     result = case_impact(built, "impact")
     data = json.loads(json.dumps(to_json(built.diff, result, built.guards())))
     assert data["changed"][0] == {
@@ -523,7 +373,7 @@ def test_json_holds_everything_and_serialises(tmp_path):
         "head": "head/complete.policy:12",
     }
     assert data["impact"]["obligations"][0]["newly"] == 2
-    built = build("changed_citation", tmp_path / "citation")
+    built = compare_case("changed_citation", tmp_path / "citation")
     data = json.loads(json.dumps(to_json(built.diff, None, built.guards())))
     assert data["guards"][0]["code"] == "G003"
     assert data["guards"][0]["related"][0]["at"] == "base/basis.policy:72"

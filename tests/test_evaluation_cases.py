@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from compiler import compile_paths
-from compiler.workflow import policytest
+from compiler.workflow import policytest, policytestreport
 from dsl.diagnostics import Diagnostics
 from tests.conftest import BASE, ROOT
 
@@ -44,4 +44,4 @@ def test_evaluation_cases_pass(path, bundled_policy):
     outcome = policytest.run(_policy_for(path.parent, bundled_policy), [path], diags)
     assert not list(diags), [f"{d.span}: {d.code.id} {d.message}" for d in diags]
     assert outcome.moments == len(moments) and outcome.checks >= len(moments)
-    assert not outcome.failures, policytest.render_text(outcome)
+    assert not outcome.failures, policytestreport.render_text(outcome)

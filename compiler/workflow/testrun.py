@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.check.pipeline import Compilation, compile_paths
-from compiler.workflow import policytest
+from compiler.workflow import policytest, policytestfile, policytestreport
 from dsl.diagnostics import Diagnostics
 
 
@@ -36,8 +36,8 @@ class TestRun:
     def render(self, output_format: str) -> str:
         """The outcome as `text` or `json`."""
         if output_format == "json":
-            return json.dumps(policytest.to_json(self.outcome), indent=2, ensure_ascii=False)
-        return policytest.render_text(self.outcome)
+            return json.dumps(policytestreport.to_json(self.outcome), indent=2, ensure_ascii=False)
+        return policytestreport.render_text(self.outcome)
 
 
 def run_tests(paths: list[str], tests: list[Path]) -> TestRun:
@@ -48,7 +48,7 @@ def run_tests(paths: list[str], tests: list[Path]) -> TestRun:
     compilation = compile_paths(paths)
     if compilation.diagnostics.has_errors:
         return TestRun(compilation)
-    files = tuple(policytest.discover(tests or [Path(paths[0]) / "tests"]))
+    files = tuple(policytestfile.discover(tests or [Path(paths[0]) / "tests"]))
     if not files:
         return TestRun(compilation)
     diags = Diagnostics()
