@@ -19,7 +19,7 @@ from compiler.evaluate.conditions import NationalConditions
 from compiler.evaluate.duties import add_period
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import evaluate
-from compiler.evaluate.targets import _on_path
+from compiler.evaluate.paths import on_path
 from dsl import nodes
 from tests.evaluation_helpers import assume, event, farms, series
 
@@ -90,11 +90,11 @@ def test_a_pending_streefwaarde_is_named_as_the_reason(bundled_policy):
 
 def test_trajectory_shapes():
     path = ((2019, 100.0), (2025, 70.0), (2030, 50.0))
-    assert _on_path(path, 2022, stepwise=False) == pytest.approx(85.0)
-    assert _on_path(path, 2022, stepwise=True) == 100.0
-    assert _on_path(path, 2027, stepwise=True) == 70.0
-    assert _on_path(path, 2018, stepwise=False) is None
-    assert _on_path(path, 2040, stepwise=False) == 50.0
+    assert on_path(path, 2022, stepwise=False) == pytest.approx(85.0)
+    assert on_path(path, 2022, stepwise=True) == 100.0
+    assert on_path(path, 2027, stepwise=True) == 70.0
+    assert on_path(path, 2018, stepwise=False) is None
+    assert on_path(path, 2040, stepwise=False) == 50.0
 
 
 # ---------------------------------------------------------------------------------------- triggers
