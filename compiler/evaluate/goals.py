@@ -16,10 +16,12 @@ from dsl import nodes
 
 
 class RangeEnd(StrEnum):
-    """The two ends of a range target: 46 % is the ambitious end of `42 tot 46 %`, 42 % the lenient."""
+    """The two ends of a range target: 46 % is the ambitious end of `42 tot 46 %`, 42 % the lenient.
+    `NEITHER` says of a range off track or missed that no end is met or on track."""
 
     AMBITIOUS = "ambitious"
     LENIENT = "lenient"
+    NEITHER = "neither"
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ class EndStatus:
 class TargetStatus:
     """A target's status at a moment. For a range, `goal`, `required`, `gap` and `path` are those
     of the lenient end, `ends` holds both ends (ambitious first) and `range_end` names the end the
-    status speaks of (None for a single value, and for a range not yet due or undecidable)."""
+    status speaks of: the ambitious or lenient end, or neither (off track, missed); None for a
+    single value, and for a range not yet due or undecidable."""
 
     target: str
     indicator: str
@@ -256,7 +257,7 @@ def _range_status(common: dict, ambitious: EndStatus, lenient: EndStatus) -> Tar
     ends = {RangeEnd.AMBITIOUS: ambitious, RangeEnd.LENIENT: lenient}
     status, end = next(
         ((status, end) for end, state, status in _RANGE_RULE if ends[end].status is state),
-        (lenient.status, RangeEnd.LENIENT),
+        (lenient.status, RangeEnd.NEITHER),
     )
     verdict = _VERDICTS.get(status)
     reason = _range_reason(verdict, common, ambitious, lenient) if verdict else lenient.reason
