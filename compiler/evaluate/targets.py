@@ -243,12 +243,12 @@ _RANGE_RULE = (
     (RangeEnd.LENIENT, TargetState.ON_TRACK, TargetState.ON_TRACK_LENIENT_END),
 )
 _VERDICTS = {
-    TargetState.MET: "the ambitious end is reached",
-    TargetState.MET_LENIENT_END: "the lenient end is reached, the ambitious end is not",
-    TargetState.ON_TRACK: "on track for the ambitious end",
-    TargetState.ON_TRACK_LENIENT_END: "on track for the lenient end only",
-    TargetState.OFF_TRACK: "behind the paths of both ends",
-    TargetState.MISSED: "neither end is reached after the deadline",
+    TargetState.MET: "reaches the ambitious end",
+    TargetState.MET_LENIENT_END: "reaches the lenient end, not the ambitious end",
+    TargetState.ON_TRACK: "is on track for the ambitious end",
+    TargetState.ON_TRACK_LENIENT_END: "is on track for the lenient end only",
+    TargetState.OFF_TRACK: "is behind the paths of both ends",
+    TargetState.MISSED: "reaches neither end by the deadline",
 }
 
 
@@ -279,12 +279,12 @@ def _fmt(value: float) -> str:
 
 
 def _range_reason(verdict: str, common: dict, ambitious: EndStatus, lenient: EndStatus) -> str:
-    """'behind the paths of both ends: 107.9 kton in 2021; the ambitious end (46 %) asks 103.96
+    """'107.9 kton in 2021 is behind the paths of both ends: the ambitious end (46 %) asks 103.96
     kton on its path for 2021 (behind), the lenient end (42 %) asks 104.51 kton on its path for
     2021 (behind)'."""
     observed, unit = common["observed"], common["unit"]
     ends = (_end_phrase(e, unit, observed.year) for e in (ambitious, lenient))
-    return f"{verdict}: {_fmt(observed.value)} {unit} in {observed.period}; " + ", ".join(ends)
+    return f"{_fmt(observed.value)} {unit} in {observed.period} {verdict}: " + ", ".join(ends)
 
 
 def _end_phrase(end: EndStatus, unit: str, year: int) -> str:
