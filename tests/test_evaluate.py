@@ -49,6 +49,7 @@ def test_goal_of_the_2035_agriculture_target(bundled_policy, value_2027):
     result = _run(bundled_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2027": value_2027}})
     target = result.targets["nh3_landbouw_2035"]
     assert target.goal == pytest.approx(110.3 * 0.58)  # 42% is the commitment; 46% the ambition
+    assert [e.goal for e in target.ends] == pytest.approx([110.3 * 0.54, 110.3 * 0.58])
 
 
 def test_off_track_reports_the_gap_in_units_and_percent(bundled_policy):
