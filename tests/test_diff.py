@@ -349,12 +349,12 @@ def test_a_changed_target_changes_trigger_target_and_farms(tmp_path):
     result = case_impact(built, "target_changed")
     assert [(c.id, c.before, c.after) for c in result.targets] == [("nh3_2035", "off_track", "met")]
     assert [(c.id, c.before, c.after) for c in result.triggers] == [
-        ("achterstand_landbouw", "fired", "undecided")
+        ("achterstand_landbouw", "fired", "not_fired")
     ]
     [farms] = result.obligations
     assert (farms.before, farms.after, farms.newly, farms.no_longer) == (4, 0, 0, 4)
     text = render_markdown(built.diff, result, [])
-    assert "| `achterstand_landbouw` | fired | undecided |" in text
+    assert "| `achterstand_landbouw` | fired | not fired |" in text
     assert "| `bedrijfsplan` | 4 | 0 | 0 | 4 |" in text
 
 

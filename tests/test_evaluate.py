@@ -19,7 +19,7 @@ from compiler.evaluate.conditions import NationalConditions
 from compiler.evaluate.duties import add_period
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import evaluate
-from compiler.evaluate.targets import _on_path
+from compiler.evaluate.paths import on_path
 from dsl import nodes
 from tests.evaluation_helpers import assume, event, farms, series
 
@@ -49,6 +49,7 @@ def test_goal_of_the_2035_agriculture_target(bundled_policy, value_2027):
     result = _run(bundled_policy, {"nh3_landbouw": {**LANDBOUW_2019, "2027": value_2027}})
     target = result.targets["nh3_landbouw_2035"]
     assert target.goal == pytest.approx(110.3 * 0.58)  # 42% is the commitment; 46% the ambition
+    assert [e.goal for e in target.ends] == pytest.approx([110.3 * 0.54, 110.3 * 0.58])
 
 
 def test_off_track_reports_the_gap_in_units_and_percent(bundled_policy):
@@ -90,11 +91,11 @@ def test_a_pending_streefwaarde_is_named_as_the_reason(bundled_policy):
 
 def test_trajectory_shapes():
     path = ((2019, 100.0), (2025, 70.0), (2030, 50.0))
-    assert _on_path(path, 2022, stepwise=False) == pytest.approx(85.0)
-    assert _on_path(path, 2022, stepwise=True) == 100.0
-    assert _on_path(path, 2027, stepwise=True) == 70.0
-    assert _on_path(path, 2018, stepwise=False) is None
-    assert _on_path(path, 2040, stepwise=False) == 50.0
+    assert on_path(path, 2022, stepwise=False) == pytest.approx(85.0)
+    assert on_path(path, 2022, stepwise=True) == 100.0
+    assert on_path(path, 2027, stepwise=True) == 70.0
+    assert on_path(path, 2018, stepwise=False) is None
+    assert on_path(path, 2040, stepwise=False) == 50.0
 
 
 # ---------------------------------------------------------------------------------------- triggers

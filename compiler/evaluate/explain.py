@@ -14,7 +14,7 @@ from compiler.data import dataschema
 from compiler.evaluate.conditions import Trace, trace_for_entity
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import Evaluation
-from compiler.evaluate.targets import TargetStatus
+from compiler.evaluate.targets import EndStatus, RangeEnd, TargetStatus
 from dsl import nodes
 
 _TRUTH = {True: "yes", False: "no", None: "unknown"}
@@ -72,32 +72,26 @@ def _farm_index(evaluation: Evaluation, farm: str) -> int:
 
 def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> list[str]:
     lines = [
-        f"  status on {evaluation.moment}: {status.status.replace('_', ' ')}",
+        f"  status on {evaluation.moment}: {status.status.replace('_', ' ')}"
+        + _RANGE_END_WORDS.get(status.range_end, ""),
         f"  because {status.reason}",
     ]
     if status.start:
         lines.append(
             f"  the trajectory starts at {status.start[1]:,.2f} {status.unit} in {status.start[0]}"
         )
-    if status.goal is not None:
-        better = "at most" if status.direction == "down" else "at least"
-        lines.append(
-            f"  the target asks {better} {status.goal:,.2f} {status.unit}"
-            + (f" by {status.deadline}" if status.deadline else "")
-        )
-    if status.path:
-        lines.append("  path: " + ", ".join(f"{y}: {v:,.2f}" for y, v in status.path))
+    if status.ends:
+        lines += [line for end in status.ends for line in _range_end(status, end)]
+    else:
+        lines += _single_value(status)
     if status.observed:
         o = status.observed
         lines.append(
             f"  observed: {o.value:,.2f} {status.unit} in {o.period} ({o.status}; {o.source or 'no source'};"
             f" {o.origin})"
         )
-    if status.gap is not None and status.gap > 0:
-        lines.append(
-            f"  gap: {status.gap:,.2f} {status.unit}"
-            + (f" ({status.gap_percent:.1f}%)" if status.gap_percent is not None else "")
-        )
+    if status.gap is not None and not status.ends:
+        lines.append(f"  gap: {_gap(status.gap, status.gap_percent, status.unit)}")
     if status.tally is not None and index is not None:
         failing = bool(status.tally.failing_mask[index])
         gap = float(status.tally.gap[index])
@@ -106,6 +100,57 @@ def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> 
             + (f" (gap {gap:,.1f})" if failing else "")
         )
     return lines
+
+
+# What the status of a range target says of its ends (the `_lenient_end` statuses say it themselves).
+_RANGE_END_WORDS = {
+    RangeEnd.AMBITIOUS: " (at the ambitious end)",
+    RangeEnd.NEITHER: " (at both ends)",
+}
+
+
+def _single_value(status: TargetStatus) -> list[str]:
+    lines = []
+    if status.goal is not None:
+        lines.append(
+            f"  the target asks {_better(status)} {status.goal:,.2f} {status.unit}"
+            + (f" by {status.deadline}" if status.deadline else "")
+        )
+    if status.path:
+        lines.append("  path: " + _points(status.path))
+    return lines
+
+
+def _range_end(status: TargetStatus, end: EndStatus) -> list[str]:
+    """The goal, status, path and gap of one end of a range target."""
+    lines = [
+        f"  {end.end} end ({end.written}): {_better(status)} {end.goal:,.2f} {status.unit}"
+        + (f" by {status.deadline}" if status.deadline else "")
+        + f"; {end.status.replace('_', ' ')}"
+    ]
+    if end.path:
+        lines.append("    path: " + _points(end.path))
+    if end.required is not None and status.observed:
+        lines.append(
+            f"    the path asks {end.required:,.2f} {status.unit} for {status.observed.year}"
+        )
+    if end.gap is not None:
+        lines.append(f"    gap: {_gap(end.gap, end.gap_percent, status.unit)}")
+    return lines
+
+
+def _better(status: TargetStatus) -> str:
+    return "at most" if status.direction == "down" else "at least"
+
+
+def _points(path) -> str:
+    return ", ".join(f"{y}: {v:,.2f}" for y, v in path)
+
+
+def _gap(gap: float, gap_percent: float | None, unit: str) -> str:
+    """'3.39 kton (3.2%)' behind the path; a gap of zero or less is at or ahead of it."""
+    text = f"{gap:,.2f} {unit}" + (f" ({gap_percent:.1f}%)" if gap_percent is not None else "")
+    return text if gap > 0 else text + ", at or ahead of the path"
 
 
 def _trigger(evaluation: Evaluation, decl: CheckedDeclaration) -> list[str]:

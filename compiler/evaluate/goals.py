@@ -1,17 +1,44 @@
-"""A target's numbers in its indicator's unit: the value to reach, the direction that counts as
-better, where the trajectory starts, and the interim values on the way, from the target's view and
-the observed series; or why they cannot be known (`Undecidable`).
+"""A target's numbers in its indicator's unit: the value to reach (for a range, both ends), the
+direction that counts as better, where the trajectory starts, and the interim values on the way,
+from the target's view and the observed series; or why they cannot be known (`Undecidable`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from compiler.check import units, views
 from compiler.check.views import Direction
 from compiler.data.types import Series
 from dsl import nodes
+
+
+class RangeEnd(StrEnum):
+    """The two ends of a range target: 46 % is the ambitious end of `42 tot 46 %`, 42 % the lenient.
+    `NEITHER` says of a range off track or missed that no end is met or on track."""
+
+    AMBITIOUS = "ambitious"
+    LENIENT = "lenient"
+    NEITHER = "neither"
+
+
+@dataclass(frozen=True)
+class GoalNumbers:
+    """A target's value in the indicator's unit, the better direction and the trajectory's start.
+    For a range, `value` is the lenient end (the commitment) and `ambitious` the other end;
+    `written` holds both ends as the policy writes them (ambitious, lenient)."""
+
+    value: float
+    direction: Direction
+    start: tuple[int, float] | None
+    ambitious: float | None = None
+    written: tuple[str, str] | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.ambitious is not None
 
 
 @dataclass(frozen=True)
@@ -23,7 +50,7 @@ class Undecidable:
 
 
 def goal_of(goal: views.Goal, series: Series, indicator: str, unit: str):
-    """(target value, direction, trajectory start), or `Undecidable`."""
+    """The target's `GoalNumbers`, or `Undecidable`."""
     if isinstance(goal, views.PendingGoal):
         what = "reduction" if goal.reduction else "value"
         reason = goal.reason or "no reason given"
@@ -35,11 +62,20 @@ def goal_of(goal: views.Goal, series: Series, indicator: str, unit: str):
     if isinstance(goal, views.BoundGoal):
         if not isinstance(goal.limit, nodes.Quantity):
             return Undecidable(f"the bound names `{goal.limit.name}`, which has no single value")
-        return in_unit(goal.limit, unit), goal.direction, start
+        return GoalNumbers(in_unit(goal.limit, unit), goal.direction, start)
     low, high = _ends(goal.quantities, unit)
     direction = Direction.DOWN if start is not None and low < start[1] else Direction.UP
-    lenient = high if direction is Direction.DOWN else low
-    return lenient, direction, start
+    if not isinstance(goal, views.RangeGoal):
+        return GoalNumbers(high if direction is Direction.DOWN else low, direction, start)
+    lenient, ambitious = (high, low) if direction is Direction.DOWN else (low, high)
+    written = (_written(goal.low), _written(goal.high))
+    return GoalNumbers(
+        lenient,
+        direction,
+        start,
+        ambitious,
+        written if direction is Direction.DOWN else written[::-1],
+    )
 
 
 def _reduction_goal(goal: views.ReductionGoal, series: Series, indicator: str, unit: str):
@@ -51,13 +87,23 @@ def _reduction_goal(goal: views.ReductionGoal, series: Series, indicator: str, u
     baseline = series.in_year(indicator, year)
     if baseline is None:
         return Undecidable(f"cannot decide: no value of `{indicator}` for the baseline year {year}")
-    # the smaller reduction is the commitment
-    low, _high = _ends(nodes.quantities_in(goal.amount), unit, relative=True)
-    if _is_share(goal.amount):
-        value = baseline.value * (1 - low / 100)
-    else:
-        value = baseline.value - low
-    return value, Direction.DOWN, (year, baseline.value)
+    # the smaller reduction is the commitment, the larger the ambition
+    low, high = _ends(nodes.quantities_in(goal.amount), unit, relative=True)
+    lenient, ambitious = (_reduced(baseline.value, r, goal.amount) for r in (low, high))
+    start = (year, baseline.value)
+    if not isinstance(goal.amount, nodes.Range):
+        return GoalNumbers(lenient, Direction.DOWN, start)
+    written = (_written(goal.amount.high), _written(goal.amount.low))
+    return GoalNumbers(lenient, Direction.DOWN, start, ambitious, written)
+
+
+def _reduced(baseline: float, reduction: float, amount: views.Amount) -> float:
+    """The baseline less a reduction: a percentage of it, or an amount in the indicator's unit."""
+    return baseline * (1 - reduction / 100) if _is_share(amount) else baseline - reduction
+
+
+def _written(quantity: nodes.Quantity) -> str:
+    return f"{quantity.number} {quantity.unit.text}"
 
 
 def _is_share(amount: views.Amount) -> bool:
@@ -85,8 +131,12 @@ def in_unit(quantity: nodes.Quantity, unit: str) -> float:
 
 
 def interim_values(
-    interims: tuple[views.InterimValue, ...], unit: str, start: tuple[int, float] | None
+    interims: tuple[views.InterimValue, ...],
+    unit: str,
+    start: tuple[int, float] | None,
+    end: RangeEnd = RangeEnd.LENIENT,
 ) -> dict[int, float] | Undecidable:
+    """The interim values by year; of a range, the end `end` (one value serves both ends)."""
     found: dict[int, float] = {}
     for interim in interims:
         year = interim.year
@@ -101,9 +151,9 @@ def interim_values(
                 return Undecidable(
                     f"cannot decide: the interim reduction for {year} has no baseline value"
                 )
-            found[year] = (
-                start[1] * (1 - low / 100) if _is_share(interim.amount) else start[1] - low
-            )
+            reduction = high if end is RangeEnd.AMBITIOUS else low
+            found[year] = _reduced(start[1], reduction, interim.amount)
         else:
-            found[year] = high if start and low < start[1] else low
+            down = bool(start) and low < start[1]
+            found[year] = high if down != (end is RangeEnd.AMBITIOUS) else low
     return found

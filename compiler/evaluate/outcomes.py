@@ -13,7 +13,7 @@ import numpy as np
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
-from compiler.evaluate.targets import STATUSES, TargetState, TargetStatus
+from compiler.evaluate.targets import STATUSES, EndStatus, TargetState, TargetStatus
 
 _ORDER = {status: i for i, status in enumerate(STATUSES)}
 # In this order the duty counts are shown, and the duties of one actor listed.
@@ -132,6 +132,8 @@ def _target_json(t: TargetStatus) -> dict:
         "gap": t.gap,
         "gap_percent": t.gap_percent,
         "path": [list(p) for p in t.path],
+        "range_end": t.range_end,
+        "ends": [_end_json(e) for e in t.ends],
     }
     if t.tally is not None:
         out["farms"] = {
@@ -142,6 +144,21 @@ def _target_json(t: TargetStatus) -> dict:
             "gap_by_sector": dict(zip(FARM_SECTORS, t.tally.gap_by_sector, strict=True)),
         }
     return out
+
+
+def _end_json(e: EndStatus) -> dict:
+    """One end of a range target: its value, its own status and its own path and gap."""
+    return {
+        "end": e.end,
+        "written": e.written,
+        "goal": e.goal,
+        "status": e.status,
+        "why": e.reason,
+        "required": e.required,
+        "gap": e.gap,
+        "gap_percent": e.gap_percent,
+        "path": [list(p) for p in e.path],
+    }
 
 
 def _entity_json(o, population) -> dict:
@@ -239,10 +256,28 @@ def _target_lines(evaluation: Evaluation, verbose: bool) -> list[str]:
 
 
 def _gap(t: TargetStatus) -> str:
+    if t.ends:
+        return _range_gaps(t)
     if t.gap is None or t.gap <= 0:
         return ""
     percent = f" ({t.gap_percent:.1f}%)" if t.gap_percent is not None else ""
     return f"; gap {t.gap:,.2f} {t.unit}{percent}"
+
+
+def _range_gaps(t: TargetStatus) -> str:
+    """Each end's gap to its own path: '; gap: ambitious end 3.94 kton (3.8%) behind, …'."""
+    gaps = [
+        f"{e.end} end {_signed_gap(e.gap, e.gap_percent, t.unit)}"
+        for e in t.ends
+        if e.gap is not None
+    ]
+    return "; gap: " + ", ".join(gaps) if gaps else ""
+
+
+def _signed_gap(gap: float, gap_percent: float | None, unit: str) -> str:
+    """'3.94 kton (3.8%) behind' or '2.10 kton (2.5%) ahead'."""
+    percent = f" ({abs(gap_percent):.1f}%)" if gap_percent is not None else ""
+    return f"{abs(gap):,.2f} {unit}{percent} {'behind' if gap > 0 else 'ahead'}"
 
 
 def _trigger_lines(evaluation: Evaluation) -> list[str]:

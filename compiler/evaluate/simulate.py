@@ -130,7 +130,14 @@ def _behave(
 
 
 # Target states shown at the first moment of a timeline (later moments show every change).
-_DECIDED = (TargetState.MET, TargetState.ON_TRACK, TargetState.OFF_TRACK, TargetState.MISSED)
+_DECIDED = (
+    TargetState.MET,
+    TargetState.MET_LENIENT_END,
+    TargetState.ON_TRACK,
+    TargetState.ON_TRACK_LENIENT_END,
+    TargetState.OFF_TRACK,
+    TargetState.MISSED,
+)
 
 
 def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:

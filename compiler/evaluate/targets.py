@@ -17,16 +17,26 @@ from compiler.check import views
 from compiler.check.model import Policy
 from compiler.check.views import Direction, Trajectory
 from compiler.data.types import Observation, Population, Series
-from compiler.evaluate.goals import Undecidable, goal_of, in_unit, interim_values
+from compiler.evaluate.goals import (
+    GoalNumbers,
+    RangeEnd,
+    Undecidable,
+    goal_of,
+    in_unit,
+)
+from compiler.evaluate.paths import Path, behind, gap_to_path, path_to, percent, reaches
 from compiler.evaluate.tally import EntityTally, entity_tally
 from dsl import nodes
 
 
 class TargetState(StrEnum):
-    """What evaluation says about a target at a moment (docs/evaluation.md)."""
+    """What evaluation says about a target at a moment (docs/evaluation.md). The two `_lenient_end`
+    states belong to range targets only: a range is `met` or `on_track` at its ambitious end."""
 
     MET = "met"
+    MET_LENIENT_END = "met_lenient_end"
     ON_TRACK = "on_track"
+    ON_TRACK_LENIENT_END = "on_track_lenient_end"
     OFF_TRACK = "off_track"
     MISSED = "missed"
     NOT_YET_DUE = "not_yet_due"
@@ -39,17 +49,40 @@ STATUSES = tuple(TargetState)
 # The two states in which a target's value is unknown (compiler/evaluate/conditions.py).
 NO_DATA, CANNOT_DECIDE = TargetState.NO_DATA, TargetState.CANNOT_DECIDE
 
-# What each language-level state test means in terms of statuses (docs/evaluation.md).
+# What each language-level state test means in terms of statuses (docs/evaluation.md). A range
+# commits to its lenient end, so reaching it is `gehaald`.
+_MET = frozenset({TargetState.MET, TargetState.MET_LENIENT_END})
 STATE_MEANING = {
-    "gehaald": frozenset({TargetState.MET}),
+    "gehaald": _MET,
     "niet_gehaald": frozenset({TargetState.MISSED}),
-    "op_schema": frozenset({TargetState.MET, TargetState.ON_TRACK}),
+    "op_schema": _MET | {TargetState.ON_TRACK, TargetState.ON_TRACK_LENIENT_END},
     "achter_op_schema": frozenset({TargetState.OFF_TRACK, TargetState.MISSED}),
 }
 
 
 @dataclass(frozen=True)
+class EndStatus:
+    """One end of a range target against its own path, in the vocabulary of a single value
+    (met, on_track, off_track, missed, ...); `written` is the end as the policy writes it."""
+
+    end: RangeEnd
+    written: str
+    goal: float
+    status: TargetState
+    reason: str
+    required: float | None = None
+    gap: float | None = None
+    gap_percent: float | None = None
+    path: Path = ()
+
+
+@dataclass(frozen=True)
 class TargetStatus:
+    """A target's status at a moment. For a range, `goal`, `required`, `gap` and `path` are those
+    of the lenient end, `ends` holds both ends (ambitious first) and `range_end` names the end the
+    status speaks of: the ambitious or lenient end, or neither (off track, missed); None for a
+    single value, and for a range not yet due or undecidable."""
+
     target: str
     indicator: str
     unit: str
@@ -63,8 +96,10 @@ class TargetStatus:
     required: float | None = None  # the trajectory's value in the observation's year
     gap: float | None = None  # how far behind the trajectory; positive is behind
     gap_percent: float | None = None
-    path: tuple[tuple[int, float], ...] = ()  # the points of the trajectory
+    path: Path = ()  # the points of the trajectory
     tally: EntityTally | None = None
+    range_end: RangeEnd | None = None
+    ends: tuple[EndStatus, ...] = ()
 
 
 def evaluate_targets(
@@ -106,145 +141,163 @@ def target_status(
         return TargetStatus(
             **base, status=TargetState.CANNOT_DECIDE, reason=goal.reason, deadline=deadline
         )
-    value, direction, start = goal
     observed = series.latest(indicator.id, moment)
-    common = {**base, "deadline": deadline, "goal": value, "direction": direction}
+    common = {**base, "deadline": deadline, "goal": goal.value, "direction": goal.direction}
     if observed is None:
         return TargetStatus(
             **common,
             status=TargetState.NO_DATA,
-            start=start,
+            start=goal.start,
             reason=f"no value of `{indicator.id}` on or before {moment}",
         )
-    if _reaches(observed.value, value, direction):
-        return TargetStatus(
-            **common,
-            status=TargetState.MET,
-            start=start,
-            observed=observed,
-            reason=f"{_fmt(observed.value)} {unit} in {observed.period} reaches {_fmt(value)} {unit}",
-        )
-    if deadline is not None and observed.date >= deadline:
-        return TargetStatus(
-            **common,
-            status=TargetState.MISSED,
-            start=start,
-            observed=observed,
-            gap=_behind(observed.value, value, direction),
-            gap_percent=_percent(_behind(observed.value, value, direction), value),
-            reason=f"{_fmt(observed.value)} {unit} in {observed.period}, after the deadline "
-            f"{deadline.year}, does not reach {_fmt(value)} {unit}",
-        )
-    if deadline is None:
-        return TargetStatus(
-            **common,
-            status=TargetState.CANNOT_DECIDE,
-            start=start,
-            observed=observed,
-            reason="the deadline is pending, so there is no trajectory to compare with",
-        )
-    return _trajectory_status(common, target, unit, observed, start)
+    common |= {"start": goal.start, "observed": observed}
+    lenient = _against(target, unit, observed, goal, goal.value, RangeEnd.LENIENT)
+    if not goal.is_range:
+        return TargetStatus(**common, **lenient)
+    ambitious = _against(target, unit, observed, goal, goal.ambitious, RangeEnd.AMBITIOUS)
+    return _range_status(
+        common,
+        EndStatus(RangeEnd.AMBITIOUS, goal.written[0], goal.ambitious, **ambitious),
+        EndStatus(RangeEnd.LENIENT, goal.written[1], goal.value, **lenient),
+    )
 
 
-# ---------------------------------------------------------------------------------------- compare
+# ---------------------------------------------------------------------------------------- one value
 
 
-def _reaches(value: float, goal: float, direction: Direction) -> bool:
-    return value <= goal if direction is Direction.DOWN else value >= goal
-
-
-def _behind(value: float, required: float, direction: Direction) -> float:
-    return value - required if direction is Direction.DOWN else required - value
-
-
-def _percent(gap: float, of: float) -> float | None:
-    return gap / abs(of) * 100 if of else None
-
-
-# ---------------------------------------------------------------------------------------- trajectory
-
-
-def _trajectory_status(
-    common: dict,
+def _against(
     target: views.Target,
     unit: str,
     observed: Observation,
-    start: tuple[int, float] | None,
-) -> TargetStatus:
-    shape = target.trajectory
-    deadline: dt.date = common["deadline"]
-    if shape is Trajectory.NONE:
-        return TargetStatus(
-            **common,
-            status=TargetState.NOT_YET_DUE,
-            start=start,
-            observed=observed,
-            reason=f"`traject geen`: only the deadline {deadline.year} counts",
-        )
-    interims = interim_values(target.interims, unit, start)
-    if isinstance(interims, Undecidable):
-        return TargetStatus(
-            **common,
-            status=TargetState.CANNOT_DECIDE,
-            start=start,
-            observed=observed,
-            reason=interims.reason,
-        )
-    path = tuple(
-        sorted(
-            {
-                **({start[0]: start[1]} if start else {}),
-                **interims,
-                deadline.year: common["goal"],
-            }.items()
-        )
-    )
-    required = _on_path(path, observed.year, stepwise=shape is Trajectory.STEPWISE)
-    if required is None:
-        return TargetStatus(
-            **common,
-            status=TargetState.NOT_YET_DUE,
-            start=start,
-            observed=observed,
-            path=path,
-            reason=f"the trajectory has no value yet for {observed.year}",
-        )
-    gap = _behind(observed.value, required, common["direction"])
-    status = TargetState.ON_TRACK if gap <= 1e-9 else TargetState.OFF_TRACK
+    numbers: GoalNumbers,
+    goal: float,
+    end: RangeEnd,
+) -> dict:
+    """Status, reason, path and gap of one target value (a single value, or one end of a range)."""
+    deadline, direction = target.deadline, numbers.direction
+    path = path_to(target, unit, numbers.start, goal, end)
+    seen = f"{_fmt(observed.value)} {unit} in {observed.period}"
+    if reaches(observed.value, goal, direction):
+        return {
+            "status": TargetState.MET,
+            "reason": f"{seen} reaches {_fmt(goal)} {unit}",
+            **gap_to_path(path, target.trajectory, observed, direction),
+        }
+    if deadline is not None and observed.date >= deadline:
+        gap = behind(observed.value, goal, direction)
+        return {
+            "status": TargetState.MISSED,
+            "reason": f"{seen}, after the deadline {deadline.year}, does not reach "
+            f"{_fmt(goal)} {unit}",
+            "gap": gap,
+            "gap_percent": percent(gap, goal),
+            "path": path if isinstance(path, tuple) else (),
+        }
+    if deadline is None:
+        return {
+            "status": TargetState.CANNOT_DECIDE,
+            "reason": "the deadline is pending, so there is no trajectory to compare with",
+        }
+    if target.trajectory is Trajectory.NONE:
+        return {
+            "status": TargetState.NOT_YET_DUE,
+            "reason": f"`traject geen`: only the deadline {deadline.year} counts",
+        }
+    if isinstance(path, Undecidable):
+        return {"status": TargetState.CANNOT_DECIDE, "reason": path.reason}
+    return _trajectory_status(path, target.trajectory, unit, observed, direction)
+
+
+def _trajectory_status(
+    path: Path, shape: Trajectory, unit: str, observed: Observation, direction: Direction
+) -> dict:
+    found = gap_to_path(path, shape, observed, direction)
+    if "required" not in found:
+        return {
+            "status": TargetState.NOT_YET_DUE,
+            "reason": f"the trajectory has no value yet for {observed.year}",
+            "path": path,
+        }
+    required = found["required"]
+    status = TargetState.ON_TRACK if found["gap"] <= 1e-9 else TargetState.OFF_TRACK
     word = "at or ahead of" if status is TargetState.ON_TRACK else "behind"
-    return TargetStatus(
-        **common,
-        status=status,
-        start=start,
-        observed=observed,
-        required=required,
-        gap=gap,
-        gap_percent=_percent(gap, required),
-        path=path,
-        reason=f"{_fmt(observed.value)} {unit} in {observed.period} is {word} the "
+    return {
+        "status": status,
+        "reason": f"{_fmt(observed.value)} {unit} in {observed.period} is {word} the "
         f"{_SHAPE_WORDS[shape]} path, which asks {_fmt(required)} {unit} for {observed.year}",
-    )
+        **found,
+    }
 
 
 _SHAPE_WORDS = {Trajectory.LINEAR: "linear", Trajectory.STEPWISE: "stepwise"}
 
 
-def _on_path(path: tuple[tuple[int, float], ...], year: int, *, stepwise: bool) -> float | None:
-    """The trajectory's value in `year`; None before its first point."""
-    if not path or year < path[0][0]:
-        return None
-    if year >= path[-1][0]:
-        return path[-1][1]
-    for (y0, v0), (y1, v1) in zip(path, path[1:], strict=False):
-        if y0 <= year < y1:
-            if stepwise:
-                return v0
-            return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
-    return None
+# ---------------------------------------------------------------------------------------- ranges
+
+# (end, that end's status, the range's status): the first that holds decides. A met end outranks
+# an end on track, and the ambitious end outranks the lenient one.
+_RANGE_RULE = (
+    (RangeEnd.AMBITIOUS, TargetState.MET, TargetState.MET),
+    (RangeEnd.LENIENT, TargetState.MET, TargetState.MET_LENIENT_END),
+    (RangeEnd.AMBITIOUS, TargetState.ON_TRACK, TargetState.ON_TRACK),
+    (RangeEnd.LENIENT, TargetState.ON_TRACK, TargetState.ON_TRACK_LENIENT_END),
+)
+_VERDICTS = {
+    TargetState.MET: "reaches the ambitious end",
+    TargetState.MET_LENIENT_END: "reaches the lenient end, not the ambitious end",
+    TargetState.ON_TRACK: "is on track for the ambitious end",
+    TargetState.ON_TRACK_LENIENT_END: "is on track for the lenient end only",
+    TargetState.OFF_TRACK: "is behind the paths of both ends",
+    TargetState.MISSED: "reaches neither end by the deadline",
+}
+
+
+def _range_status(common: dict, ambitious: EndStatus, lenient: EndStatus) -> TargetStatus:
+    """A range target from its two ends (docs/evaluation.md, 'Ranges')."""
+    ends = {RangeEnd.AMBITIOUS: ambitious, RangeEnd.LENIENT: lenient}
+    status, end = next(
+        ((status, end) for end, state, status in _RANGE_RULE if ends[end].status is state),
+        (lenient.status, RangeEnd.NEITHER),
+    )
+    verdict = _VERDICTS.get(status)
+    reason = _range_reason(verdict, common, ambitious, lenient) if verdict else lenient.reason
+    return TargetStatus(
+        **common,
+        status=status,
+        reason=reason,
+        required=lenient.required,
+        gap=lenient.gap,
+        gap_percent=lenient.gap_percent,
+        path=lenient.path,
+        range_end=end if verdict else None,
+        ends=(ambitious, lenient),
+    )
 
 
 def _fmt(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def _range_reason(verdict: str, common: dict, ambitious: EndStatus, lenient: EndStatus) -> str:
+    """'107.9 kton in 2021 is behind the paths of both ends: the ambitious end (46 %) asks 103.96
+    kton on its path for 2021 (behind), the lenient end (42 %) asks 104.51 kton on its path for
+    2021 (behind)'."""
+    observed, unit = common["observed"], common["unit"]
+    ends = (_end_phrase(e, unit, observed.year) for e in (ambitious, lenient))
+    return f"{_fmt(observed.value)} {unit} in {observed.period} {verdict}: " + ", ".join(ends)
+
+
+def _end_phrase(end: EndStatus, unit: str, year: int) -> str:
+    if end.status in (TargetState.MET, TargetState.MISSED):
+        verb = "is reached" if end.status is TargetState.MET else "is not"
+        return f"the {end.end} end ({end.written}, {_fmt(end.goal)} {unit}) {verb}"
+    if end.required is not None:
+        side = "on track" if end.status is TargetState.ON_TRACK else "behind"
+        return (
+            f"the {end.end} end ({end.written}) asks {_fmt(end.required)} {unit} on its path "
+            f"for {year} ({side})"
+        )
+    return f"the {end.end} end ({end.written}): {end.reason}"
 
 
 # ---------------------------------------------------------------------------------------- per entity
