@@ -95,13 +95,9 @@ def _citation_json(observation: Observation) -> dict:
 
 
 def provenance_lines(observation: Observation, unit: str) -> list[str]:
-    """The provenance of an observation as indented lines for `beleid explain`."""
+    """The quote and the superseded vintages of an observation as indented lines for `beleid
+    explain` (its citation is on the line that shows the value)."""
     lines = []
-    if observation.url:
-        published = observation.published or "no date stated"
-        lines.append(
-            f"  published by {observation.publisher or 'unknown'} ({published}): {observation.url}"
-        )
     if observation.quote:
         lines.append(f'  quote: "{observation.quote}"')
     for old in observation.superseded:

@@ -128,9 +128,15 @@ def _classify_error(
         )
         return codes.NOT_A_NUMBER, hint
     if error.validator == "pattern" and name == "url":
-        return codes.NO_SOURCE, "give the page's address (https://...), or say in `source` where it is"
+        return (
+            codes.NO_SOURCE,
+            "give the page's address (https://...), or say in `source` where it is",
+        )
     if error.validator == "pattern" and name == "published":
-        return codes.INVALID_PERIOD, "write the date as the page states it: 2024, 2024-07 or 2024-07-15"
+        return (
+            codes.INVALID_PERIOD,
+            "write the date as the page states it: 2024, 2024-07 or 2024-07-15",
+        )
     if error.validator == "pattern":
         return codes.INVALID_PERIOD, "write a year (2027), a month (2027-06) or a date (2027-06-30)"
     if error.validator == "minimum":
