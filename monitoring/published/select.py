@@ -53,10 +53,10 @@ def picked(row: dict) -> bool:
     return not row["entity"] and any(rule in row["quote"] for rule in rules)
 
 
-def main() -> None:
+def main(out: Path = HERE.parent / "series.csv") -> None:
     with (HERE / "figures.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if picked(r)]
-    with (HERE.parent / "series.csv").open("w", encoding="utf-8", newline="") as f:
+    with out.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(COLUMNS)
         for r in rows:
