@@ -218,6 +218,12 @@ UNKNOWN_SUBJECT = Code(
 )
 TOO_MANY_ROWS = Code("D016", "too-many-rows", E, "a data file has more rows than the limit")
 EMPTY_DATA = Code("D017", "empty-data", W, "a data file has a header but no rows")
+NO_SOURCE = Code(
+    "D018",
+    "no-source",
+    E,
+    "a series value says neither where it was published (url and quote) nor how it was made (source)",
+)
 
 # L0xx: the ledger (compiler/evaluate/)
 LEDGER_CONFLICT = Code(

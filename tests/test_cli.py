@@ -249,7 +249,16 @@ def test_reading_the_policy_imports_no_evaluation_report_or_editor_library(argv)
 def test_the_import_probe_sees_what_evaluating_loads():
     """The probe above is not blind: a command that evaluates does load NumPy and jsonschema."""
     code, loaded = _heavy_modules_loaded_by(
-        "evaluate", "--policy", BASE, "--no-ledger", "--farm-count", "5", "--as-of", "2027"
+        "evaluate",
+        "--policy",
+        BASE,
+        "--series",
+        FIXTURES / "report" / "series.csv",
+        "--no-ledger",
+        "--farm-count",
+        "5",
+        "--as-of",
+        "2027",
     )
     assert code == 0
     assert {"numpy", "jsonschema"} <= set(loaded)

@@ -140,7 +140,7 @@ def test_explain_a_target_with_its_quote(capsys):
     )
     assert code == 0
     assert "status on 2027-12-31: off track" in out
-    assert "the trajectory starts at 110.30 kton in 2019" in out
+    assert "the trajectory starts at 112.80 kton in 2019" in out
     assert "observed: 107.90 kton in 2021 (measured" in out
     assert '"einddoel in 2035 waarin we 42-46% emissiereductie realiseren voor de sector"' in out
 
@@ -148,7 +148,8 @@ def test_explain_a_target_with_its_quote(capsys):
 def test_explain_why_a_trigger_did_not_fire(capsys, tmp_path):
     values = tmp_path / "series.csv"
     values.write_text(
-        "indicator,period,value,unit,status\nnh3_reductie_spuiwater_ureum,2027,1.5,kton,measured\n",
+        "indicator,period,value,unit,status,source\n"
+        "nh3_reductie_spuiwater_ureum,2027,1.5,kton,measured,test value\n",
         encoding="utf-8",
     )
     code, out, _ = run(

@@ -221,7 +221,8 @@ def test_explain_farm_agrees_with_evaluate_for_a_trigger_outside_its_validity(ca
         encoding="utf-8",
     )
     (root / "series.csv").write_text(
-        "indicator,period,value,unit,status\nareaal_natuur,2027,900,ha,measured\n", encoding="utf-8"
+        "indicator,period,value,unit,status,source\nareaal_natuur,2027,900,ha,measured,test\n",
+        encoding="utf-8",
     )
     inputs = ["--policy", root, "--as-of", "2027", "--series", root / "series.csv"]
     inputs += ["--farms", root / "farms.csv", "--no-ledger"]

@@ -18,6 +18,7 @@ from compiler.data.dataschema import data_schema
 from compiler.data.entities import load_entities
 from compiler.data.events import load_events
 from compiler.data.series import load_series
+from compiler.data.types import Series
 from compiler.data.validation import RecordValidator
 from dsl.diagnostics import Diagnostics
 from tests.conftest import FIXTURES
@@ -135,3 +136,88 @@ def test_memoised_validation_agrees_with_plain_jsonschema(bundled_policy):
     ]
     for row in rows:
         assert bool(cached.errors(row)) == (not plain.is_valid(row)), row
+
+
+VINTAGE_HEADER = "indicator,period,value,unit,status,url,publisher,published,quote\n"
+NEC = "https://emissieregistratie.example/nec"
+
+
+def _vintages(tmp_path, policy, *rows: str):
+    path = tmp_path / "series.csv"
+    path.write_text(VINTAGE_HEADER + "".join(f"{r}\n" for r in rows), encoding="utf-8")
+    diags = Diagnostics()
+    return load_series([path], policy, diags), diags
+
+
+def test_the_latest_publication_wins_and_keeps_the_others(bundled_policy, tmp_path):
+    series, diags = _vintages(
+        tmp_path,
+        bundled_policy,
+        f"nh3_landbouw,2019,110.0,kton,measured,{NEC}/2019,ER,2019-07,Landbouw 110",
+        f"nh3_landbouw,2019,112.8,kton,measured,{NEC}/2022,ER,2022-01,Landbouw 112.8",
+        f"nh3_landbouw,2019,111.0,kton,measured,{NEC}/2022b,ER,2022,Landbouw 111",
+        f"nh3_landbouw,2019,109.0,kton,measured,{NEC}/undated,ER,,Landbouw 109",
+    )
+    assert not len(diags)
+    (winner,) = series.of("nh3_landbouw")
+    assert (winner.value, winner.published) == (112.8, "2022-01")
+    # newest first; a bare year counts as older than a month in it, no date as the oldest
+    assert [o.published for o in winner.superseded] == ["2022", "2019-07", ""]
+    assert all(not o.superseded for o in winner.superseded)
+
+
+def test_a_measured_value_wins_over_a_provisional_one_of_the_same_date(bundled_policy, tmp_path):
+    series, diags = _vintages(
+        tmp_path,
+        bundled_policy,
+        f"nh3_landbouw,2021,105.2,kton,provisional,{NEC}/a,CBS,2022-01,Landbouw 105.2",
+        f"nh3_landbouw,2021,107.9,kton,measured,{NEC}/b,CBS,2022-01,Landbouw 107.9",
+    )
+    assert not len(diags)
+    (winner,) = series.of("nh3_landbouw")
+    assert (winner.value, winner.status) == (107.9, "measured")
+    assert [(o.value, o.status) for o in winner.superseded] == [(105.2, "provisional")]
+
+
+def test_a_newer_provisional_value_wins_over_an_older_measured_one(bundled_policy, tmp_path):
+    series, _ = _vintages(
+        tmp_path,
+        bundled_policy,
+        f"nh3_landbouw,2021,107.9,kton,measured,{NEC}/a,CBS,2022-01,Landbouw 107.9",
+        f"nh3_landbouw,2021,105.2,kton,provisional,{NEC}/b,CBS,2023-09,Landbouw 105.2",
+    )
+    assert series.of("nh3_landbouw")[0].value == 105.2
+
+
+def test_an_exact_duplicate_publication_is_an_error(bundled_policy, tmp_path):
+    row = f"nh3_landbouw,2021,107.9,kton,measured,{NEC}/a,CBS,2022-01,Landbouw 107.9"
+    series, diags = _vintages(tmp_path, bundled_policy, row, row.replace("107.9,", "107.0,", 1))
+    assert [d.code.id for d in diags] == ["D009"]
+    assert "same publication" in next(iter(diags)).message
+
+
+def test_values_without_a_source_are_not_loaded(bundled_policy, tmp_path):
+    series, diags = _vintages(
+        tmp_path,
+        bundled_policy,
+        "nh3_landbouw,2021,107.9,kton,measured,,,,",
+        f"nh3_landbouw,2019,112.8,kton,measured,{NEC},ER,2022-01,Landbouw 112.8",
+    )
+    assert [d.code.id for d in diags] == ["D018"]
+    assert [o.period for o in series.of("nh3_landbouw")] == ["2019"]
+
+
+def test_good_yaml_reads_provenance_and_vintages(bundled_policy):
+    series = load_series([DATA / "good" / "series.yaml"], bundled_policy, Diagnostics())
+    (industry,) = series.of("nh3_industrie")
+    assert (industry.value, industry.publisher) == (1.5, "CBS")
+    assert industry.quote.startswith("Nijverheid (geen energiesector) 2021")
+    assert [o.value for o in industry.superseded] == [1.56]
+
+
+def test_a_month_period_stands_for_its_last_day():
+    series = Series.from_values({"waterstoftankstations": {"2023-02": 17, "2024-12": 20}})
+    assert [o.date.isoformat() for o in series.of("waterstoftankstations")] == [
+        "2023-02-28",
+        "2024-12-31",
+    ]

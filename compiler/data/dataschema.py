@@ -13,7 +13,11 @@ from compiler.check.model import CheckedDeclaration, Policy
 SCHEMA_ID = "https://beleid.example/schema/monitoring.json"
 
 # Words the data itself uses (not declared in the policy).
-STATUSES = ("measured", "modelled", "provisional", "projected")
+# measured and provisional as the publisher marks them; estimated: a published model or survey
+# estimate; projected and synthetic: values made by a model or generator, which say how in `source`.
+STATUSES = ("measured", "provisional", "estimated", "projected", "synthetic")
+# The fields that say where a series value comes from (compiler/data/provenance.py).
+PROVENANCE_FIELDS = ("url", "publisher", "published", "quote", "source")
 FARM_SECTORS = ("melkvee", "varkens", "pluimvee")
 PROVINCES = (
     "groningen",
@@ -32,7 +36,9 @@ PROVINCES = (
 EVENTS = ("filed", "complied", "reported")
 ENTITY_LEVEL = "bedrijf"
 FIXED_ENTITY_COLUMNS = ("id", "sector", "province")
-PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"
+PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+PUBLISHED_PATTERN = r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)?$"
+URL_PATTERN = r"^https?://[^\s]+$"
 
 
 def unit_of(indicator: CheckedDeclaration) -> str:
@@ -95,7 +101,27 @@ def _observation(policy: Policy) -> dict:
             "value": {"type": "number"},
             "unit": {"type": "string"},
             "status": {"enum": list(STATUSES)},
-            "source": {"type": "string"},
+            "url": {
+                "type": "string",
+                "pattern": r"^$|" + URL_PATTERN,
+                "description": "the page the value was read from",
+            },
+            "publisher": {"type": "string", "description": "who published it"},
+            "published": {
+                "type": "string",
+                "pattern": PUBLISHED_PATTERN,
+                "description": "the publication date as the page states it (YYYY, YYYY-MM or "
+                "YYYY-MM-DD); empty when the page states none",
+            },
+            "quote": {
+                "type": "string",
+                "description": "the sentence or table cell that states the value, verbatim",
+            },
+            "source": {
+                "type": "string",
+                "description": "where the value comes from in words, or how it was made "
+                "(projected or synthetic values); needed when there is no url and quote",
+            },
         },
         "allOf": [
             {

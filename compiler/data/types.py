@@ -20,7 +20,10 @@ from dsl.source import Span
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """One value of a series, converted to its indicator's unit."""
+    """One value of a series, converted to its indicator's unit, with where it comes from: the
+    page (`url`, `publisher`, `published` as the page states it, `quote` verbatim) and/or a
+    `source` text, and the other publications of the same value it won over (`superseded`,
+    newest first; compiler/data/provenance.py picks the winner)."""
 
     indicator: str
     period: str
@@ -28,6 +31,11 @@ class Observation:
     status: str
     source: str
     origin: Span
+    url: str = ""
+    publisher: str = ""
+    published: str = ""
+    quote: str = ""
+    superseded: tuple[Observation, ...] = ()
 
     @property
     def year(self) -> int:
@@ -35,10 +43,22 @@ class Observation:
 
     @property
     def date(self) -> dt.date:
-        """The day the value describes: a bare year stands for its last day."""
+        """The day the value describes: a bare year or month stands for its last day."""
         if len(self.period) == 4:
             return dt.date(self.year, 12, 31)
+        if len(self.period) == 7:
+            month = int(self.period[5:7])
+            following = dt.date(self.year + month // 12, month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
         return dt.date.fromisoformat(self.period)
+
+    @property
+    def citation(self) -> str:
+        """Where the value comes from in one line: publisher, date and page, else the source."""
+        if not self.url:
+            return self.source
+        published = f" ({self.published})" if self.published else ""
+        return f"{self.publisher or 'unknown publisher'}{published}, {self.url}"
 
 
 @dataclass(frozen=True)

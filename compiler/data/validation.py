@@ -127,8 +127,18 @@ def _classify_error(
             else "write a plain number without a unit; units go in the `unit` column or the header"
         )
         return codes.NOT_A_NUMBER, hint
+    if error.validator == "pattern" and name == "url":
+        return (
+            codes.NO_SOURCE,
+            "give the page's address (https://...), or say in `source` where it is",
+        )
+    if error.validator == "pattern" and name == "published":
+        return (
+            codes.INVALID_PERIOD,
+            "write the date as the page states it: 2024, 2024-07 or 2024-07-15",
+        )
     if error.validator == "pattern":
-        return codes.INVALID_PERIOD, "write a year (2027) or a date as YYYY-MM-DD (2027-06-30)"
+        return codes.INVALID_PERIOD, "write a year (2027), a month (2027-06) or a date (2027-06-30)"
     if error.validator == "minimum":
         return codes.VALUE_OUT_OF_RANGE, f"`{name}` cannot be negative"
     if error.validator == "enum":
@@ -158,8 +168,10 @@ def _describe(error: jsonschema.ValidationError, name: str, value, record: dict)
         return _ENUM_PHRASES[name].format(value=value, indicator=record.get("indicator"))
     if error.validator == "type":
         return f"`{value}` is not a number"
+    if error.validator == "pattern" and name == "url":
+        return f"`{value}` is not a web address"
     if error.validator == "pattern":
-        return f"`{value}` is not a year or a date"
+        return f"`{value}` is not a year, a month or a date"
     if error.validator == "minimum":
         return f"{value} is below {error.validator_value}"
     if error.validator == "enum":
@@ -168,9 +180,11 @@ def _describe(error: jsonschema.ValidationError, name: str, value, record: dict)
 
 
 def valid_period(period: str) -> bool:
-    """A real date, or a year that has one (`0000` has none)."""
+    """A real date, a real month, or a year that has one (`0000` has none)."""
     try:
-        if len(period) > 4:
+        if len(period) == 7:
+            dt.date.fromisoformat(period + "-01")
+        elif len(period) > 4:
             dt.date.fromisoformat(period)
         else:
             dt.date(int(period), 12, 31)

@@ -11,6 +11,7 @@ import numpy as np
 
 from compiler.check.model import CheckedDeclaration, Policy
 from compiler.data import dataschema
+from compiler.data.provenance import provenance_lines
 from compiler.evaluate.conditions import Trace, trace_for_entity
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import Evaluation
@@ -87,9 +88,10 @@ def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> 
     if status.observed:
         o = status.observed
         lines.append(
-            f"  observed: {o.value:,.2f} {status.unit} in {o.period} ({o.status}; {o.source or 'no source'};"
+            f"  observed: {o.value:,.2f} {status.unit} in {o.period} ({o.status}; {o.citation or 'no source'};"
             f" {o.origin})"
         )
+        lines += provenance_lines(o, status.unit)
     if status.gap is not None and not status.ends:
         lines.append(f"  gap: {_gap(status.gap, status.gap_percent, status.unit)}")
     if status.tally is not None and index is not None:

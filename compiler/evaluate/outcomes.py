@@ -11,6 +11,7 @@ import json
 import numpy as np
 
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
+from compiler.data.provenance import provenance_json
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
 from compiler.evaluate.targets import STATUSES, EndStatus, TargetState, TargetStatus
@@ -125,6 +126,7 @@ def _target_json(t: TargetStatus) -> dict:
             "period": t.observed.period,
             "value": t.observed.value,
             "status": t.observed.status,
+            **provenance_json(t.observed),
         }
         if t.observed
         else None,

@@ -46,7 +46,7 @@ def build(evaluation: Evaluation) -> MonitoringState:
     indicators = {t["indicator"] for t in data["targets"]}
     series = {
         name: tuple(
-            (o.year, o.value, o.status, o.source)
+            (o.year, o.value, o.status, o.citation)
             for o in evaluation.monitoring.series.of(name)
             if o.date <= evaluation.moment
         )

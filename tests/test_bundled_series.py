@@ -1,0 +1,101 @@
+"""The bundled monitoring data is published data: every value `beleid evaluate` reads from
+`monitoring/` names its page, publisher and a verbatim quote, is copied unchanged from
+`monitoring/published/figures.csv`, and is listed in `monitoring/README.md`.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+
+from compiler.cli.main import main
+from compiler.data import bundledoc, datasets
+from compiler.data.series import load_series
+from dsl.diagnostics import Diagnostics
+from tests.conftest import ROOT
+
+MONITORING = ROOT / "monitoring"
+# Every file `evaluate` reads from the bundled folder (datasets.load); the farms are generated.
+READ_BY_EVALUATE = [
+    MONITORING / name
+    for name in (*datasets.SERIES_FILES, datasets.FARMS_FILE, datasets.EVENTS_FILE)
+    if (MONITORING / name).is_file()
+]
+NUMBER_WORDS = {"4": "vier"}
+
+
+def _rows(path):
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_bundled_value_names_its_page_publisher_and_quote():
+    assert READ_BY_EVALUATE == [MONITORING / "series.csv"], "a new bundled file needs this test"
+    rows = _rows(MONITORING / "series.csv")
+    assert len(rows) > 40
+    for row in rows:
+        where = f"{row['indicator']} {row['period']}"
+        assert re.match(r"^https?://\S+$", row.get("url") or ""), f"{where}: no url"
+        assert (row.get("publisher") or "").strip(), f"{where}: no publisher"
+        assert (row.get("quote") or "").strip(), f"{where}: no quote"
+
+
+def test_every_loaded_value_and_superseded_vintage_keeps_its_provenance(bundled_policy):
+    diags = Diagnostics()
+    series = load_series([MONITORING / "series.csv"], bundled_policy, diags)
+    assert not diags.has_errors
+    values = [o for v in series.by_indicator.values() for o in v]
+    values += [old for o in values for old in o.superseded]
+    assert len(values) == len(_rows(MONITORING / "series.csv"))
+    for o in values:
+        assert o.url and o.publisher and o.quote, o
+
+
+def test_each_value_stands_in_its_quote():
+    """The value's digits occur in the quote (`112.8` in `... 112,8 ...`, `87000` in `87.000`)."""
+    for row in _rows(MONITORING / "series.csv"):
+        digits = re.sub(r"\D", "", row["value"])
+        quoted = re.sub(r"\D", "", row["quote"])
+        assert digits in quoted or NUMBER_WORDS.get(row["value"], "?") in row["quote"], row
+
+
+def test_the_series_is_copied_unchanged_from_the_published_figures(tmp_path):
+    spec = importlib.util.spec_from_file_location("select", MONITORING / "published" / "select.py")
+    select = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(select)
+    select.main(tmp_path / "series.csv")
+    assert (tmp_path / "series.csv").read_text(encoding="utf-8") == (
+        MONITORING / "series.csv"
+    ).read_text(encoding="utf-8"), "run python monitoring/published/select.py"
+    published = {
+        (r["indicator"], r["period"], r["url"], r["quote"]): r
+        for r in _rows(select.HERE / "figures.csv")
+    }
+    for row in _rows(MONITORING / "series.csv"):
+        source = published[(row["indicator"], row["period"], row["url"], row["quote"])]
+        assert [row[k] for k in ("value", "status", "publisher", "published")] == [
+            source[k] for k in ("value", "status", "publisher", "published")
+        ]
+
+
+def test_the_readme_lists_every_bundled_figure(bundled_policy):
+    readme = (MONITORING / "README.md").read_text(encoding="utf-8")
+    block = bundledoc.generated_block(MONITORING / "series.csv", bundled_policy)
+    assert block in readme, "run python -m compiler.data.bundledoc"
+    assert "issue 4" not in (MONITORING / "series.csv").read_text(encoding="utf-8")
+
+
+def test_evaluate_on_the_bundled_data_sees_published_figures(capsys):
+    """42 observations (2 before the published figures) and 37 of 63 targets without data (45)."""
+    code = main(["evaluate", "--as-of", "2027", "--no-ledger", "--format", "json"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["data"]["observations"] >= 40
+    statuses = [t["status"] for t in result["targets"]]
+    assert len(statuses) == 63
+    assert statuses.count("no_data") <= 37
+    landbouw = next(t for t in result["targets"] if t["id"] == "nh3_landbouw_2035")
+    assert landbouw["observed"]["url"].startswith("https://www.cbs.nl/")
+    assert [old["value"] for old in landbouw["observed"]["superseded"]] == [105.2]
