@@ -190,6 +190,27 @@ def test_a_condition_without_entity_columns_is_the_nations_truth_for_every_entit
         assert evaluate_condition(condition, subject).truth == national
 
 
+def test_a_division_by_zero_is_unknown_in_both_paths():
+    """docs/language.md: a division by zero at run time makes the comparison unknown, per entity."""
+    nation = NationalConditions(series({}), MOMENT, UNITS, {}, {}.get, frozenset())
+    population = farms(
+        [("F1", "melkvee", "utrecht", 300, 0), ("F2", "varkens", "zeeland", 300, 200)]
+    )
+    ratio = nodes.Arithmetic(nodes.Ref("nh3_emissie_bedrijf"), "/", nodes.Ref("bedrijfsnorm_nh3"))
+    condition = nodes.Comparison(ratio, ">", quantity(1, ""))
+    mask = EntityConditions(population, nation, UNITS).mask(condition)
+    reference = [
+        evaluate_condition(condition, EntitySubject(nation, population, i, UNITS)).truth
+        for i in range(population.size)
+    ]
+    assert [mask.truth(i) for i in range(population.size)] == reference == [None, True]
+    by_zero = nodes.Comparison(
+        nodes.Arithmetic(quantity(1, "kg"), "/", quantity(0, "")), "<", ratio
+    )
+    assert nation.evaluate(by_zero).truth is None
+    assert EntityConditions(population, nation, UNITS).mask(by_zero).unknown.all()
+
+
 def test_a_trigger_not_in_force_is_not_active_in_both_paths():
     """docs/evaluation.md: `trigger is actief` is true when that trigger fired at this moment; a
     trigger not in force did not fire, so the test is false (not unknown), also under `niet`."""
