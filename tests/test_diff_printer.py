@@ -132,6 +132,6 @@ def test_calculations_are_written_with_the_brackets_their_meaning_needs():
         assert _condition(render_value("als", condition)) == condition, text
     assert render_value("als", _condition(CALCULATIONS[0])) == "a - (b - c) > a - b - c"
     canonical = [
-        render_value("als", _condition(t), canonical=True) for t in ("x * 2.50", "x * 2.5")
+        render_value("als", _condition(t), canonical=True) for t in ("x * 2.50 > y", "x * 2.5 > y")
     ]
     assert canonical[0] == canonical[1] == "x * 2.5 > y"
