@@ -33,6 +33,9 @@ _BLANK = " \t\f\r\n"
 # Quoted text and comments, matched left to right as the lexer does (`#` in a quote is text).
 _STRING_OR_COMMENT = re.compile(r'"[^"]*"|#[^\n]*')
 
+# Operators as typeset in documents, which the language writes in ASCII (docs/language.md).
+_TYPOGRAPHIC_OPERATORS = {"×": "*", "÷": "/", "−": "-"}
+
 # How Lark's terminal names read in a message.
 _TERMINAL_WORDS = {
     "NAME": "a name",
@@ -351,6 +354,10 @@ def _hint_for_character(char: str, error: UnexpectedCharacters) -> str:
         return "text in quotes is not allowed here"
     if char == ",":
         return "decimal numbers use a point: 12.5, not 12,5"
+    if char in _TYPOGRAPHIC_OPERATORS:
+        return (
+            f"write `{_TYPOGRAPHIC_OPERATORS[char]}`: calculations use the ASCII operators + - * /"
+        )
     allowed = sorted(
         {_TERMINAL_WORDS.get(name, f"`{name.lower()}`") for name in error.allowed or ()}
     )

@@ -216,3 +216,12 @@ def test_calculations_nesting_deeper_than_the_limit_are_refused():
 
     assert depth_of(MAX_NESTING) == []
     assert depth_of(MAX_NESTING + 1) == ["P007"]
+
+
+@pytest.mark.parametrize(("typeset", "ascii_"), [("×", "*"), ("÷", "/"), ("−", "-")])
+def test_typeset_operators_are_refused_with_their_ascii_spelling(typeset, ascii_):
+    diags = Diagnostics()
+    parse_text(SourceFile("t.policy", f"trigger t {{ als a {typeset} 2 > b }}"), diags)
+    (diagnostic,) = list(diags)
+    assert (diagnostic.code.id, diagnostic.span.column) == ("P002", 19)
+    assert f"write `{ascii_}`" in diagnostic.hint
