@@ -217,7 +217,7 @@ def value_of(expression: nodes.Expression, subject: Subject) -> Value:
     cannot be computed (a division by zero). Recursive: the parser bounds calculation depth (P007)."""
     if isinstance(expression, nodes.Arithmetic):
         left, right = value_of(expression.left, subject), value_of(expression.right, subject)
-        text = f"({left.text} {expression.operator} {right.text})"
+        text = f"({left.text.rstrip()} {expression.operator} {right.text.rstrip()})"
         if left.number is None or right.number is None:
             return Value(None, None, text)
         number, unit = calculate(
