@@ -119,6 +119,13 @@ UNIT_MISMATCH = Code(
     E,
     "two quantities that are compared or assigned have incompatible units",
 )
+UNIT_NOT_EXPRESSIBLE = Code(
+    "P212",
+    "unit-not-expressible",
+    E,
+    "a multiplication or division combines units the unit table has no unit for",
+)
+DIVISION_BY_ZERO = Code("P213", "division-by-zero", E, "a calculation divides by a literal zero")
 INVALID_DATE = Code("P220", "invalid-date", E, "a date or year is not a real calendar date")
 DATES_OUT_OF_ORDER = Code(
     "P221", "dates-out-of-order", E, "dates that must follow each other do not"

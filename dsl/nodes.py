@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+# The calculation nodes live in dsl/expressions.py and are named from here (explicit re-exports).
+from dsl.expressions import CALCULATIONS as CALCULATIONS
+from dsl.expressions import Absolute as Absolute
+from dsl.expressions import Arithmetic as Arithmetic
+from dsl.expressions import Negative as Negative
+from dsl.expressions import parts_of as parts_of
 from dsl.source import Span
 
 NOWHERE = Span("<nowhere>", 0, 0, 0, 0)
@@ -198,7 +204,7 @@ class Consequence:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """`achterstand(doel)` or `effect(maatregel)`."""
+    """`achterstand(doel)`, `achterstand_procent(doel)` or `effect(maatregel)`."""
 
     function: str
     argument: Ref
@@ -206,13 +212,15 @@ class Call:
 
 
 Operand = Union[Quantity, Ref, Call]
+# What a comparison compares: an operand or a calculation of operands (dsl/expressions.py).
+Expression = Union[Quantity, Ref, Call, Arithmetic, Negative, Absolute]
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    left: Operand
+    left: Expression
     operator: str
-    right: Operand
+    right: Expression
     span: Span = _span()
 
 

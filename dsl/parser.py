@@ -16,12 +16,15 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from dsl import codes
 from dsl.diagnostics import Diagnostics
-from dsl.nodes import KINDS, Module
+from dsl.expressions import deepest_calculation
+from dsl.nodes import KINDS, AllOf, AnyOf, Comparison, Module, Not
 from dsl.source import SourceFile, Span
 from dsl.transformer import PolicyTransformer
 
 MAX_FILE_BYTES = 2_000_000
-# Conditions nest through brackets and `niet`; these are the grammar's only recursive rules.
+# Conditions nest through brackets and `niet`, calculations through their operators; these are the
+# grammar's only recursive rules. Brackets and `niet` are counted in the text, calculations in the
+# parsed comparisons.
 MAX_NESTING = 64
 _NEGATION_CHAIN = re.compile(r"(?:\bniet\s+){%d,}" % (MAX_NESTING + 1))
 # The grammar's whitespace (lark's common.WS); other characters Python calls space, such as U+00A0,
@@ -29,6 +32,9 @@ _NEGATION_CHAIN = re.compile(r"(?:\bniet\s+){%d,}" % (MAX_NESTING + 1))
 _BLANK = " \t\f\r\n"
 # Quoted text and comments, matched left to right as the lexer does (`#` in a quote is text).
 _STRING_OR_COMMENT = re.compile(r'"[^"]*"|#[^\n]*')
+
+# Operators as typeset in documents, which the language writes in ASCII (docs/language.md).
+_TYPOGRAPHIC_OPERATORS = {"×": "*", "÷": "/", "−": "-"}
 
 # How Lark's terminal names read in a message.
 _TERMINAL_WORDS = {
@@ -48,6 +54,9 @@ _TERMINAL_WORDS = {
     "COMMA": "`,`",
     "DOT": "`.`",
     "MINUS": "`-`",
+    "PLUS": "`+`",
+    "STAR": "`*`",
+    "SLASH": "`/`",
     "COMPARATOR": "a comparison",
     "STATE": "a status word",
     "PERIOD": "a period (jaar, maanden, ...)",
@@ -148,9 +157,48 @@ def parse_text(source: SourceFile, diags: Diagnostics) -> Module:
         )
         return Module(source.path, ())
     try:
-        return Module(source.path, _parse(source.text, source.path))
+        declarations = _parse(source.text, source.path)
     except UnexpectedInput:
-        return Module(source.path, _parse_by_declaration(source, diags))
+        declarations = _parse_by_declaration(source, diags)
+    too_deep = _calculation_too_deep(declarations)
+    if too_deep is not None:
+        depth, node = too_deep
+        diags.add(
+            codes.NESTING_TOO_DEEP,
+            node.span,
+            f"the calculation nests {depth} operations deep, over the limit of {MAX_NESTING}",
+            hint="write a shorter calculation; a long sum can be declared as an indicator of its own",
+        )
+        return Module(source.path, ())
+    return Module(source.path, declarations)
+
+
+def _calculation_too_deep(declarations: tuple) -> tuple[int, object] | None:
+    """The depth and innermost node of the first comparison side whose calculations nest deeper than
+    MAX_NESTING (`a + b + c` nests two deep: `+ -` and `* /` are left-associative), or None."""
+    for declaration in declarations:
+        for f in declaration.fields:
+            for comparison in _comparisons(f.value):
+                for side in (comparison.left, comparison.right):
+                    depth, node = deepest_calculation(side)
+                    if depth > MAX_NESTING:
+                        return depth, node
+    return None
+
+
+def _comparisons(value) -> list:
+    """The comparisons in a field's condition (of `als`, `wie ... waar` or `stap ... als`)."""
+    condition = getattr(value, "where", None) or getattr(value, "condition", value)
+    found, stack = [], [condition]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (AllOf, AnyOf)):
+            stack.extend(item.items)
+        elif isinstance(item, Not):
+            stack.append(item.item)
+        elif isinstance(item, Comparison):
+            found.append(item)
+    return found
 
 
 def _parse(text: str, path: str) -> tuple:
@@ -306,6 +354,10 @@ def _hint_for_character(char: str, error: UnexpectedCharacters) -> str:
         return "text in quotes is not allowed here"
     if char == ",":
         return "decimal numbers use a point: 12.5, not 12,5"
+    if char in _TYPOGRAPHIC_OPERATORS:
+        return (
+            f"write `{_TYPOGRAPHIC_OPERATORS[char]}`: calculations use the ASCII operators + - * /"
+        )
     allowed = sorted(
         {_TERMINAL_WORDS.get(name, f"`{name.lower()}`") for name in error.allowed or ()}
     )

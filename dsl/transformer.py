@@ -323,6 +323,28 @@ class PolicyTransformer:
     def function(self, meta, children):
         return children[0]
 
+    # arithmetic -------------------------------------------------------------
+    def _arithmetic(operator):  # noqa: N805 - builds methods below
+        def method(self, meta, children):
+            left, right = children
+            return n.Arithmetic(left, operator, right, self._span(meta))
+
+        return method
+
+    add = _arithmetic("+")
+    subtract = _arithmetic("-")
+    multiply = _arithmetic("*")
+    divide = _arithmetic("/")
+
+    def negative(self, meta, children):
+        return n.Negative(children[0], self._span(meta))
+
+    def absolute(self, meta, children):
+        return n.Absolute(children[1], self._span(meta))
+
+    def math_function(self, meta, children):
+        return children[0]
+
 
 _MONEY_SCALE = {"mln": "€ mln", "miljoen": "€ mln", "mld": "€ mld", "miljard": "€ mld"}
 

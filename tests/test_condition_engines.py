@@ -1,6 +1,7 @@
 """The reference evaluator of conditions (compiler/evaluate/conditions.py) and its columnar fast path
 (compiler/evaluate/columns.py) give the same truth for every entity, for generated conditions and
-populations (empty cells, national values, targets, triggers in and out of force); and `beleid
+populations (empty cells, national values, targets, triggers in and out of force, calculations
+with division by zero); and `beleid
 explain --farm` says what `beleid evaluate` decided for a trigger outside its validity."""
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ def target_statuses(draw) -> dict[str, TargetStatus]:
     for name in TARGETS:
         if draw(st.booleans()):
             gap = draw(st.one_of(st.none(), st.sampled_from([0.0, 0.5, 2.0])))
+            percent = draw(st.one_of(st.none(), st.sampled_from([0.0, 4.0, 5.0, 12.5])))
+            status = draw(st.sampled_from(STATUSES))
             found[name] = TargetStatus(
-                name, "nh3_landbouw", "kton", draw(st.sampled_from(STATUSES)), "test", gap=gap
+                name, "nh3_landbouw", "kton", status, "test", gap=gap, gap_percent=percent
             )
     return found
 
@@ -104,20 +107,36 @@ def operands(names: list[str]):
         st.builds(nodes.Ref, st.sampled_from(names)),
         st.builds(quantity, st.sampled_from([0, 1, 2, 100, 1000, 1500]), st.just("kg")),
         st.builds(quantity, st.sampled_from([1, 2]), st.sampled_from(["ton", "kton", "m"])),
+        st.builds(quantity, st.sampled_from([0, 1, 2, 5]), st.sampled_from(["", "%"])),
         st.builds(
-            nodes.Call, st.just("achterstand"), st.builds(nodes.Ref, st.sampled_from(TARGETS))
+            nodes.Call,
+            st.sampled_from(["achterstand", "achterstand_procent"]),
+            st.builds(nodes.Ref, st.sampled_from(TARGETS)),
         ),
         st.just(nodes.Call("effect", nodes.Ref("beeindiging"))),
     )
+
+
+def expressions(names: list[str]):
+    """Operands and calculations of them: `+ - * /` (dividing by zero too), `-x`, `absoluut(x)`."""
+
+    def calculation(inner):
+        return st.one_of(
+            st.builds(nodes.Arithmetic, inner, st.sampled_from(["+", "-", "*", "/"]), inner),
+            st.builds(nodes.Negative, inner),
+            st.builds(nodes.Absolute, inner),
+        )
+
+    return st.recursive(operands(names), calculation, max_leaves=5)
 
 
 def leaves(names: list[str]):
     return st.one_of(
         st.builds(
             nodes.Comparison,
-            operands(names),
+            expressions(names),
             st.sampled_from(["<", "<=", ">", ">=", "=", "!="]),
-            operands(names),
+            expressions(names),
         ),
         st.builds(nodes.Flag, st.builds(nodes.Ref, st.sampled_from(names))),
         st.builds(
@@ -169,6 +188,27 @@ def test_a_condition_without_entity_columns_is_the_nations_truth_for_every_entit
         assert mask.truth(index) == national, (condition, index)
         subject = EntitySubject(nation, population, index, UNITS)
         assert evaluate_condition(condition, subject).truth == national
+
+
+def test_a_division_by_zero_is_unknown_in_both_paths():
+    """docs/language.md: a division by zero at run time makes the comparison unknown, per entity."""
+    nation = NationalConditions(series({}), MOMENT, UNITS, {}, {}.get, frozenset())
+    population = farms(
+        [("F1", "melkvee", "utrecht", 300, 0), ("F2", "varkens", "zeeland", 300, 200)]
+    )
+    ratio = nodes.Arithmetic(nodes.Ref("nh3_emissie_bedrijf"), "/", nodes.Ref("bedrijfsnorm_nh3"))
+    condition = nodes.Comparison(ratio, ">", quantity(1, ""))
+    mask = EntityConditions(population, nation, UNITS).mask(condition)
+    reference = [
+        evaluate_condition(condition, EntitySubject(nation, population, i, UNITS)).truth
+        for i in range(population.size)
+    ]
+    assert [mask.truth(i) for i in range(population.size)] == reference == [None, True]
+    by_zero = nodes.Comparison(
+        nodes.Arithmetic(quantity(1, "kg"), "/", quantity(0, "")), "<", ratio
+    )
+    assert nation.evaluate(by_zero).truth is None
+    assert EntityConditions(population, nation, UNITS).mask(by_zero).unknown.all()
 
 
 def test_a_trigger_not_in_force_is_not_active_in_both_paths():

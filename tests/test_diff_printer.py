@@ -107,3 +107,31 @@ def test_one_changed_number_is_one_field_change(number: str, step: int):
     diff = diff_policies(compile_text(BASIS).policy, compile_text(head_text).policy)
     assert len(diff.changed) == 1 and not diff.added and not diff.removed
     assert changed in diff.changed[0].after
+
+
+# ------------------------------------------------------------------------ calculations
+
+CALCULATIONS = [
+    "a - (b - c) > (a - b) - c",
+    "-(a + b) * - 5 < - -5 + absoluut(-x / (y * z))",
+    "a * (b + c) / d >= a / (b / c) en achterstand_procent(g) > 5 %",
+    "- € 5 mln > x - 2.50 kton",
+]
+
+
+def _condition(text: str):
+    diags = Diagnostics()
+    module = parse_text(SourceFile("<calc>", f"trigger t {{\n    als {text}\n}}\n"), diags)
+    assert not list(diags), [d.message for d in diags]
+    return module.declarations[0].fields[0].value
+
+
+def test_calculations_are_written_with_the_brackets_their_meaning_needs():
+    for text in CALCULATIONS:
+        condition = _condition(text)
+        assert _condition(render_value("als", condition)) == condition, text
+    assert render_value("als", _condition(CALCULATIONS[0])) == "a - (b - c) > a - b - c"
+    canonical = [
+        render_value("als", _condition(t), canonical=True) for t in ("x * 2.50 > y", "x * 2.5 > y")
+    ]
+    assert canonical[0] == canonical[1] == "x * 2.5 > y"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compiler.workflow.fmt import FormatError, format_text, is_formatted
-from dsl import Diagnostics, Severity, SourceFile, parse_text
+from dsl import Diagnostics, Severity, SourceFile, nodes, parse_text
 from dsl.nodes import Module
 from dsl.parser import bare_parser
 
@@ -41,6 +41,7 @@ maatregel m "M" {
 }
 trigger t { als niet (a != 1 aantal of b <= effect(m)) en (c is actief) of d
             dan maatregel m dan verplichting v }
+trigger u { als absoluut(-x + 2 * (y - 3 kton) / z) >= achterstand_procent(g) - 1.5 % en x-y*z<5 }
 verplichting v { wie kabinet termijn uiterlijk 2030 door kabinet }
 verplichting w { wie elk bedrijf termijn open }
 borging b { soort bevriezing betreft g vast_tot 2030-01-01 aan parlement budget t.p }
@@ -170,6 +171,30 @@ def test_badly_laid_out_file_gets_the_canonical_layout():
     assert format_text(BADLY_LAID_OUT) == CANONICAL
     assert is_formatted(CANONICAL) and not is_formatted(BADLY_LAID_OUT)
     assert_canonical(BADLY_LAID_OUT, CANONICAL)
+
+
+CALCULATIONS = """\
+trigger t "T" {
+    als - x>absoluut( a-2*b )/3 kton+1 en a - - 5 < -(b+c)-achterstand_procent ( d ) en e>- -5
+    bron brief regels 4-5 "q"
+}
+"""
+CALCULATIONS_CANONICAL = """\
+trigger t "T" {
+    als  -x > absoluut(a - 2 * b) / 3 kton + 1 en a - - 5 < -(b + c) - achterstand_procent(d) en e > - -5
+    bron brief regels 4-5 "q"
+}
+"""
+
+
+def test_calculations_get_spaces_around_operators_and_keep_their_meaning():
+    """`+ - * /` have a space on either side, a unary `-` none after it unless a number follows (`- 5`
+    is minus five as a calculation, `-5` a number), and the `-` of a line range stays tight."""
+    assert format_text(CALCULATIONS) == CALCULATIONS_CANONICAL
+    assert_canonical(CALCULATIONS, CALCULATIONS_CANONICAL)
+    (condition,) = [f.value for f in parse(CALCULATIONS_CANONICAL).declarations[0].all("als")]
+    left = condition.items[1].left
+    assert isinstance(left, nodes.Arithmetic) and isinstance(left.right, nodes.Negative)
 
 
 def test_comments_inside_a_header_or_a_field_break_the_line():

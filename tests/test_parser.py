@@ -8,6 +8,7 @@ import pytest
 
 from dsl import Diagnostics, SourceFile, parse_text
 from dsl import nodes as n
+from dsl.parser import MAX_NESTING
 
 
 def parse(text: str) -> tuple[nodes.Declaration, ...]:
@@ -144,3 +145,83 @@ def test_characters_python_calls_space_are_not_blank_to_the_lexer(text, line):
     diags = Diagnostics()
     parse_text(SourceFile("x.policy", text), diags)
     assert [(d.code.id, d.span.line, d.span.column) for d in diags] == [("P002", line, 1)]
+
+
+# ------------------------------------------------------------------------------------- calculations
+
+
+def condition_of(text: str):
+    (decl,) = parse(f"trigger t {{ als {text} }}")
+    return decl.value("als")
+
+
+def test_multiplication_binds_tighter_than_addition():
+    a, b, c = n.Ref("a"), n.Ref("b"), n.Ref("c")
+    two = n.Quantity("2", n.Unit(""))
+    assert condition_of("a + b * c > 2").left == n.Arithmetic(a, "+", n.Arithmetic(b, "*", c))
+    assert condition_of("a / b - c > 2").left == n.Arithmetic(n.Arithmetic(a, "/", b), "-", c)
+    assert condition_of("(a + b) * c > 2").left == n.Arithmetic(n.Arithmetic(a, "+", b), "*", c)
+    assert condition_of("2 > a").left == two
+
+
+def test_operators_of_one_rank_are_left_associative():
+    a, b, c = n.Ref("a"), n.Ref("b"), n.Ref("c")
+    assert condition_of("a - b - c > 0").left == n.Arithmetic(n.Arithmetic(a, "-", b), "-", c)
+    assert condition_of("a / b / c > 0").left == n.Arithmetic(n.Arithmetic(a, "/", b), "/", c)
+    assert condition_of("a - (b - c) > 0").left == n.Arithmetic(a, "-", n.Arithmetic(b, "-", c))
+
+
+def test_unary_minus_absoluut_and_the_relative_gap():
+    condition = condition_of("-absoluut(a - 5 kton) < achterstand_procent(d) en - 5 < -5")
+    left, right = condition.items
+    assert left.left == n.Negative(
+        n.Absolute(n.Arithmetic(n.Ref("a"), "-", n.Quantity("5", n.Unit("kton"))))
+    )
+    assert left.right == n.Call("achterstand_procent", n.Ref("d"))
+    # `- 5` is a calculation (minus five), `-5` the number minus five: both mean the same.
+    assert right.left == n.Negative(n.Quantity("5", n.Unit("")))
+    assert right.right == n.Quantity("-5", n.Unit(""))
+    # `a -5` subtracts: after an operand a `-` is an operator, never the sign of a number.
+    assert condition_of("a -5 > 0").left == n.Arithmetic(
+        n.Ref("a"), "-", n.Quantity("5", n.Unit(""))
+    )
+
+
+def test_a_name_in_brackets_stays_a_condition():
+    assert condition_of("(a) en (b > c)") == n.AllOf(
+        (n.Flag(n.Ref("a")), n.Comparison(n.Ref("b"), ">", n.Ref("c")))
+    )
+
+
+def test_calculation_spans_point_at_the_source():
+    comparison = condition_of("a  +  b * 3 kton > 1")
+    assert (comparison.left.span.column, comparison.left.span.end_column) == (17, 33)
+    assert (comparison.left.right.span.column, comparison.left.right.span.end_column) == (23, 33)
+
+
+def test_a_dangling_operator_is_a_located_syntax_error():
+    diags = Diagnostics()
+    module = parse_text(SourceFile("t.policy", "trigger t {\n    als a + * b > 1\n}"), diags)
+    (diagnostic,) = list(diags)
+    assert (diagnostic.code.id, diagnostic.span.line, diagnostic.span.column) == ("P001", 2, 13)
+    assert diagnostic.message == "unexpected `*`" and "`(`" in diagnostic.hint
+    assert module.declarations == ()
+
+
+def test_calculations_nesting_deeper_than_the_limit_are_refused():
+    def depth_of(count: int) -> list:
+        diags = Diagnostics()
+        parse_text(SourceFile("t.policy", f"trigger t {{ als a{' + a' * count} > 1 }}"), diags)
+        return [d.code.id for d in diags]
+
+    assert depth_of(MAX_NESTING) == []
+    assert depth_of(MAX_NESTING + 1) == ["P007"]
+
+
+@pytest.mark.parametrize(("typeset", "ascii_"), [("×", "*"), ("÷", "/"), ("−", "-")])
+def test_typeset_operators_are_refused_with_their_ascii_spelling(typeset, ascii_):
+    diags = Diagnostics()
+    parse_text(SourceFile("t.policy", f"trigger t {{ als a {typeset} 2 > b }}"), diags)
+    (diagnostic,) = list(diags)
+    assert (diagnostic.code.id, diagnostic.span.column) == ("P002", 19)
+    assert f"write `{ascii_}`" in diagnostic.hint

@@ -19,6 +19,7 @@ from compiler.cli.main import main
 from compiler.report import handbook, site
 from compiler.report.phrases import Phrases
 from compiler.report.sentences import Sentences, environment
+from dsl import nodes
 from tests.conftest import FIXTURES, ROOT, compile_with_base
 from tests.report_helpers import (
     fixture_arguments,
@@ -216,6 +217,36 @@ def test_sentences_render_every_bundled_declaration_in_both_languages(bundled_po
 )
 def test_numbers_are_written_with_the_separators_of_the_language(language, number, shown):
     assert Phrases(language, str).number(number) == shown
+
+
+_CALCULATION = nodes.Comparison(
+    nodes.Arithmetic(
+        nodes.Arithmetic(nodes.Ref("a"), "-", nodes.Ref("b")),
+        "/",
+        nodes.Absolute(nodes.Arithmetic(nodes.Ref("b"), "*", nodes.Quantity("2", nodes.Unit("")))),
+    ),
+    ">",
+    nodes.Call("achterstand_procent", nodes.Ref("g")),
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        (
+            "nl",
+            "(«a» min «b») gedeeld door de absolute waarde van («b» maal 2) hoger is dan "
+            "de achterstand in procenten op «g»",
+        ),
+        (
+            "en",
+            "(«a» minus «b») divided by the absolute value of («b» times 2) is higher than "
+            "the shortfall in percent on «g»",
+        ),
+    ],
+)
+def test_calculations_are_worded_with_the_brackets_their_order_needs(language, shown):
+    assert Phrases(language, str).condition(_CALCULATION) == shown
 
 
 def test_an_unknown_language_is_refused():

@@ -30,7 +30,11 @@ FIELD_REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 CONSEQUENCE_KINDS = {"verplichting": "verplichting", "besluit": "besluit", "maatregel": "maatregel"}
 STATE_KINDS = {"actief": ("trigger",)}
-FUNCTION_KINDS = {"achterstand": ("doel",), "effect": ("maatregel",)}
+FUNCTION_KINDS = {
+    "achterstand": ("doel",),
+    "achterstand_procent": ("doel",),
+    "effect": ("maatregel",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +176,8 @@ def condition_uses(condition, relation: str) -> Iterator[Use]:
             stack.append(item.item)
         elif isinstance(item, nodes.Comparison):
             stack.extend((item.right, item.left))
+        elif isinstance(item, nodes.CALCULATIONS):
+            stack.extend(reversed(nodes.parts_of(item)))
         elif isinstance(item, nodes.StateTest):
             yield Use(item.subject, STATE_KINDS.get(item.state, ("doel",)), relation, "in")
         elif isinstance(item, nodes.Flag):

@@ -1,7 +1,11 @@
 """Unit checks: every unit is known, and quantities that meet have compatible dimensions.
 
-Reports P210 (unknown unit, with a did-you-mean) and P211 (unit mismatch). Indicators give names
-their unit; `achterstand(doel)` has its indicator's unit, `effect(maatregel)` its effect's unit.
+Reports P210 (unknown unit, with a did-you-mean), P211 (unit mismatch, also of `+` and `-`), P212
+(a product or quotient the unit table has no unit for) and P213 (division by a literal zero).
+Indicators give names their unit; `achterstand(doel)` has its indicator's unit,
+`achterstand_procent(doel)` is in %, `effect(maatregel)` has its effect's unit. Calculations follow
+compiler/check/units.py: `+ -` keep the left side's unit, a plain number scales a quantity, and a
+quantity divided by one of the same dimension is a plain number.
 """
 
 from __future__ import annotations
@@ -49,13 +53,83 @@ class UnitChecker:
         return None
 
     def unit_of(self, operand) -> UnitInfo | None:
+        """The unit of a comparison side (reporting what is wrong inside a calculation), or None
+        when it is unknown or already reported. A number without a unit is a count here."""
+        if isinstance(operand, nodes.CALCULATIONS):
+            return self.calculation_unit(operand)
         if isinstance(operand, nodes.Quantity):
             return self.known(operand.unit)
         if isinstance(operand, nodes.Ref):
             return self.unit_of_name(operand.name)
+        if isinstance(operand, nodes.Call) and operand.function == "achterstand_procent":
+            return units.lookup("%")
         if isinstance(operand, nodes.Call):
             return self.unit_of_name(operand.argument.name)
         return None
+
+    # calculations ------------------------------------------------------------
+    def calculation_unit(self, expression) -> UnitInfo | None:
+        """The unit of a calculation's value. Inside a calculation a number without a unit is a
+        plain number (`2 * x`). Recursive: the parser rejects calculations nested deeper than
+        dsl/parser.py MAX_NESTING (P007)."""
+        if isinstance(expression, nodes.Quantity) and not expression.unit.text:
+            return units.PLAIN
+        if isinstance(expression, nodes.Negative | nodes.Absolute):
+            return self.calculation_unit(expression.operand)
+        if not isinstance(expression, nodes.Arithmetic):
+            return self.unit_of(expression)
+        left = self.calculation_unit(expression.left)
+        right = self.calculation_unit(expression.right)
+        if expression.operator == "/":
+            self._divisor(expression.right)
+        if left is None or right is None:
+            return None
+        if expression.operator in "+-":
+            return self._sum(expression, left, right)
+        combine = units.product if expression.operator == "*" else units.quotient
+        result = combine(left, right)
+        if result is None:
+            self._not_expressible(expression, left, right)
+        return result
+
+    def _sum(self, expression: nodes.Arithmetic, left: UnitInfo, right: UnitInfo):
+        if units.compatible(left, right):
+            return left
+        verb = "add" if expression.operator == "+" else "subtract"
+        self.diags.add(
+            codes.UNIT_MISMATCH,
+            expression.span,
+            f"cannot {verb} {units.describe(right)} {'to' if verb == 'add' else 'from'} "
+            f"{units.describe(left)}",
+            hint="`+` and `-` need quantities of the same kind, e.g. kton with kg; "
+            "write a number with its unit (`5 kton`)",
+        )
+        return None
+
+    def _not_expressible(self, expression: nodes.Arithmetic, left: UnitInfo, right: UnitInfo):
+        word = "times" if expression.operator == "*" else "divided by"
+        if "%" in (left.name, right.name):
+            hint = "write a share as a plain number: `0.05 * x` is 5 % of x"
+        else:
+            hint = (
+                "multiply or divide a quantity by a plain number, or divide it by a quantity "
+                "of the same kind (a ratio); see docs/units.md"
+            )
+        self.diags.add(
+            codes.UNIT_NOT_EXPRESSIBLE,
+            expression.span,
+            f"{units.describe(left)} {word} {units.describe(right)} has no unit in the unit table",
+            hint=hint,
+        )
+
+    def _divisor(self, divisor) -> None:
+        if isinstance(divisor, nodes.Quantity) and Decimal(divisor.number) == 0:
+            self.diags.add(
+                codes.DIVISION_BY_ZERO,
+                divisor.span,
+                f"division by zero (`{divisor.number}`)",
+                hint="divide by a number other than zero",
+            )
 
     def known(self, unit: nodes.Unit) -> UnitInfo | None:
         info = units.lookup(unit.text or "aantal")  # a bare number in a condition is a count
@@ -154,11 +228,14 @@ class UnitChecker:
     def _comparison(self, comparison: nodes.Comparison) -> None:
         left, right = self.unit_of(comparison.left), self.unit_of(comparison.right)
         if left and right and not units.compatible(left, right):
+            hint = "compare quantities of the same kind, e.g. kton with kg"
+            if units.PLAIN in (left, right) and "%" in (left.name, right.name):
+                hint = "a ratio is a plain number: multiply it by 100 % to compare it with a %"
             self.diags.add(
                 codes.UNIT_MISMATCH,
                 comparison.span,
-                f"cannot compare {left.name} ({left.dimension}) with {right.name} ({right.dimension})",
-                hint="compare quantities of the same kind, e.g. kton with kg",
+                f"cannot compare {units.describe(left)} with {units.describe(right)}",
+                hint=hint,
             )
 
     def _flag(self, flag: nodes.Flag) -> None:

@@ -43,14 +43,41 @@ UNITS: dict[str, UnitInfo] = {
 }
 
 
+# What a calculation gives when it divides a quantity by one of the same dimension (`a / b`), and
+# what a number without a unit is inside a calculation: a plain number, which scales a quantity.
+PLAIN = UnitInfo("", "plain number", Decimal("1"))
+
+
 def lookup(name: str) -> UnitInfo | None:
     """The unit called `name`, or None when the table does not know it."""
     return UNITS.get(name)
 
 
 def compatible(a: UnitInfo, b: UnitInfo) -> bool:
-    """True when quantities in `a` and `b` can be compared or converted."""
-    return a.dimension == b.dimension
+    """True when quantities in `a` and `b` can be compared or converted; a plain number also fits
+    a count, since a number without a unit in a comparison is a count."""
+    return a.dimension == b.dimension or {a.dimension, b.dimension} == {"plain number", "count"}
+
+
+def product(a: UnitInfo, b: UnitInfo) -> UnitInfo | None:
+    """The unit of `a * b`: a plain number keeps the other side's unit; the table has no unit for
+    any other product (kton times ha), so None."""
+    if a.dimension == PLAIN.dimension:
+        return b
+    return a if b.dimension == PLAIN.dimension else None
+
+
+def quotient(a: UnitInfo, b: UnitInfo) -> UnitInfo | None:
+    """The unit of `a / b`: `a`'s unit when `b` is a plain number, a plain number when both have
+    the same dimension (converted exactly: kton / kg is a ratio), else None (no unit in the table)."""
+    if b.dimension == PLAIN.dimension:
+        return a
+    return PLAIN if a.dimension == b.dimension else None
+
+
+def describe(unit: UnitInfo) -> str:
+    """A unit as messages name it: `kton (mass)`, or `a plain number`."""
+    return "a plain number" if unit is PLAIN else f"{unit.name} ({unit.dimension})"
 
 
 def convert(value: Decimal, source: UnitInfo, target: UnitInfo) -> Decimal:

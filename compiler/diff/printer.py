@@ -17,6 +17,7 @@ from dsl import nodes
 _WORD_FIELDS = frozenset({"soort", "niveau", "status", "traject"})
 _BARE_WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _MONEY_SCALES = {"€": "", "€ mln": " mln", "€ mld": " mld"}
+_RANK = {"+": 1, "-": 1, "*": 2, "/": 2}  # how tightly an operator binds
 
 
 def render_value(
@@ -143,6 +144,27 @@ class _RuleTextWriter:
 
     def _call(self, c: nodes.Call) -> str:
         return f"{c.function}({self._ref(c.argument)})"
+
+    def _arithmetic(self, a: nodes.Arithmetic) -> str:
+        """Brackets only where the grammar needs them: `* /` bind tighter than `+ -`, and both
+        are left-associative, so `a - (b - c)` keeps its brackets and `(a - b) - c` loses them."""
+        rank = _RANK[a.operator]
+        left, right = self.value(a.left), self.value(a.right)
+        if isinstance(a.left, nodes.Arithmetic) and _RANK[a.left.operator] < rank:
+            left = f"({left})"
+        if isinstance(a.right, nodes.Arithmetic) and _RANK[a.right.operator] <= rank:
+            right = f"({right})"
+        return f"{left} {a.operator} {right}"
+
+    def _negative(self, n: nodes.Negative) -> str:
+        inner = self.value(n.operand)
+        if isinstance(n.operand, nodes.Arithmetic):
+            return f"-({inner})"
+        # `-5` would be the number minus five, not a calculation: keep them apart.
+        return f"- {inner}" if inner[:1].isdigit() or inner[:1] == "-" else f"-{inner}"
+
+    def _absolute(self, a: nodes.Absolute) -> str:
+        return f"absoluut({self.value(a.operand)})"
 
     def _comparison(self, c: nodes.Comparison) -> str:
         return f"{self.value(c.left)} {c.operator} {self.value(c.right)}"

@@ -5,14 +5,17 @@ Built on the array forms of the three-valued helpers in compiler/evaluate/kleene
 the same for every entity (a national indicator, a target's status, `trigger is actief`, including
 a trigger not in force) is asked of the reference evaluator once and spread over all entities, so
 those rules exist in one place. tests/test_condition_engines.py holds this path to the reference,
-entity by entity.
+entity by entity; calculations share compiler/evaluate/arithmetic.py with it.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from compiler.data.types import Population
+from compiler.evaluate.arithmetic import calculate
 from compiler.evaluate.conditions import NationalConditions
 from compiler.evaluate.kleene import (
     Mask,
@@ -84,12 +87,33 @@ class EntityConditions:
 
     def operand(self, operand):
         """(number or column, where it is unknown or None, unit): an entity column when the
-        population has one, else the national value, the same for every entity."""
+        population has one, a calculation of such values, else the national value, the same for
+        every entity. The number is None when it is unknown for every entity."""
+        if isinstance(operand, nodes.CALCULATIONS):
+            return self._calculation(operand)
         if isinstance(operand, nodes.Ref) and operand.name in self.population.columns:
             column, unknown = self._column(operand.name)
             return column, unknown, self.indicator_units.get(operand.name)
         value = self.scalar.operand(operand)
         return value.number, None, value.unit
+
+    def _calculation(self, expression):
+        """A calculation as the reference evaluates it, for every entity at once: unknown where a
+        part is unknown or the value cannot be computed (NaN, as after a division by zero)."""
+        parts = [self.operand(part) for part in nodes.parts_of(expression)]
+        if any(number is None for number, _, _ in parts):
+            return None, None, None
+        if isinstance(expression, nodes.Arithmetic):
+            (left, left_unknown, left_unit), (right, right_unknown, right_unit) = parts
+            value, unit = calculate(expression.operator, left, left_unit, right, right_unit)
+            unknown = either(left_unknown, right_unknown)
+        else:
+            ((inner, unknown, unit),) = parts
+            value = -inner if isinstance(expression, nodes.Negative) else abs(inner)
+        if not isinstance(value, np.ndarray):
+            return (None, None, None) if math.isnan(value) else (value, None, unit)
+        undefined = np.isnan(value)
+        return value, either(unknown, undefined if undefined.any() else None), unit
 
     def _column(self, name: str) -> tuple[np.ndarray, np.ndarray | None]:
         column = self.population.columns[name]

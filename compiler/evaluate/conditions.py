@@ -3,19 +3,22 @@ one entity), with a `Trace` that says why, for evaluation and for `beleid explai
 
 Three-valued: a condition is true, false, or unknown (None) when a value it needs is missing or
 pending; `en`/`of`/`niet` follow Kleene's logic (compiler/evaluate/kleene.py), so `onwaar en
-onbekend` is false. Written plainly, one node at a time; compiler/evaluate/columns.py is the fast
+onbekend` is false. A calculation (compiler/evaluate/arithmetic.py) is unknown when a part is, or
+when it cannot be computed (a division by zero). Written plainly, one node at a time; compiler/evaluate/columns.py is the fast
 path that evaluates a condition over every entity at once and is held to this one by
 tests/test_condition_engines.py.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from compiler.data.types import Population, Series
+from compiler.evaluate.arithmetic import calculate
 from compiler.evaluate.kleene import Truth, all_of, any_of, compare_numbers, negate, word, yes_no
 from compiler.evaluate.targets import CANNOT_DECIDE, NO_DATA, STATE_MEANING, TargetStatus
 from dsl import nodes
@@ -24,6 +27,11 @@ from dsl import nodes
 # compiler/evaluate/moment.py); see `trigger_is_active` for a trigger not in force.
 _ACTIVE = {"fired": True, "not_fired": False, "undecided": None}
 _SAID = {True: "fired", False: "did not fire", None: "could not be decided"}
+# A target's gap to its path: as an amount in the indicator's unit, and as a percentage of the path.
+_GAPS = {
+    "achterstand": lambda status: (status.gap, status.unit),
+    "achterstand_procent": lambda status: (status.gap_percent, "%"),
+}
 
 
 @dataclass(frozen=True)
@@ -141,14 +149,13 @@ class NationalConditions:
 
     def _call(self, call: nodes.Call) -> Value:
         name = call.argument.name
-        if call.function == "achterstand":
+        if call.function in _GAPS:
             status = self.targets.get(name)
-            if status is None or status.gap is None:
+            gap, unit = _GAPS[call.function](status) if status else (None, None)
+            if gap is None:
                 why = status.reason if status else "not in force"
-                return Value(None, None, f"achterstand({name}) (unknown: {why})")
-            return Value(
-                status.gap, status.unit, f"achterstand({name}) = {status.gap:g} {status.unit}"
-            )
+                return Value(None, None, f"{call.function}({name}) (unknown: {why})")
+            return Value(gap, unit, f"{call.function}({name}) = {gap:g} {unit}")
         return Value(
             None, None, f"effect({name}) (measured effects of measures are not monitored yet)"
         )
@@ -201,8 +208,36 @@ def evaluate_condition(condition: nodes.Condition, subject: Subject) -> Trace:
         case nodes.StateTest():
             return subject.state(condition)
         case nodes.Comparison(left=left, operator=operator_, right=right):
-            return compare(subject.operand(left), operator_, subject.operand(right))
+            return compare(value_of(left, subject), operator_, value_of(right, subject))
     raise TypeError(f"not a condition: {condition!r}")
+
+
+def value_of(expression: nodes.Expression, subject: Subject) -> Value:
+    """The value of an operand or a calculation for `subject`: unknown when a part is, or when it
+    cannot be computed (a division by zero). Recursive: the parser bounds calculation depth (P007)."""
+    if isinstance(expression, nodes.Arithmetic):
+        left, right = value_of(expression.left, subject), value_of(expression.right, subject)
+        text = f"({left.text.rstrip()} {expression.operator} {right.text.rstrip()})"
+        if left.number is None or right.number is None:
+            return Value(None, None, text)
+        number, unit = calculate(
+            expression.operator, left.number, left.unit, right.number, right.unit
+        )
+        return _calculated(number, unit, text)
+    if isinstance(expression, nodes.Negative | nodes.Absolute):
+        inner = value_of(expression.operand, subject)
+        negative = isinstance(expression, nodes.Negative)
+        text = f"-{inner.text}" if negative else f"absoluut({inner.text})"
+        if inner.number is None:
+            return Value(None, None, text)
+        return _calculated(-inner.number if negative else abs(inner.number), inner.unit, text)
+    return subject.operand(expression)
+
+
+def _calculated(number: float, unit: str | None, text: str) -> Value:
+    if math.isnan(number):
+        return Value(None, None, f"{text} (cannot be computed, e.g. a division by zero)")
+    return Value(number, unit, f"{text} = {number:g} {unit or ''}".rstrip())
 
 
 def compare(left: Value, operator_: str, right: Value) -> Trace:

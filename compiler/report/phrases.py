@@ -77,6 +77,12 @@ _OPERATORS = {  # a comparison as a clause that follows "als" / "if"
         "!=": "{l} differs from {r}",
     },
 }
+_RANK = {"+": 1, "-": 1, "*": 2, "/": 2}  # how tightly an operator binds
+_CALL_WORDS = {
+    "achterstand": "shortfall",
+    "achterstand_procent": "shortfall_percent",
+    "effect": "effect",
+}
 _STATES = {
     "nl": {
         "gehaald": "gehaald is",
@@ -107,7 +113,14 @@ _WORDS = {
         "at_least_every": "ten minste elke",
         "after_monitoring": "na de monitoring die het aanwijst",
         "shortfall": "de achterstand op",
+        "shortfall_percent": "de achterstand in procenten op",
         "effect": "het effect van",
+        "+": "plus",
+        "-": "min",
+        "*": "maal",
+        "/": "gedeeld door",
+        "negative": "min",
+        "absolute": "de absolute waarde van",
         "lower_than": "minder dan in",
         "less": "minder",
         "in_year": "in",
@@ -127,7 +140,14 @@ _WORDS = {
         "at_least_every": "at least every",
         "after_monitoring": "after the monitoring that calls for it",
         "shortfall": "the shortfall on",
+        "shortfall_percent": "the shortfall in percent on",
         "effect": "the effect of",
+        "+": "plus",
+        "-": "minus",
+        "*": "times",
+        "/": "divided by",
+        "negative": "minus",
+        "absolute": "the absolute value of",
         "lower_than": "less than in",
         "less": "less",
         "in_year": "in",
@@ -302,13 +322,31 @@ class Phrases:
         return pattern.format(l=self.operand(comparison.left), r=self.operand(comparison.right))
 
     def operand(self, operand) -> str:
+        if isinstance(operand, nodes.CALCULATIONS):
+            return self._calculation(operand)
         if isinstance(operand, nodes.Quantity):
             return self.quantity(operand) if operand.unit.text else self.number(operand.number)
         if isinstance(operand, nodes.Call):
-            lead = (
-                self.words["shortfall"]
-                if operand.function == "achterstand"
-                else self.words["effect"]
-            )
+            lead = self.words[_CALL_WORDS[operand.function]]
             return f"{lead} «{self.title(operand.argument.name)}»"
         return f"«{self.title(operand.name)}»"
+
+    def _calculation(self, expression) -> str:
+        """A calculation in words, bracketed where the words alone would be ambiguous (as the rule
+        printer brackets it: `* /` before `+ -`, left to right)."""
+        if isinstance(expression, nodes.Absolute | nodes.Negative):
+            inner = self.operand(expression.operand)
+            if isinstance(expression.operand, nodes.Arithmetic):
+                inner = f"({inner})"
+            word = "absolute" if isinstance(expression, nodes.Absolute) else "negative"
+            return f"{self.words[word]} {inner}"
+        rank = _RANK[expression.operator]
+        left, right = self.operand(expression.left), self.operand(expression.right)
+        if isinstance(expression.left, nodes.Arithmetic) and _RANK[expression.left.operator] < rank:
+            left = f"({left})"
+        if (
+            isinstance(expression.right, nodes.Arithmetic)
+            and _RANK[expression.right.operator] <= rank
+        ):
+            right = f"({right})"
+        return f"{left} {self.words[expression.operator]} {right}"

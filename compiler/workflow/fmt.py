@@ -8,8 +8,9 @@ the whitespace and comments between tokens are rewritten. The layout rule:
 - Declarations: `kind id "title" {` on one line, fields below it, `}` alone on the last line. One
   blank line between declarations (and between a declaration and a comment after it).
 - Fields: one per line, indented 4 spaces, tokens separated by one space, except no space before
-  `,` `.` `:` `)`, after `.` `(`, around the `-` of `regels 435-436`, or between `achterstand`/
-  `effect` and `(`. No blank line after `{` or before `}`; elsewhere in a declaration one blank
+  `,` `.` `:` `)`, after `.` `(`, around the `-` of `regels 435-436`, after a unary `-` (`-x`, but
+  `- 5`, which is not the number `-5`), or between a function (`achterstand`, `achterstand_procent`,
+  `effect`, `absoluut`) and `(`. The `+ - * /` of a calculation have one space on either side. No blank line after `{` or before `}`; elsewhere in a declaration one blank
   line is kept where the source had one or more (so groups of fields stay apart).
 - Value column: every kind has a fixed value column (`VALUE_COLUMN`, measured from the field
   indent and taken from the prevailing style of the bundled policy/ files, e.g. `doel` 11,
@@ -59,9 +60,12 @@ UNALIGNED = frozenset({"bron", "stap", "pakket", "post", "totaal", "deelpost"})
 FIELD_INDENT = " " * 4
 CONTINUATION_INDENT = " " * 8
 
-_NO_SPACE_BEFORE = frozenset({"COMMA", "DOT", "COLON", "RPAR", "MINUS"})
-_NO_SPACE_AFTER = frozenset({"DOT", "LPAR", "MINUS"})
-_CALLS = frozenset({"ACHTERSTAND", "EFFECT"})
+_NO_SPACE_BEFORE = frozenset({"COMMA", "DOT", "COLON", "RPAR"})
+_NO_SPACE_AFTER = frozenset({"DOT", "LPAR"})
+_CALLS = frozenset({"ACHTERSTAND", "ACHTERSTAND_PROCENT", "EFFECT", "ABSOLUUT"})
+# A `-` after one of these ends a calculation's left side, so it subtracts; after a whole number it
+# is the `-` of a line range (`regels 4-5`); anywhere else it is a unary minus.
+_OPERAND_ENDS = frozenset({"NAME", "NUMBER", "UNIT", "MONEY", "RPAR"})
 _COMMENT = re.compile(r"#[^\n]*")
 
 
@@ -192,6 +196,7 @@ class _Formatter:
         self.keyword: Token | None = None
         self.package_width = 0
         self.previous: Token | None = None
+        self.minus = "unary"  # what the last `-` was: 'subtract', 'range' or 'unary'
 
     def run(self) -> str:
         for token, gap in zip(self.tokens, self.gaps, strict=False):
@@ -250,6 +255,11 @@ class _Formatter:
     # tokens ----------------------------------------------------------------------
     def _token(self, token: Token, gap: _Gap, place: str) -> None:
         first = len(gap.comments) == int(self._trails(gap))
+        self._place_token(token, gap, place, first)
+        if token.type == "MINUS":
+            self.minus = self._minus_kind()  # still judged by the token before it
+
+    def _place_token(self, token: Token, gap: _Gap, place: str, first: bool) -> None:
         if place == "declaration":
             self._declaration(token, self._blank(place, first, gap.breaks))
         elif place == "field":
@@ -274,8 +284,18 @@ class _Formatter:
         self.out.start("", blank)
         self.out.add(token)
 
+    def _minus_kind(self) -> str:
+        previous = self.previous.type if self.previous is not None else None
+        if previous in _OPERAND_ENDS:
+            return "subtract"
+        return "range" if previous == "INT" else "unary"
+
     def _separator(self, token: Token) -> str:
         previous = self.previous
+        if previous.type == "MINUS" and self.minus != "subtract":
+            return " " if self.minus == "unary" and token.type == "NUMBER" else ""
+        if token.type == "MINUS" and self._minus_kind() == "range":
+            return ""
         if previous.type in _NO_SPACE_AFTER or token.type in _NO_SPACE_BEFORE:
             return ""
         if token.type == "LPAR" and previous.type in _CALLS:

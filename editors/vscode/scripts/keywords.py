@@ -123,6 +123,7 @@ TEMPLATE: dict = {
                 {"include": "#logical-operator"},
                 {"include": "#word-operator"},
                 {"include": "#comparison-operator"},
+                {"include": "#arithmetic-operator"},
                 {"include": "#state"},
                 {"include": "#pending"},
                 {"include": "#keyword"},
@@ -285,6 +286,11 @@ TEMPLATE: dict = {
             "match": "<<COMPARATORS>>",
             "name": "keyword.operator.comparison.beleid",
         },
+        "arithmetic-operator": {
+            "comment": "+ * / and a - between spaces (a - in a number or a line range is not one)",
+            "match": "[+*/]|(?<=\\s)-(?=\\s)",
+            "name": "keyword.operator.arithmetic.beleid",
+        },
         "state": {
             "match": "(?<![\\w.])(<<STATES>>)\\b",
             "name": "constant.language.state.beleid",
@@ -407,7 +413,7 @@ def collect(repo: Path = REPO) -> Words:
     pending = {literal(r.expansion[0]) for r in parser.rules if r.alias == "pending"}
     logical = literals_of(["or_cond", "and_cond", "not_cond"])
     condition_words = {w for w in literals_of(["atom_cond"]) if w.isalpha()}
-    functions = literals_of(["function"])
+    functions = literals_of(["function", "math_function"])
     location = {w for w in literals_of(["location"]) if w.isalpha()}
     all_literals = {literal(s) for r in parser.rules for s in r.expansion} - {None}
     punctuation = {w for w in all_literals if not re.search(r"[a-z]", w)}
