@@ -51,7 +51,7 @@ def kind_of_indicator(decl: nodes.Declaration | None) -> str | None:
     if decl is None or decl.kind != "indicator":
         return None
     level = decl.value("niveau")
-    if not isinstance(level, nodes.Ref) or level.name in schema.AGGREGATE_LEVELS:
+    if not isinstance(level, nodes.Ref) or level.name in schema.SERIES_LEVELS:
         return None
     return level.name
 
@@ -59,7 +59,7 @@ def kind_of_indicator(decl: nodes.Declaration | None) -> str | None:
 def check_kinds(decls: Mapping[str, nodes.Declaration], diags: Diagnostics) -> None:
     """Levels, `binnen`, selections and aggregates against the kinds the policy knows."""
     kinds = known_kinds(decls)
-    levels = (*schema.AGGREGATE_LEVELS, *kinds)
+    levels = (*schema.SERIES_LEVELS, *kinds)
     for decl in decls.values():
         for f in decl.fields:
             if f.keyword == "niveau" and isinstance(f.value, nodes.Ref):

@@ -154,8 +154,9 @@ VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 BUDGET_SECTIONS = ("incidenteel", "structureel")
-# Levels that are not entity kinds: one value for the country or for a sector.
-AGGREGATE_LEVELS = ("nationaal", "sector")
+# Levels that are series, not entity kinds: one value for the country, a sector, or one named area
+# (`gebied`: an indicator about one area, such as the IJsselmeer, as before entity kinds existed).
+SERIES_LEVELS = ("nationaal", "sector", "gebied")
 # Entity kinds every policy knows without declaring them (as before `entiteit` existed); a declared
 # `entiteit` adds its own id. Farms lie in provinces: the farm table's `province` column says where.
 ENTITY_KINDS = ("bedrijf", "provincie", "gebied")

@@ -59,7 +59,7 @@ def _indicator(decl: nodes.Declaration) -> views.Indicator:
         decl.id.name,
         unit.text if isinstance(unit, nodes.Unit) else None,
         _member(views.Level, level),
-        level if level and level not in schema.AGGREGATE_LEVELS else None,
+        level if level and level not in schema.SERIES_LEVELS else None,
         _aggregate(decl.value("berekend")),
     )
 
