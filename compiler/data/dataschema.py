@@ -1,8 +1,8 @@
 """The JSON Schema of monitoring data, derived from the policy's indicator declarations.
 
 Three record types: an observation of a national or sector series, one row of an entity table (a
-farm), and a compliance event; and one row of the table of each other entity kind that names a
-table (`table_provincie`: a province). `beleid schema` prints the document; compiler/data/validation.py
+farm), and a compliance event; and one row of the table of each other entity kind
+(`table_provincie`: a province). `beleid schema` prints the document; compiler/data/validation.py
 validates every row against it with jsonschema before anything is evaluated.
 """
 
@@ -198,7 +198,7 @@ def data_schema(policy: Policy) -> dict:
             **{
                 table_record_type(k.id): _region(policy, k)
                 for k in entity_kinds(policy).values()
-                if k.id != ENTITY_LEVEL and k.table is not None
+                if k.id != ENTITY_LEVEL
             },
         },
     }
