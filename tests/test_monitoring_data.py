@@ -15,10 +15,10 @@ import pytest
 
 from compiler.check.kinds import entity_kinds
 from compiler.data import tables
-from compiler.data.regions import load_region_table
 from compiler.data.dataschema import data_schema
 from compiler.data.entities import load_entities
 from compiler.data.events import load_events
+from compiler.data.regions import load_region_table
 from compiler.data.series import load_series
 from compiler.data.validation import RecordValidator
 from dsl.diagnostics import Diagnostics
