@@ -160,6 +160,20 @@ RETAINS_UNRELATED = Code(
     "`behoudt` names a declaration that the stopped one does not lead to",
 )
 
+# P27x: entity kinds, selections and aggregates (compiler/check/kinds.py)
+SELECTION_WRONG_KIND = Code(
+    "P270",
+    "selection-wrong-kind",
+    E,
+    "a selection of one kind of entity names an indicator measured per entity of another kind",
+)
+INVALID_AGGREGATE = Code(
+    "P271",
+    "invalid-aggregate",
+    E,
+    "an aggregate (`berekend som`, `aantal`, `aandeel`) names what cannot be added up into its level",
+)
+
 # P3xx: the dependency graph (compiler/check/)
 DEPENDENCY_CYCLE = Code(
     "P301", "dependency-cycle", E, "declarations depend on each other in a cycle"
@@ -230,6 +244,12 @@ NO_SOURCE = Code(
     "no-source",
     E,
     "a series value says neither where it was published (url and quote) nor how it was made (source)",
+)
+UNKNOWN_ENTITY = Code(
+    "D021", "unknown-entity", E, "a regional table names an entity its kind does not have"
+)
+WRONG_ENTITY_KIND = Code(
+    "D022", "wrong-entity-kind", E, "a regional table holds an entity of another kind"
 )
 
 # L0xx: the ledger (compiler/evaluate/)

@@ -35,6 +35,7 @@ KINDS = (
     "besluit",
     "verbod",
     "bevinding",
+    "entiteit",
 )
 
 
@@ -278,6 +279,20 @@ class EntitySubject:
 
 
 Subject = Union[ActorSubject, EntitySubject]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityAggregate:
+    """`berekend som IND [waar C]`, `aantal SOORT [waar C]`, `aandeel SOORT waar C`: an indicator
+    computed per entity from the entities of another kind that lie in it (farms in a province).
+
+    `function` is "som", "aantal" or "aandeel"; `subject` the summed indicator (som) or the counted
+    kind (aantal, aandeel)."""
+
+    function: str
+    subject: Ref
+    where: Condition | None
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)

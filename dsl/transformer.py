@@ -95,6 +95,10 @@ class PolicyTransformer:
     uitgever = _ref_field("uitgever")
     soort = _ref_field("soort")
     niveau = _ref_field("niveau")
+    sleutel = _ref_field("sleutel")
+    binnen = _ref_field("binnen")
+    tabel = _string_field("tabel")
+    berekend = _value_field("berekend")
     status = _ref_field("status")
     traject = _ref_field("traject")
     sector = _ref_field("sector")
@@ -289,6 +293,17 @@ class PolicyTransformer:
 
     def entity_subject(self, meta, children):
         return n.EntitySubject(self._ref(children[0]), children[1], self._span(meta))
+
+    def _aggregate(function):  # noqa: N805
+        def method(self, meta, children):
+            where = children[1] if len(children) > 1 else None
+            return n.EntityAggregate(function, self._ref(children[0]), where, self._span(meta))
+
+        return method
+
+    sum_of = _aggregate("som")
+    count_of = _aggregate("aantal")
+    share_of = _aggregate("aandeel")
 
     def cells(self, meta, children):
         return tuple(children)

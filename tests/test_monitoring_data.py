@@ -13,10 +13,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from compiler.check.kinds import entity_kinds
 from compiler.data import tables
 from compiler.data.dataschema import data_schema
 from compiler.data.entities import load_entities
 from compiler.data.events import load_events
+from compiler.data.regions import load_region_table
 from compiler.data.series import load_series
 from compiler.data.types import Series
 from compiler.data.validation import RecordValidator
@@ -34,6 +36,10 @@ def _load(path: Path, policy, diags: Diagnostics):
         return load_series([path], policy, diags)
     if kind == "farms":
         return load_entities(path, policy, diags)
+    if kind == "regions":  # the table of provinces, or of the kind the file name names
+        entity = "natura2000_gebied" if "natura2000" in path.name else "provincie"
+        table_kind = entity_kinds(policy)[entity]
+        return load_region_table(path, table_kind, policy, diags, data_schema(policy))
     farms = load_entities(DATA / "good" / "farms.csv", policy, Diagnostics())
     return load_events([path], policy, farms, diags)
 

@@ -18,6 +18,7 @@ from compiler.check import budgets, fields, viewbuilder
 from compiler.check.citations import CitationChecker, load_source
 from compiler.check.consistency import check_consistency
 from compiler.check.graph import PolicyGraph
+from compiler.check.kinds import check_kinds
 from compiler.check.layout import RULE_SUFFIX, escapes, policy_root, repository_root
 from compiler.check.model import Policy
 from compiler.check.numbers import check_numbers
@@ -235,6 +236,7 @@ def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Poli
         fields.check_vocabulary(decl, diags)
         fields.check_values(decl, diags)
     references = resolve(symbols, diags)
+    check_kinds(symbols, diags)
     sources = _load_sources(symbols, diags)
     citations = CitationChecker(sources, diags)
     for decl in symbols.values():

@@ -150,6 +150,8 @@ def _field_uses(f: nodes.Field) -> Iterator[Use]:
         yield from condition_uses(value, "als")
     elif f.keyword == "wie":
         yield from _subject_uses(value)
+    elif f.keyword == "berekend":
+        yield from _aggregate_uses(value)
     elif f.keyword == "stap" and value.condition is not None:
         yield from condition_uses(value.condition, "stap")
     elif f.keyword in ("waarde", "tussendoel"):
@@ -163,6 +165,15 @@ def _subject_uses(subject) -> Iterator[Use]:
         yield Use(subject.actor, ("actor",), "wie", "in")
     elif subject.where is not None:
         yield from condition_uses(subject.where, "waar")
+
+
+def _aggregate_uses(aggregate: nodes.EntityAggregate) -> Iterator[Use]:
+    """The summed indicator of `som` and the names in the condition; the counted kind of `aantal`
+    and `aandeel` is checked as an entity kind (compiler/check/kinds.py), not looked up here."""
+    if aggregate.function == "som":
+        yield Use(aggregate.subject, ("indicator",), "berekend", "in")
+    if aggregate.where is not None:
+        yield from condition_uses(aggregate.where, "berekend")
 
 
 def condition_uses(condition, relation: str) -> Iterator[Use]:

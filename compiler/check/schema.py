@@ -14,7 +14,10 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"titel", "uitgever", "kenmerk", "soort"}),
     ),
     "actor": (frozenset({"soort"}), frozenset()),
-    "indicator": (frozenset({"eenheid", "niveau"}), frozenset({"sector", "cadans", "eerste"})),
+    "indicator": (
+        frozenset({"eenheid", "niveau"}),
+        frozenset({"sector", "cadans", "eerste", "berekend"}),
+    ),
     "doel": (
         frozenset({"indicator", "uiterlijk"}),
         frozenset(
@@ -71,6 +74,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "besluit": (frozenset({"door"}), frozenset({"wat", "termijn", "uiterlijk", "betreft"})),
     "bevinding": (frozenset({"wat"}), frozenset({"betreft"})),
+    "entiteit": (frozenset({"sleutel"}), frozenset({"tabel", "binnen"})),
     "verbod": (
         frozenset({"wat"}),
         frozenset(
@@ -94,6 +98,7 @@ REPEATABLE = frozenset(
         "vervangt",
         "stopt",
         "uitzondering",
+        "binnen",
     }
 )
 
@@ -135,6 +140,7 @@ VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
         "handhaving",
         "bestuurlijke_afspraak",
     ),
+    # The built-in levels; a policy adds its own entity kinds (`entiteit`, compiler/check/kinds.py).
     ("*", "niveau"): ("nationaal", "sector", "provincie", "gebied", "bedrijf"),
     ("*", "status"): (
         "voorgenomen",
@@ -148,7 +154,17 @@ VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 BUDGET_SECTIONS = ("incidenteel", "structureel")
+# Levels that are series, not entity kinds: one value for the country, a sector, or one named area
+# (`gebied`: an indicator about one area, such as the IJsselmeer, as before entity kinds existed).
+SERIES_LEVELS = ("nationaal", "sector", "gebied")
+# Entity kinds every policy knows without declaring them (as before `entiteit` existed); a declared
+# `entiteit` adds its own id. Farms lie in provinces: the farm table's `province` column says where.
 ENTITY_KINDS = ("bedrijf", "provincie", "gebied")
+BUILTIN_WITHIN: dict[str, tuple[str, ...]] = {"bedrijf": ("provincie",)}
+# (kind, kind it lies in) pairs the monitoring data links, so aggregates can follow them.
+LINKED_KINDS = (("bedrijf", "provincie"),)
+# Which aggregates exist and the dimension of the unit each gives ("som": the summed indicator's).
+AGGREGATE_FUNCTIONS = ("som", "aantal", "aandeel")
 TARGET_STATES = ("gehaald", "niet_gehaald", "op_schema", "achter_op_schema")
 
 

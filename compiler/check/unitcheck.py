@@ -252,7 +252,7 @@ class UnitChecker:
 def _condition_of(value):
     if isinstance(value, nodes.Step):
         return value.condition
-    if isinstance(value, nodes.EntitySubject):
+    if isinstance(value, (nodes.EntitySubject, nodes.EntityAggregate)):
         return value.where
     if isinstance(value, nodes.ActorSubject):
         return None

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeVar
 
-from compiler.check import views
+from compiler.check import schema, views
 from compiler.check.fields import parse_when
 from compiler.check.model import CheckedDeclaration
 from dsl import nodes
@@ -59,6 +59,29 @@ def _indicator(decl: nodes.Declaration) -> views.Indicator:
         decl.id.name,
         unit.text if isinstance(unit, nodes.Unit) else None,
         _member(views.Level, level),
+        level if level and level not in schema.SERIES_LEVELS else None,
+        _aggregate(decl.value("berekend")),
+    )
+
+
+def _aggregate(value: object) -> views.Aggregate | None:
+    """The view of `berekend ...`; the counted kind of `som` is the summed indicator's kind, which
+    compiler/check/kinds.py has checked to be `bedrijf`."""
+    if not isinstance(value, nodes.EntityAggregate):
+        return None
+    if value.function == "som":
+        return views.Aggregate("som", "bedrijf", value.subject.name, value.where)
+    return views.Aggregate(value.function, value.subject.name, None, value.where)
+
+
+def _entity_kind(decl: nodes.Declaration) -> views.EntityKind:
+    table = decl.value("tabel")
+    return views.EntityKind(
+        decl.id.name,
+        decl.title or decl.id.name,
+        _name(decl.value("sleutel")),
+        table if isinstance(table, str) else None,
+        tuple(f.value.name for f in decl.all("binnen") if isinstance(f.value, nodes.Ref)),
     )
 
 
@@ -124,6 +147,7 @@ def _ladder(decl: nodes.Declaration) -> views.Ladder:
 
 
 _BUILDERS: dict[str, Callable[[nodes.Declaration], views.View]] = {
+    "entiteit": _entity_kind,
     "indicator": _indicator,
     "doel": _target,
     "trigger": _trigger,

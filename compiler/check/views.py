@@ -139,10 +139,38 @@ Term = Union[AfterMoment, ByDate, PendingTerm]
 
 
 @dataclass(frozen=True, slots=True)
+class Aggregate:
+    """`berekend som IND | aantal SOORT | aandeel SOORT [waar C]`: a value per entity computed from
+    the entities of `source_kind` that lie in it; `summed` is the indicator `som` adds up."""
+
+    function: str  # "som", "aantal" or "aandeel"
+    source_kind: str
+    summed: str | None
+    where: nodes.Condition | None
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
+    """An `indicator`: its unit and level; `kind` the entity kind it has one value per entity of
+    (None for a national or sector series); `aggregate` how it is computed from another kind."""
+
     id: str
     unit: str | None
     level: Level | None
+    kind: str | None = None
+    aggregate: Aggregate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityKind:
+    """An `entiteit`: a kind of entity, the column that keys its table, the table file (relative to
+    the monitoring folder; None: no table) and the kinds its entities lie in (`binnen`)."""
+
+    id: str
+    title: str
+    key: str
+    table: str | None
+    within: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +250,8 @@ class Ladder:
     steps: tuple[nodes.Step, ...]
 
 
-View = Union[Indicator, Target, Trigger, Obligation, Decision, Measure, ReportingDuty, Ladder]
+View = Union[
+    EntityKind, Indicator, Target, Trigger, Obligation, Decision, Measure, ReportingDuty, Ladder
+]
 # Any one kind of view, for functions that select views by their class.
 V = TypeVar("V", bound=View)

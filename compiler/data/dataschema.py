@@ -1,13 +1,15 @@
 """The JSON Schema of monitoring data, derived from the policy's indicator declarations.
 
 Three record types: an observation of a national or sector series, one row of an entity table (a
-farm), and a compliance event. `beleid schema` prints the document; compiler/data/validation.py
+farm), and a compliance event; and one row of the table of each other entity kind
+(`table_provincie`: a province). `beleid schema` prints the document; compiler/data/validation.py
 validates every row against it with jsonschema before anything is evaluated.
 """
 
 from __future__ import annotations
 
-from compiler.check import units
+from compiler.check import units, views
+from compiler.check.kinds import entity_kinds
 from compiler.check.model import CheckedDeclaration, Policy
 
 SCHEMA_ID = "https://beleid.example/schema/monitoring.json"
@@ -33,6 +35,9 @@ PROVINCES = (
     "noord_brabant",
     "limburg",
 )
+# The twelve provinces, as the farm table spells them: the entities of kind `provincie`. No source
+# in policy/sources/ lists them; they are the twelve provinces of the Netherlands.
+KNOWN_ENTITIES: dict[str, tuple[str, ...]] = {"provincie": PROVINCES}
 EVENTS = ("filed", "complied", "reported")
 ENTITY_LEVEL = "bedrijf"
 FIXED_ENTITY_COLUMNS = ("id", "sector", "province")
@@ -50,24 +55,29 @@ def level_of(indicator: CheckedDeclaration) -> str:
 
 
 def series_indicators(policy: Policy) -> list[CheckedDeclaration]:
-    """Indicators measured as one series (national, sector, ...), sorted by id."""
-    return sorted(
-        (
-            d
-            for d in policy.of_kind("indicator")
-            if _has_unit_and_level(d) and level_of(d) != ENTITY_LEVEL
-        ),
-        key=lambda d: d.id,
-    )
+    """Indicators measured as one series (national, sector, one named area), sorted by id."""
+    return _indicators_of_kind(policy, None)
 
 
 def entity_indicators(policy: Policy) -> list[CheckedDeclaration]:
     """Indicators with one value per farm: the columns of an entity table."""
+    return _indicators_of_kind(policy, ENTITY_LEVEL)
+
+
+def regional_indicators(policy: Policy, kind: str) -> list[CheckedDeclaration]:
+    """Indicators with one value per entity of `kind` that a table gives (not `berekend` ones)."""
+    return [d for d in _indicators_of_kind(policy, kind) if d.view.aggregate is None]
+
+
+def _indicators_of_kind(policy: Policy, kind: str | None) -> list[CheckedDeclaration]:
+    """Indicators with a unit and a level whose entity kind is `kind` (None: series), by id."""
     return sorted(
         (
             d
             for d in policy.of_kind("indicator")
-            if _has_unit_and_level(d) and level_of(d) == ENTITY_LEVEL
+            if _has_unit_and_level(d)
+            and isinstance(d.view, views.Indicator)
+            and d.view.kind == kind
         ),
         key=lambda d: d.id,
     )
@@ -180,6 +190,26 @@ def _event(policy: Policy) -> dict:
     }
 
 
+def _region(policy: Policy, kind: views.EntityKind) -> dict:
+    properties = {
+        kind.key: {"type": "string", "minLength": 1},
+        "naam": {"type": "string"},
+    }
+    properties.update({d.id: _entity_value(d) for d in regional_indicators(policy, kind.id)})
+    return {
+        "type": "object",
+        "title": f"One {kind.id}: one row of the {kind.id} table",
+        "required": [kind.key],
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def table_record_type(kind: str) -> str:
+    """The name of the schema definition of one row of the table of `kind`."""
+    return f"table_{kind}"
+
+
 def data_schema(policy: Policy) -> dict:
     """The whole schema document; validate a record with `{"$ref": "#/$defs/<type>"}`."""
     return {
@@ -191,5 +221,10 @@ def data_schema(policy: Policy) -> dict:
             "observation": _observation(policy),
             "farm": _farm(policy),
             "event": _event(policy),
+            **{
+                table_record_type(k.id): _region(policy, k)
+                for k in entity_kinds(policy).values()
+                if k.id != ENTITY_LEVEL
+            },
         },
     }

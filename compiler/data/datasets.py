@@ -12,6 +12,7 @@ from compiler.check.model import Policy
 from compiler.data import dataschema
 from compiler.data.entities import load_entities
 from compiler.data.events import load_events
+from compiler.data.regions import load_region_tables
 from compiler.data.series import load_series
 from compiler.data.synthetic import DEFAULT_SEED, DEFAULT_SIZE, generate_farms
 from compiler.data.types import Monitoring, Population
@@ -67,7 +68,9 @@ def load(policy: Policy, choice: DataChoice, diags: Diagnostics) -> Monitoring:
         [folder / EVENTS_FILE] if folder and (folder / EVENTS_FILE).is_file() else []
     )
     events = load_events(event_paths, policy, population, diags, schema)
+    tables, table_paths = load_region_tables(policy, folder, diags, schema)
     files = tuple(
-        str(p) for p in [*series_paths, *([farms_path] if farms_path else []), *event_paths]
+        str(p)
+        for p in [*series_paths, *([farms_path] if farms_path else []), *event_paths, *table_paths]
     )
-    return Monitoring(series, population, events, files)
+    return Monitoring(series, population, events, files, tables)

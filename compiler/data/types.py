@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,10 +104,12 @@ class Series:
 
 @dataclass(frozen=True)
 class Population:
-    """A table of entities (farms) as columns: categorical codes and float64 values.
+    """A table of entities as columns: categorical codes and float64 values.
 
     `labels` holds the ids as written; a synthetic population has none and names its farms
-    `B0000001`, `B0000002`, ... on demand, so ten million farms need no string array.
+    `B0000001`, `B0000002`, ... on demand, so ten million farms need no string array. `kind` is the
+    entity kind (`bedrijf` for farms); a table of another kind (compiler/data/regions.py) has no
+    sector (-1) and, for provinces, each province's own code as its `province`.
     """
 
     size: int
@@ -116,6 +118,7 @@ class Population:
     columns: dict[str, np.ndarray]  # indicator id -> float64, in the indicator's unit
     origin: str
     labels: np.ndarray | None = None
+    kind: str = "bedrijf"
 
     def label(self, index: int) -> str:
         return str(self.labels[index]) if self.labels is not None else synthetic_label(index)
@@ -153,6 +156,8 @@ class Population:
         h.update(",".join(sorted(self.columns)).encode())
         if self.labels is not None:
             h.update("\n".join(map(str, self.labels)).encode())
+        if self.kind != "bedrijf":
+            h.update(self.kind.encode())
         return h.hexdigest()
 
 
@@ -193,6 +198,7 @@ class Monitoring:
     population: Population | None = None
     events: tuple[Event, ...] = ()
     files: tuple[str, ...] = ()
+    tables: Mapping[str, Population] = field(default_factory=dict)  # entity kind -> its table
 
     def digest(self) -> str:
         """A fingerprint of the content (not the file names), for the ledger."""
@@ -203,4 +209,6 @@ class Monitoring:
         h.update((self.population.digest() if self.population else "-").encode())
         for e in sorted(self.events, key=lambda e: (e.subject, e.obligation, e.event, e.date)):
             h.update(f"{e.subject}|{e.obligation}|{e.event}|{e.date}\n".encode())
+        for kind in sorted(self.tables):
+            h.update(f"{kind}:{self.tables[kind].digest()}\n".encode())
         return h.hexdigest()

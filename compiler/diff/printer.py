@@ -196,6 +196,10 @@ class _RuleTextWriter:
         where = f" waar {self.value(s.where)}" if s.where is not None else ""
         return f"elk {s.entity.name}{where}"
 
+    def _entityaggregate(self, a: nodes.EntityAggregate) -> str:
+        where = f" waar {self.value(a.where)}" if a.where is not None else ""
+        return f"{a.function} {a.subject.name}{where}"
+
     def _step(self, s: nodes.Step) -> str:
         condition = f" als {self.value(s.condition)}" if s.condition is not None else ""
         return f"{s.number} {self._str(s.label)}{condition}"

@@ -39,6 +39,7 @@ class EntityObligation:
     overdue: np.ndarray  # bool
     due_text: str
     ladder: str | None
+    kind: str = "bedrijf"  # the kind of entity selected
 
     @property
     def count(self) -> int:
@@ -97,6 +98,7 @@ def entity_obligation(
         fulfilled=fulfilled,
         due_text=due_text,
         ladder=obligation.ladder,
+        kind=population.kind,
     )
     if not open_before:  # everyone selected got it now: one issue date and one due date for all
         overdue = selected if 0 < due_ordinal < today else population.nobody

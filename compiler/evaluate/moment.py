@@ -17,7 +17,8 @@ from enum import StrEnum
 
 from compiler.check import views
 from compiler.check.model import CheckedDeclaration, Policy
-from compiler.data.types import Event, Monitoring
+from compiler.data.types import Event, Monitoring, Population
+from compiler.evaluate.aggregate import FARM, regional_tables
 from compiler.evaluate.columns import EntityConditions
 from compiler.evaluate.conditions import NationalConditions, Trace
 from compiler.evaluate.duties import ActorDuty, Events, actor_duties
@@ -77,6 +78,10 @@ class Evaluation:
     history: History
     indicator_units: dict[str, str] = field(default_factory=dict)
     assumed: frozenset[str] = frozenset()  # "decl.field" values a scenario assumed
+    # Obligations on entities of other kinds (provinces, ...), and the table of each such kind with
+    # its computed indicators (compiler/evaluate/aggregate.py). Not carried in the ledger.
+    regional_obligations: dict[str, EntityObligation] = field(default_factory=dict)
+    regional_tables: dict[str, Population] = field(default_factory=dict)
 
     @property
     def population(self):
@@ -115,9 +120,7 @@ def evaluate(
     in_force = {d.id: d for d in policy.declarations.values() if _in_force(d, moment)}
     indicators = policy.views(views.Indicator)
     indicator_units = {i.id: i.unit for i in indicators if i.unit is not None}
-    entity_level = frozenset(
-        i.id for i in indicators if i.unit is not None and i.level is views.Level.FARM
-    )
+    entity_level = frozenset(i.id for i in indicators if i.unit is not None and i.kind is not None)
     targets = evaluate_targets(
         policy, _views(in_force, views.Target), monitoring.series, moment, monitoring.population
     )
@@ -141,13 +144,18 @@ def evaluate(
         events,
         moment,
     )
-    entity_obligations, ladders = {}, {}
+    entity_obligations, ladders, columns = {}, {}, None
     if monitoring.population is not None:
         columns = EntityConditions(monitoring.population, national, indicator_units)
         entity_obligations = _entity_obligations(
             in_force, issuers, columns, events, history, moment
         )
         ladders = _ladders(in_force, entity_obligations, columns, history)
+    tables = regional_tables(policy, monitoring, columns)
+    regional = {
+        kind: EntityConditions(table, national, indicator_units) for kind, table in tables.items()
+    }
+    regional_obligations = _regional_obligations(in_force, issuers, regional, events, moment)
     return Evaluation(
         moment,
         tuple(sorted(in_force)),
@@ -160,6 +168,8 @@ def evaluate(
         history,
         indicator_units,
         assumed,
+        regional_obligations,
+        tables,
     )
 
 
@@ -255,7 +265,7 @@ def _entity_obligations(
 ) -> dict[str, EntityObligation]:
     found = {}
     for obligation in _views(in_force, views.Obligation):
-        if obligation.selection is None:
+        if obligation.selection is None or obligation.selection.entity != FARM:
             continue
         reason = _reason(obligation.id, issuers)
         found[obligation.id] = entity_obligation(
@@ -266,6 +276,33 @@ def _entity_obligations(
             columns,
             events,
             history.open_obligations,
+            moment,
+        )
+    return found
+
+
+def _regional_obligations(
+    in_force: dict[str, CheckedDeclaration],
+    issuers: dict[str, list[TriggerOutcome]],
+    kinds: dict[str, EntityConditions],
+    events: Events,
+    moment: dt.date,
+) -> dict[str, EntityObligation]:
+    """Obligations on every entity of a kind other than farms that their selection picks."""
+    found = {}
+    for obligation in _views(in_force, views.Obligation):
+        selection = obligation.selection
+        if selection is None or selection.entity not in kinds:
+            continue
+        reason = _reason(obligation.id, issuers)
+        found[obligation.id] = entity_obligation(
+            obligation,
+            selection,
+            reason or _not_issued(obligation.id, issuers),
+            reason is not None,
+            kinds[selection.entity],
+            events,
+            {},
             moment,
         )
     return found

@@ -14,6 +14,7 @@ from compiler.data.dataschema import FARM_SECTORS, PROVINCES
 from compiler.data.provenance import provenance_json
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
+from compiler.evaluate.regionview import regional_json, regional_lines
 from compiler.evaluate.targets import STATUSES, EndStatus, TargetState, TargetStatus
 
 _ORDER = {status: i for i, status in enumerate(STATUSES)}
@@ -110,6 +111,7 @@ def to_json(evaluation: Evaluation) -> dict:
             }
             for ladder in evaluation.ladders.values()
         ],
+        "regional_obligations": regional_json(evaluation),
     }
 
 
@@ -222,6 +224,7 @@ def render_text(evaluation: Evaluation, *, verbose: bool = False) -> str:
     out += _trigger_lines(evaluation)
     out += _entity_lines(evaluation)
     out += _ladder_lines(evaluation)
+    out += regional_lines(evaluation)
     out += _duty_lines(evaluation, verbose)
     return "\n".join(out)
 

@@ -32,6 +32,7 @@ _SYMBOL_KINDS = {
     "besluit": lsp.SymbolKind.Method,
     "verbod": lsp.SymbolKind.Boolean,
     "bevinding": lsp.SymbolKind.String,
+    "entiteit": lsp.SymbolKind.Class,
 }
 
 

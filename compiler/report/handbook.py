@@ -21,6 +21,7 @@ GENERAL = "algemeen"  # the theme of rule files at the top of the policy tree
 _KIND_ORDER = (
     "doel",
     "indicator",
+    "entiteit",
     "maatregel",
     "begroting",
     "trigger",

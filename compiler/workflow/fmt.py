@@ -54,6 +54,7 @@ VALUE_COLUMN = {
     "besluit": 8,
     "verbod": 13,
     "bevinding": 8,
+    "entiteit": 8,
 }
 # Fields whose values are never aligned: citations and the rows of ladders and budget tables.
 UNALIGNED = frozenset({"bron", "stap", "pakket", "post", "totaal", "deelpost"})

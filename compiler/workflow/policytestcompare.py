@@ -70,10 +70,20 @@ def _duties(evaluation, name, wanted, _population):
 
 def _obligations(evaluation, name, wanted, population):
     obligation = evaluation.entity_obligations.get(name)
+    if obligation is None and name in evaluation.regional_obligations:
+        obligation = evaluation.regional_obligations[name]
+        population = evaluation.regional_tables[obligation.kind]
     if obligation is None:
         yield f"obligation {name}", "issued to farms", "not issued to any farm"
         return
     rows = np.flatnonzero(obligation.selected)
+    if "entities" in wanted:  # of any kind: farms, provinces, ...
+        labels = sorted(population.label(int(i)) for i in rows)
+        yield (
+            f"obligation {name}: {obligation.kind} entities",
+            ", ".join(sorted(wanted["entities"])) or "none",
+            ", ".join(labels) or "none",
+        )
     if "farms" in wanted:
         labels = sorted(population.label(int(i)) for i in rows) if population is not None else []
         yield (

@@ -63,7 +63,12 @@ class Coverage:
             },
         )
         issued = {d.declaration for d in evaluation.duties} | {
-            o.obligation for o in evaluation.entity_obligations.values() if o.count
+            o.obligation
+            for o in (
+                *evaluation.entity_obligations.values(),
+                *evaluation.regional_obligations.values(),
+            )
+            if o.count
         }
         in_force = set(evaluation.in_force)
         self._add(

@@ -61,6 +61,7 @@ _EXPECT = {
                 "additionalProperties": False,
                 "properties": {
                     "farms": {"type": "array", "items": {"type": "string"}},
+                    "entities": {"type": "array", "items": {"type": "string"}},
                     "count": {"type": "integer", "minimum": 0},
                     "due": {"type": ["string", "null"]},
                     "overdue": {"type": "integer", "minimum": 0},
