@@ -1,6 +1,7 @@
 """The beleid compiler: the stages that check, evaluate and report policy rules (one folder each;
 docs/architecture.md draws them). `compile_paths` and `compile_text` are the checker's front
-door."""
+door.
+"""
 
 from compiler.check.pipeline import Compilation, compile_paths, compile_text
 

@@ -1,5 +1,6 @@
 """The beleid policy language: grammar, syntax nodes, parser, diagnostics. Knows nothing of
-compiler/."""
+compiler/.
+"""
 
 from dsl.codes import ALL_CODES, Code, Severity
 from dsl.diagnostics import Diagnostic, Diagnostics, Related

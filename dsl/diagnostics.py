@@ -1,5 +1,6 @@
 """Diagnostics as data: `Diagnostic` (code, span, message, hint, related) and the `Diagnostics`
-collector."""
+collector.
+"""
 
 from __future__ import annotations
 

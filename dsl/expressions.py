@@ -59,7 +59,8 @@ def parts_of(expression) -> tuple:
 
 def deepest_calculation(expression) -> tuple[int, object]:
     """How many calculations nest in `expression` at most, and the innermost one on that path (the
-    expression itself when it is none). Iterative, so any depth is measured safely."""
+    expression itself when it is none). Iterative, so any depth is measured safely.
+    """
     deepest, where = 0, expression
     stack = [(expression, 0)]
     while stack:

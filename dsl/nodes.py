@@ -287,7 +287,8 @@ class EntityAggregate:
     computed per entity from the entities of another kind that lie in it (farms in a province).
 
     `function` is "som", "aantal" or "aandeel"; `subject` the summed indicator (som) or the counted
-    kind (aantal, aandeel)."""
+    kind (aantal, aandeel).
+    """
 
     function: str
     subject: Ref

@@ -108,7 +108,8 @@ def _too_large(size: int, display: str, diags: Diagnostics) -> None:
 
 def decode_source(data: bytes, display: str, diags: Diagnostics) -> SourceFile | None:
     """Decode bytes as UTF-8 within the size limit, rejecting binary content with a positioned
-    diagnostic (also for text that never was a file, such as an editor's unsaved buffer)."""
+    diagnostic (also for text that never was a file, such as an editor's unsaved buffer).
+    """
     if len(data) > MAX_FILE_BYTES:
         _too_large(len(data), display, diags)
         return None
@@ -175,7 +176,8 @@ def parse_text(source: SourceFile, diags: Diagnostics) -> Module:
 
 def _calculation_too_deep(declarations: tuple) -> tuple[int, object] | None:
     """The depth and innermost node of the first comparison side whose calculations nest deeper than
-    MAX_NESTING (`a + b + c` nests two deep: `+ -` and `* /` are left-associative), or None."""
+    MAX_NESTING (`a + b + c` nests two deep: `+ -` and `* /` are left-associative), or None.
+    """
     for declaration in declarations:
         for f in declaration.fields:
             for comparison in _comparisons(f.value):

@@ -56,7 +56,8 @@ ARTEFACT_KINDS = ("crash", "timeout", "oom", "leak")
 
 def _signature(error: BaseException) -> tuple[str, str]:
     """(short signature, where): the exception type and its innermost frame inside this
-    repository."""
+    repository.
+    """
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(ROOT)]
     frame = (ours or frames or [None])[-1]
@@ -419,7 +420,8 @@ def _to_json(results: list[Result], wall: float, root: Path) -> dict:
 
 def _replay(name: str, files: list[str], hang_seconds: float | None) -> int:
     """Run saved inputs through a target (no atheris); print what escapes. Exit 1 if anything
-    did."""
+    did.
+    """
     import faulthandler
 
     from fuzz.targets import TARGETS

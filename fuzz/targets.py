@@ -130,7 +130,8 @@ def _render_diagnostics(diags: Diagnostics, text_of: Callable[[str], tuple[str, 
 
 class ByteReader:
     """Draws small choices from the front of the input (the same bytes give the same choices,
-    with or without atheris), so a sequence of operations can be fuzzed as bytes."""
+    with or without atheris), so a sequence of operations can be fuzzed as bytes.
+    """
 
     def __init__(self, data: bytes) -> None:
         self.data, self.at = data, 0
@@ -182,7 +183,8 @@ def rules_path() -> str:
 def run_rules(data: bytes) -> None:
     """Bytes as a rule file: read limits, parse, the whole checker in a tree, every output of
     `check`, `graph` and `sources`; then `fmt`: refuses only what the checker refuses, keeps the
-    meaning and the comments, and is idempotent."""
+    meaning and the comments, and is idempotent.
+    """
     tree, context = _rules_tree()
     path = rules_path()
     diags = Diagnostics()
@@ -225,7 +227,8 @@ def _exercise_policy(compilation) -> None:
 
 def _evaluate_policy(policy) -> None:
     """What `beleid evaluate` and `explain` do with a policy that checks clean: every series
-    indicator observed in 2019 and 2027, a few synthetic farms, two moments."""
+    indicator observed in 2019 and 2027, a few synthetic farms, two moments.
+    """
     values = {d.id: {"2019": 100.0, "2027": 80.0} for d in dataschema.series_indicators(policy)}
     monitoring = Monitoring(Series.from_values(values), generate_farms(20, 3))
     for moment in (MOMENT, dt.date(2035, 12, 31)):
@@ -266,7 +269,8 @@ RULES_PIECE = 4_096
 
 def rules_seeds() -> list[tuple[str, bytes]]:
     """Every rule file of the repository; a large one also in pieces of a few whole declarations
-    (libFuzzer truncates inputs past RULES_MAX_LEN, and small inputs mutate faster)."""
+    (libFuzzer truncates inputs past RULES_MAX_LEN, and small inputs mutate faster).
+    """
     seeds = []
     for path in _files("policy/**/*.policy", "tests/fixtures/**/*.policy"):
         data = path.read_bytes()
@@ -355,7 +359,8 @@ def data_input(kind: str, content: bytes, keep_valid_rows: bool = False, moment:
 
 def run_data(data: bytes) -> None:
     """Bytes as a series, farm or event file, loaded against the bundled policy; when the loader
-    accepts it (or with --keep-valid-rows), evaluated and rendered as `beleid evaluate` does."""
+    accepts it (or with --keep-valid-rows), evaluated and rendered as `beleid evaluate` does.
+    """
     if not data:
         return
     ctx = _data_context()
@@ -511,7 +516,8 @@ def run_ledger(data: bytes) -> None:
     """Mode byte even: the rest is the ledger file; opening, reading and recording give L002 or
     work, and a file refused is left exactly as it was (no journal or WAL files either). Mode byte
     odd: a sequence of (moment, data, policy digest, --replace, reopen) recorded against a real
-    small evaluation, checked against a model of what the ledger must hold."""
+    small evaluation, checked against a model of what the ledger must hold.
+    """
     if not data:
         return
     if data[0] % 2 == LEDGER_FILE:
@@ -726,7 +732,8 @@ def run_diff(data: bytes) -> None:
     (the base fixture file of that side); both versions are compiled as `beleid diff` does, and when
     both check clean (else `diff` stops with their diagnostics): the semantic diff, the guards at
     three dates, the impact, Markdown and JSON. Properties: a version against itself is no change,
-    and so is a version against its own `fmt` output."""
+    and so is a version against its own `fmt` output.
+    """
     if not data or not DIFF_CASES:
         return
     case = DIFF_CASES[(data[0] // 2) % len(DIFF_CASES)]
@@ -786,7 +793,8 @@ def diff_seeds() -> list[tuple[str, bytes]]:
 @functools.cache
 def _repository() -> Path:
     """A small repository in the workspace: monitoring data and policy test data where the bundled
-    scenario and tests expect them, and a `.git` folder so paths are bounded by it."""
+    scenario and tests expect them, and a `.git` folder so paths are bounded by it.
+    """
     repo = workspace() / "repo"
     (repo / ".git").mkdir(parents=True)
     shutil.copytree(ROOT / "monitoring", repo / "monitoring")
@@ -802,7 +810,8 @@ SCENARIO_MAX_FARMS = (
 def run_scenario(data: bytes) -> None:
     """Bytes as a scenario file next to the bundled one: loaded against the bundled policy; when it
     loads, its data is read and the simulation run and rendered as `beleid simulate` does (with at
-    most SCENARIO_MAX_FARMS synthetic farms)."""
+    most SCENARIO_MAX_FARMS synthetic farms).
+    """
     policy = bundled_policy()
     path = _repository() / "monitoring" / "scenarios" / "fuzz.yaml"
     path.write_bytes(data)
@@ -845,7 +854,8 @@ def scenario_seeds() -> list[tuple[str, bytes]]:
 
 def run_policytest(data: bytes) -> None:
     """Bytes as a policy test file beside the bundled tests' data: every case run against the
-    bundled policy, failures and coverage rendered as `beleid test` does."""
+    bundled policy, failures and coverage rendered as `beleid test` does.
+    """
     policy = bundled_policy()
     path = _repository() / "policy" / "tests" / "fuzz.yaml"
     path.write_bytes(data)

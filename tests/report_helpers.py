@@ -1,5 +1,6 @@
 """Writing the report of the small fixture policy (tests/fixtures/base + valid/complete.policy) with
-the fixture monitoring data, as the golden and browser tests need it."""
+the fixture monitoring data, as the golden and browser tests need it.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """`beleid diff` as the workflow runs it: Markdown and JSON, impact on the data, a guard error fails
-the run, a version with errors or an unknown revision is a clear message, never a traceback."""
+the run, a version with errors or an unknown revision is a clear message, never a traceback.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """`beleid schema`, `evaluate`, `explain` and `simulate` as a user runs them: exit codes, located
-errors for bad data and scenarios, no traceback, nothing recorded from invalid input."""
+errors for bad data and scenarios, no traceback, nothing recorded from invalid input.
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 (compiler/evaluate/columns.py) give the same truth for every entity, for generated conditions and
 populations (empty cells, national values, targets, triggers in and out of force, calculations
 with division by zero); and `beleid
-explain --farm` says what `beleid evaluate` decided for a trigger outside its validity."""
+explain --farm` says what `beleid evaluate` decided for a trigger outside its validity.
+"""
 
 from __future__ import annotations
 
@@ -213,7 +214,8 @@ def test_a_division_by_zero_is_unknown_in_both_paths():
 
 def test_a_trigger_not_in_force_is_not_active_in_both_paths():
     """docs/evaluation.md: `trigger is actief` is true when that trigger fired at this moment; a
-    trigger not in force did not fire, so the test is false (not unknown), also under `niet`."""
+    trigger not in force did not fire, so the test is false (not unknown), also under `niet`.
+    """
     assert trigger_is_active(None) is False
     assert trigger_is_active("undecided") is None
     nation = NationalConditions(series({}), MOMENT, UNITS, {}, {}.get, frozenset())

@@ -58,7 +58,8 @@ def codes_of(guards) -> list[str]:
 
 def guard_mismatches(built: Built, guards) -> list[str]:
     """What differs between the `expect:` marks in the case's two versions and `guards`, whose
-    locations (`head/basis.policy`) are relative to the case's folder."""
+    locations (`head/basis.policy`) are relative to the case's folder.
+    """
     marked = fixture_files(built.root / "base") + fixture_files(built.root / "head")
     return mismatches(marked, [in_folder(guard, built.root) for guard in guards])
 
@@ -189,7 +190,8 @@ def test_guard_codes_are_in_the_registry():
 
 def test_frozen_value_change_is_caught(tmp_path):
     """G001 on the bundled policy: the farm norms are frozen until 2035 by a `borging`. The policy
-    changes as it grows, so this case edits a copy of it rather than patching a fixed tree."""
+    changes as it grows, so this case edits a copy of it rather than patching a fixed tree.
+    """
     for version in ("base", "head"):
         shutil.copytree(POLICY, tmp_path / version)
     head = tmp_path / "head" / "stikstof" / "doelen.policy"

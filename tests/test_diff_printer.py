@@ -1,5 +1,6 @@
 """compiler/diff/printer.py: field values written back as rule text parse to the same value, and
-the comparison built on it ignores layout (hypothesis)."""
+the comparison built on it ignores layout (hypothesis).
+"""
 
 from __future__ import annotations
 

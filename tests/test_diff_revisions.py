@@ -1,5 +1,6 @@
 """compiler/diff/revisions.py: a version loaded from a folder or from a git revision, and the
-errors for a version that cannot be loaded."""
+errors for a version that cannot be loaded.
+"""
 
 from __future__ import annotations
 

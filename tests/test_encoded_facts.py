@@ -1,5 +1,6 @@
 """Encoded facts, read through the compiled model (not by grepping files): numbers with their units
-and years from all five source documents. A changed number in a rule file fails here."""
+and years from all five source documents. A changed number in a rule file fails here.
+"""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ reasons of targets, trigger traces, the kind of a duty and its due date, obligat
 population, what the ledger keeps, and the Python helpers (trajectories, periods, series, masks).
 
 The statuses of targets, triggers, duties, obligations and ladder steps are evaluation cases in
-YAML under tests/cases/evaluation/, run by tests/test_evaluation_cases.py."""
+YAML under tests/cases/evaluation/, run by tests/test_evaluation_cases.py.
+"""
 
 from __future__ import annotations
 

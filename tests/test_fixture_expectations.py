@@ -1,5 +1,6 @@
 """The expectation syntax of tests/expectations.py: the comparison fails on every kind of
-difference, and the scenario (S) and ledger (L) fixtures give exactly the diagnostics they mark."""
+difference, and the scenario (S) and ledger (L) fixtures give exactly the diagnostics they mark.
+"""
 
 from __future__ import annotations
 

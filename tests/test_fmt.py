@@ -189,7 +189,8 @@ trigger t "T" {
 
 def test_calculations_get_spaces_around_operators_and_keep_their_meaning():
     """`+ - * /` have a space on either side, a unary `-` none after it unless a number follows (`- 5`
-    is minus five as a calculation, `-5` a number), and the `-` of a line range stays tight."""
+    is minus five as a calculation, `-5` a number), and the `-` of a line range stays tight.
+    """
     assert format_text(CALCULATIONS) == CALCULATIONS_CANONICAL
     assert_canonical(CALCULATIONS, CALCULATIONS_CANONICAL)
     (condition,) = [f.value for f in parse(CALCULATIONS_CANONICAL).declarations[0].all("als")]

@@ -1,7 +1,8 @@
 """The fuzz campaign in CI: every target of fuzz/targets.py runs under atheris for a bounded time,
 executes inputs, and lets nothing escape. The harness itself is checked too, so a green run means
 something: a toy target that raises is reported as a finding (exit 1, input and traceback kept), and
-one that hangs is reported from libFuzzer's timeout artefact."""
+one that hangs is reported from libFuzzer's timeout artefact.
+"""
 
 from __future__ import annotations
 

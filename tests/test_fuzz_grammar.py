@@ -78,7 +78,8 @@ DECLARATIONS = from_lark(bare_parser(), start="declaration", explicit=SPACED)
 
 def check(text: str):
     """(module, diagnostics, compilation) of `text` checked with the base fixture's tree around it
-    (the base file is left out when the text declares one of its ids, so it can stand in for it)."""
+    (the base file is left out when the text declares one of its ids, so it can stand in for it).
+    """
     diags = Diagnostics()
     module = parse_text(SourceFile(PATH, text), diags)
     syntax_errors = diags.has_errors

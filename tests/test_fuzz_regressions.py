@@ -1,6 +1,7 @@
 """Fuzz findings stay fixed: every reproducer under tests/fixtures/fuzz/<target>/ is replayed through
 its fuzz target (fuzz/targets.py) and nothing may escape; where the fix turned a traceback into a
-diagnostic, the diagnostic is asserted too. docs/robustness.md lists each finding."""
+diagnostic, the diagnostic is asserted too. docs/robustness.md lists each finding.
+"""
 
 from __future__ import annotations
 
@@ -307,7 +308,8 @@ def test_an_empty_int_tag_in_a_scenario_is_S001(bundled_policy, tmp_path):
 )
 def test_fmt_agrees_with_the_checker_on_a_file_of_unicode_whitespace(text, line):
     """The checker called such a file empty (P009, a warning: Python's idea of whitespace) while fmt
-    refused it as a syntax error. Now both follow the lexer: a character it rejects (P002)."""
+    refused it as a syntax error. Now both follow the lexer: a character it rejects (P002).
+    """
     diags = Diagnostics()
     parse_text(SourceFile("blank.policy", text), diags)
     assert [(d.code.id, d.span.line) for d in diags] == [("P002", line)]
@@ -320,7 +322,8 @@ def test_fmt_agrees_with_the_checker_on_a_file_of_unicode_whitespace(text, line)
 
 def test_a_budget_amount_past_the_decimal_precision_is_P230_not_a_traceback():
     """Found by the diff target: `amount % 100000` raised decimal.InvalidOperation (DivisionImpossible)
-    while the checker wrote the P230 message for a 33-digit amount."""
+    while the checker wrote the P230 message for a 33-digit amount.
+    """
     text = reproducer("rules", "budget-amount-past-decimal-precision").decode("utf-8")
     compilation = compile_text(text, "begroting.policy")
     (total,) = [d for d in compilation.diagnostics if d.code.id == "P230"]

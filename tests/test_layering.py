@@ -45,7 +45,8 @@ def module_name(path: Path, root: Path) -> str:
 
 def imported_modules(tree: ast.AST) -> list[tuple[str, int]]:
     """Every module an `import` or `from … import` names, with its line (relative ones resolved
-    by the caller never occur: the project uses absolute imports only, which this also checks)."""
+    by the caller never occur: the project uses absolute imports only, which this also checks).
+    """
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -1,6 +1,7 @@
 """`beleid test`: the bundled policy tests pass and cover every trigger, consequence and ladder step;
 a wrong expectation fails with file, line, case, expected and actual; bad test files are located
-(T001, T002; cases under tests/fixtures/policytest/) without a traceback; --min-coverage and JSON output."""
+(T001, T002; cases under tests/fixtures/policytest/) without a traceback; --min-coverage and JSON output.
+"""
 
 from __future__ import annotations
 
@@ -104,7 +105,8 @@ def test_each_kind_of_expectation_can_fail(capsys, scratch, old, new, expected):
 @pytest.mark.parametrize("case", BAD_CASES, ids=lambda p: p.name)
 def test_bad_test_files_are_located(capsys, bundled_policy, case):
     """Each folder under tests/fixtures/policytest/ holds a bad test file (and its data) marked with
-    the T001, T002 (or D) diagnostics it must give: exactly those, located, and exit 1 from the CLI."""
+    the T001, T002 (or D) diagnostics it must give: exactly those, located, and exit 1 from the CLI.
+    """
     files = fixture_files(case)
     marked = [e for path in files for e in expectations(path)]
     assert marked, f"{case.name} expects no diagnostic"

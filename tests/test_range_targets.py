@@ -4,7 +4,8 @@ value, path and gap in the JSON of `beleid evaluate`, the lines of `beleid expla
 
 The statuses themselves (each of the three states of a range, reductions and absolute values,
 single values unchanged) are YAML cases under tests/cases/evaluation/ (bundled/ranges.yaml and
-ranges/ranges.yaml)."""
+ranges/ranges.yaml).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Provinces computed from farms: aggregates against a hand computation, unknown farm values, and
-the bundled provincial obligation evaluated for all twelve provinces."""
+the bundled provincial obligation evaluated for all twelve provinces.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """`beleid report`: golden files for the fixture policy in both languages and formats, a changed number
 changes both languages, hand-written summaries are marked, seed 000's quantified commitments all
 appear in the handbook, internal links resolve, and a report is never half-written or written over
-a folder that is not one."""
+a folder that is not one.
+"""
 
 from __future__ import annotations
 
@@ -161,7 +162,8 @@ def test_hand_written_summary_is_shown_beside_the_generated_sentence_and_marked(
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_quantified_commitment_of_seed_000_is_in_the_handbook(bundled_report, language):
     """Read off the source itself (policy/sources/000_*.txt, line numbers in the comments), not off the
-    rules: (Dutch number and unit, English number and unit, year or None)."""
+    rules: (Dutch number and unit, English number and unit, year or None).
+    """
     commitments = [
         ("42 tot 46%", "42 to 46%", "2035"),  # 436: NH3 agriculture
         ("50%", "50%", "2035"),  # 439: industry and mobility

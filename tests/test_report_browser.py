@@ -198,7 +198,8 @@ def test_screenshots_of_the_index_and_a_target_page(browser, bundled_site):
 
 def _png_summary(data: bytes) -> tuple[int, int, int]:
     """Width, height and how many distinct byte groups a sample of the (row-filtered) image data
-    holds: a blank page gives one or two, a page with text and pictures many."""
+    holds: a blank page gives one or two, a page with text and pictures many.
+    """
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height, depth, colour_type = struct.unpack(">IIBB", data[16:26])
     chunks, position = [], 8

@@ -1,5 +1,6 @@
 """The checked model's typed views: what the checker builds per declaration kind, that a scenario's
-assumed value reaches the view evaluation reads, and that a compilation cannot be changed."""
+assumed value reaches the view evaluation reads, and that a compilation cannot be changed.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The GitHub workflow and the pre-commit hooks shipped with the repository: the workflow validates
 against the published GitHub workflow schema (bundled offline by the check-jsonschema package), and
-every `beleid` command in them is one the command line accepts."""
+every `beleid` command in them is one the command line accepts.
+"""
 
 from __future__ import annotations
 

@@ -75,7 +75,8 @@ def _missing_hint(kind: str, keyword: str) -> str:
 
 def check_vocabulary(decl: nodes.Declaration, diags: Diagnostics) -> None:
     """Words from fixed lists: kinds of actor and commitment, statuses, budget sections. Levels and
-    entity kinds depend on the kinds a policy declares: compiler/check/kinds.py checks those."""
+    entity kinds depend on the kinds a policy declares: compiler/check/kinds.py checks those.
+    """
     for f in decl.fields:
         words = schema.vocabulary(decl.kind, f.keyword)
         if f.keyword == "niveau":

@@ -1,6 +1,7 @@
 """The layout of a policy tree: rule files end in `.policy`; the tree's root is the folder that
 holds the `sources/` folder with the source texts; the repository is the folder that holds `.git`,
-and nothing the tool reads on a file's say-so may lie outside it."""
+and nothing the tool reads on a file's say-so may lie outside it.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def policy_root(path: Path) -> Path | None:
 
 def repository_root(path: Path) -> Path:
     """The repository `path` belongs to: the nearest folder holding `.git`; without one, the folder
-    above the policy tree (so `policy/` and `monitoring/` share it); else the file's own folder."""
+    above the policy tree (so `policy/` and `monitoring/` share it); else the file's own folder.
+    """
     start = path.resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
@@ -51,7 +53,8 @@ def within_repository(
     paths: list[Path], named_in: Path, line: int, diags: Diagnostics
 ) -> list[Path]:
     """The paths a file names that stay inside its repository; each one outside is reported
-    (P012)."""
+    (P012).
+    """
     boundary = repository_root(named_in)
     for path in (p for p in paths if escapes(p, boundary)):
         diags.add(

@@ -74,7 +74,8 @@ class Policy:
 
     def view(self, ident: str, kind: type[V]) -> V | None:
         """The view of declaration `ident` when it is a `kind` (e.g. `views.Indicator`), else
-        None."""
+        None.
+        """
         decl = self.declarations.get(ident)
         view = decl.view if decl is not None else None
         return view if isinstance(view, kind) else None

@@ -101,7 +101,8 @@ def _entries(folder: Path, diags: Diagnostics) -> list[Path]:
 
 def _link_allowed(link: Path, chain: tuple[Path, ...], boundary: Path, diags: Diagnostics) -> bool:
     """A symbolic link is followed only inside the repository and never back into its own
-    folders."""
+    folders.
+    """
     try:
         link.stat()
     except OSError as error:  # ELOOP: a link to itself, or links that lead to each other
@@ -143,7 +144,8 @@ def _link_target(link: Path) -> str:
 
 def _unique_files(found: list[Path]) -> list[Path]:
     """Sorted, each real file once (under the first name it was found by), so a linked folder
-    inside the tree does not declare everything twice."""
+    inside the tree does not declare everything twice.
+    """
     by_real: dict[Path, Path] = {}
     for path in sorted(set(found)):
         by_real.setdefault(path.resolve(), path)

@@ -169,7 +169,8 @@ def _subject_uses(subject) -> Iterator[Use]:
 
 def _aggregate_uses(aggregate: nodes.EntityAggregate) -> Iterator[Use]:
     """The summed indicator of `som` and the names in the condition; the counted kind of `aantal`
-    and `aandeel` is checked as an entity kind (compiler/check/kinds.py), not looked up here."""
+    and `aandeel` is checked as an entity kind (compiler/check/kinds.py), not looked up here.
+    """
     if aggregate.function == "som":
         yield Use(aggregate.subject, ("indicator",), "berekend", "in")
     if aggregate.where is not None:

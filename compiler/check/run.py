@@ -1,6 +1,7 @@
 """What `beleid check` and `beleid graph` ask of the checker: the compilation of the given paths,
 with the in-force listing of a date, or the dependency graph exported as text; nothing is
-printed."""
+printed.
+"""
 
 from __future__ import annotations
 

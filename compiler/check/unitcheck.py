@@ -54,7 +54,8 @@ class UnitChecker:
 
     def unit_of(self, operand) -> UnitInfo | None:
         """The unit of a comparison side (reporting what is wrong inside a calculation), or None
-        when it is unknown or already reported. A number without a unit is a count here."""
+        when it is unknown or already reported. A number without a unit is a count here.
+        """
         if isinstance(operand, nodes.CALCULATIONS):
             return self.calculation_unit(operand)
         if isinstance(operand, nodes.Quantity):
@@ -71,7 +72,8 @@ class UnitChecker:
     def calculation_unit(self, expression) -> UnitInfo | None:
         """The unit of a calculation's value. Inside a calculation a number without a unit is a
         plain number (`2 * x`). Recursive: the parser rejects calculations nested deeper than
-        dsl/parser.py MAX_NESTING (P007)."""
+        dsl/parser.py MAX_NESTING (P007).
+        """
         if isinstance(expression, nodes.Quantity) and not expression.unit.text:
             return units.PLAIN
         if isinstance(expression, nodes.Negative | nodes.Absolute):

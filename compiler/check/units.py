@@ -55,13 +55,15 @@ def lookup(name: str) -> UnitInfo | None:
 
 def compatible(a: UnitInfo, b: UnitInfo) -> bool:
     """True when quantities in `a` and `b` can be compared or converted; a plain number also fits
-    a count, since a number without a unit in a comparison is a count."""
+    a count, since a number without a unit in a comparison is a count.
+    """
     return a.dimension == b.dimension or {a.dimension, b.dimension} == {"plain number", "count"}
 
 
 def product(a: UnitInfo, b: UnitInfo) -> UnitInfo | None:
     """The unit of `a * b`: a plain number keeps the other side's unit; the table has no unit for
-    any other product (kton times ha), so None."""
+    any other product (kton times ha), so None.
+    """
     if a.dimension == PLAIN.dimension:
         return b
     return a if b.dimension == PLAIN.dimension else None
@@ -69,7 +71,8 @@ def product(a: UnitInfo, b: UnitInfo) -> UnitInfo | None:
 
 def quotient(a: UnitInfo, b: UnitInfo) -> UnitInfo | None:
     """The unit of `a / b`: `a`'s unit when `b` is a plain number, a plain number when both have
-    the same dimension (converted exactly: kton / kg is a ratio), else None (no unit in the table)."""
+    the same dimension (converted exactly: kton / kg is a ratio), else None (no unit in the table).
+    """
     if b.dimension == PLAIN.dimension:
         return a
     return PLAIN if a.dimension == b.dimension else None

@@ -66,7 +66,8 @@ def _indicator(decl: nodes.Declaration) -> views.Indicator:
 
 def _aggregate(value: object) -> views.Aggregate | None:
     """The view of `berekend ...`; the counted kind of `som` is the summed indicator's kind, which
-    compiler/check/kinds.py has checked to be `bedrijf`."""
+    compiler/check/kinds.py has checked to be `bedrijf`.
+    """
     if not isinstance(value, nodes.EntityAggregate):
         return None
     if value.function == "som":

@@ -141,7 +141,8 @@ Term = Union[AfterMoment, ByDate, PendingTerm]
 @dataclass(frozen=True, slots=True)
 class Aggregate:
     """`berekend som IND | aantal SOORT | aandeel SOORT [waar C]`: a value per entity computed from
-    the entities of `source_kind` that lie in it; `summed` is the indicator `som` adds up."""
+    the entities of `source_kind` that lie in it; `summed` is the indicator `som` adds up.
+    """
 
     function: str  # "som", "aantal" or "aandeel"
     source_kind: str
@@ -152,7 +153,8 @@ class Aggregate:
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """An `indicator`: its unit and level; `kind` the entity kind it has one value per entity of
-    (None for a national or sector series); `aggregate` how it is computed from another kind."""
+    (None for a national or sector series); `aggregate` how it is computed from another kind.
+    """
 
     id: str
     unit: str | None
@@ -164,7 +166,8 @@ class Indicator:
 @dataclass(frozen=True, slots=True)
 class EntityKind:
     """An `entiteit`: a kind of entity, the column that keys its table, the table file (relative to
-    the monitoring folder; None: no table) and the kinds its entities lie in (`binnen`)."""
+    the monitoring folder; None: no table) and the kinds its entities lie in (`binnen`).
+    """
 
     id: str
     title: str

@@ -1,7 +1,8 @@
 """The arguments of `beleid`: one subparser per command with its options, and the value types that
 turn dates and counts into Python values (argparse reports a bad value as a usage error, exit 2).
 Defaults that belong to a stage (the size and seed of the synthetic population) stay None here and
-are filled in by that stage, so that parsing imports nothing heavy."""
+are filled in by that stage, so that parsing imports nothing heavy.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The exit codes of `beleid` and the one exception for usage errors, which any command may raise
-and `main` alone renders (exit 2)."""
+and `main` alone renders (exit 2).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: a message with an optional hint, or the diagnostics that
-    say what could not be read (rendered in their place)."""
+    say what could not be read (rendered in their place).
+    """
 
     def __init__(
         self, message: str, hint: str | None = None, *, diagnostics: Diagnostics | None = None

@@ -1,5 +1,6 @@
 """The commands that evaluate: `evaluate`, `explain`, `simulate` and `report`. Each builds a request
-from its arguments, calls one library run, and renders what the run returns or why it stopped."""
+from its arguments, calls one library run, and renders what the run returns or why it stopped.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ from compiler.evaluate.scenariorun import run_scenario
 
 class _Stderr(Listener):
     """Shows the data's diagnostics at once (in colour on a terminal) and, unless quiet,
-    progress."""
+    progress.
+    """
 
     def __init__(self, progress_prefix: str | None = None) -> None:
         self.progress_prefix = progress_prefix

@@ -1,5 +1,6 @@
 """Diagnostics rendered for people and machines: text (with source line and caret), json, github,
-sarif."""
+sarif.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Where command output goes and how results map to exit codes: stdout or an atomically written
-file, colour only on a terminal, the one-line summary of policy errors, ledger errors as text."""
+file, colour only on a terminal, the one-line summary of policy errors, ledger errors as text.
+"""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def exit_code(diagnostics: Diagnostics) -> int:
 
 def policy_errors(compilation) -> int:
     """Say on stderr that the policy has errors (details are `beleid check`'s job); its exit
-    code."""
+    code.
+    """
     warn(
         formats.summary(compilation.diagnostics, len(compilation.files))
         + "; run `beleid check` for details"

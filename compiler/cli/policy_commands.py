@@ -1,5 +1,6 @@
 """The commands that read the policy only: `check`, `graph`, `sources` and `schema`. Each calls one
-library function and renders its result; they import nothing that evaluates (no NumPy, no YAML)."""
+library function and renders its result; they import nothing that evaluates (no NumPy, no YAML).
+"""
 
 from __future__ import annotations
 

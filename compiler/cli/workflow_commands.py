@@ -1,6 +1,7 @@
 """The commands of the pull-request workflow, `fmt`, `test` and `diff`, and `lsp` for editors. Each
 calls one library function and renders its result: diffs and reports on stdout, what was changed
-or found on stderr. Each imports its stage inside the function, so none pays for another."""
+or found on stderr. Each imports its stage inside the function, so none pays for another.
+"""
 
 from __future__ import annotations
 

@@ -38,7 +38,8 @@ class DataChoice:
 
 def bundled_folder(policy_paths: list[str]) -> Path:
     """`monitoring/` beside the policy tree (the folder holding `sources/`), else in the working
-    directory."""
+    directory.
+    """
     for given in policy_paths:
         root = policy_root(Path(given).resolve())
         if root is not None and (root.parent / "monitoring").is_dir():

@@ -32,7 +32,8 @@ def load_entities(
     keep_valid_rows: bool = False,
 ) -> Population | None:
     """A farm table (CSV) as columns; None when it cannot be read or has invalid rows (unless
-    `keep_valid_rows`)."""
+    `keep_valid_rows`).
+    """
     schema = schema or dataschema.data_schema(policy)
     text = read_data_text(path, diags)
     if text is None:

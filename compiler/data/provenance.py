@@ -21,7 +21,8 @@ from compiler.data.types import Observation
 
 def missing_source(record: dict) -> str | None:
     """The field a record lacks to say where its value comes from, or None when it says enough:
-    `url` with `quote`, or a `source` text."""
+    `url` with `quote`, or a `source` text.
+    """
     url, quote, source = (str(record.get(k) or "").strip() for k in ("url", "quote", "source"))
     if (url and quote) or source:
         return None
@@ -63,7 +64,8 @@ def vintage_rank(observation: Observation) -> tuple[tuple[int, ...], bool]:
 
 def pick_vintage(candidates: list[Observation]) -> tuple[Observation, Observation | None]:
     """The winning publication, carrying the others as `superseded` (newest first), and a rival
-    the rule cannot order against it (same date and status, another value), or None."""
+    the rule cannot order against it (same date and status, another value), or None.
+    """
     ordered = sorted(candidates, key=vintage_rank, reverse=True)  # stable: the first given first
     winner, rest = ordered[0], tuple(ordered[1:])
     rival = next(
@@ -96,7 +98,8 @@ def _citation_json(observation: Observation) -> dict:
 
 def provenance_lines(observation: Observation, unit: str) -> list[str]:
     """The quote and the superseded vintages of an observation as indented lines for `beleid
-    explain` (its citation is on the line that shows the value)."""
+    explain` (its citation is on the line that shows the value).
+    """
     lines = []
     if observation.quote:
         lines.append(f'  quote: "{observation.quote}"')

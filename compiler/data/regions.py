@@ -200,7 +200,8 @@ def _records(
 
 def _known_entity(ctx: DataFile, row: Row, kind: views.EntityKind, key: str) -> bool:
     """Whether `key` may be an entity of `kind`: not one of another kind's known entities, and one
-    of this kind's own when the kind has a fixed list (D021, D022)."""
+    of this kind's own when the kind has a fixed list (D021, D022).
+    """
     for other, labels in dataschema.KNOWN_ENTITIES.items():
         if other != kind.id and key in labels:
             ctx.diags.add(
@@ -239,7 +240,8 @@ def load_region_tables(
     policy: Policy, folder: Path | None, diags: Diagnostics, schema: dict
 ) -> tuple[dict[str, Population], list[Path]]:
     """The table of every entity kind that names one (`tabel`) and has it in `folder`, with the
-    paths read; a table with faults is reported and left out."""
+    paths read; a table with faults is reported and left out.
+    """
     tables: dict[str, Population] = {}
     paths: list[Path] = []
     for kind in entity_kinds(policy).values():

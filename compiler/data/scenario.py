@@ -233,7 +233,8 @@ def _assumption(item: dict, policy: Policy, path: Path, diags: Diagnostics) -> A
 
 def parse_value(keyword: str, text: str, path: Path):
     """A field value written as in a rule file (`"100 kton"`), parsed by the policy grammar
-    itself."""
+    itself.
+    """
     snippet = f"{ASSUMABLE[keyword]} aanname {{ {keyword} {text} }}"
     diags = Diagnostics()
     module = parse_text(SourceFile(f"{path}#assumption", snippet), diags)

@@ -1,5 +1,6 @@
 """What `beleid schema` asks for: the JSON Schema of the monitoring data a policy implies, as JSON
-text, or no text when the policy has errors; nothing is printed."""
+text, or no text when the policy has errors; nothing is printed.
+"""
 
 from __future__ import annotations
 

@@ -33,7 +33,8 @@ def load_series(
     paths: list[Path], policy: Policy, diags: Diagnostics, schema: dict | None = None
 ) -> Series:
     """Observations from CSV or YAML files, checked and converted to each indicator's unit; of
-    several publications of one value the latest, carrying the others as superseded."""
+    several publications of one value the latest, carrying the others as superseded.
+    """
     schema = schema or dataschema.data_schema(policy)
     validator = RecordValidator(schema, "observation")
     entity_level = {d.id for d in dataschema.entity_indicators(policy)}

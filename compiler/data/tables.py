@@ -41,7 +41,8 @@ class Row:
 @dataclass
 class DataFile:
     """A data file as read: its path, header (None for YAML) and lines, to locate rows and fields,
-    and the diagnostics its faults go to."""
+    and the diagnostics its faults go to.
+    """
 
     path: Path
     header: list[str] | None
@@ -57,7 +58,8 @@ def records(
     path: Path, diags: Diagnostics, required: tuple[str, ...], schema: dict, record_type: str
 ) -> Iterator[tuple[DataFile, Row]]:
     """Each record of a series or event file with the file it stands in; nothing when the file
-    cannot be read or its header lacks a required column or has an unknown one."""
+    cannot be read or its header lacks a required column or has an unknown one.
+    """
     text = read_data_text(path, diags)
     if text is None:
         return

@@ -23,7 +23,8 @@ class Observation:
     """One value of a series, converted to its indicator's unit, with where it comes from: the
     page (`url`, `publisher`, `published` as the page states it, `quote` verbatim) and/or a
     `source` text, and the other publications of the same value it won over (`superseded`,
-    newest first; compiler/data/provenance.py picks the winner)."""
+    newest first; compiler/data/provenance.py picks the winner).
+    """
 
     indicator: str
     period: str
@@ -83,7 +84,8 @@ class Series:
         source: str = "given in code",
     ) -> Series:
         """Series built in code (tests, benchmarks): {indicator: {period: value}}, units as
-        declared."""
+        declared.
+        """
         here = Span.point(f"<{source}>")
         return cls(
             {
@@ -139,7 +141,8 @@ class Population:
     @functools.cached_property
     def nobody(self) -> np.ndarray:
         """An all-false, read-only mask over the population, shared by every result that selects
-        no one."""
+        no one.
+        """
         mask = np.zeros(self.size, dtype=bool)
         mask.setflags(write=False)
         return mask

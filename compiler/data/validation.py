@@ -71,7 +71,8 @@ def report_error(
     field_codes: dict[str, codes.Code],
 ) -> None:
     """One schema error of a record as a located diagnostic; `field_codes` gives the code for an
-    enum a field of this record type is checked against (an unknown indicator is D005)."""
+    enum a field of this record type is checked against (an unknown indicator is D005).
+    """
     name = str(error.path[0]) if error.path else None
     where = f"row {row.line - 1}" if ctx.header is not None else f"record on line {row.line}"
     if error.validator == "required":

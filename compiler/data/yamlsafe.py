@@ -30,14 +30,16 @@ MAX_YAML_ALIASED = 100_000
 
 class YamlAliasError(yaml.composer.ComposerError):
     """YAML whose aliases (`*a`) make a collection contain itself, or repeat more than
-    MAX_YAML_ALIASED values (a "billion laughs" file of a few hundred bytes)."""
+    MAX_YAML_ALIASED values (a "billion laughs" file of a few hundred bytes).
+    """
 
     hint = "write the values out instead of repeating them with `&anchor` and `*alias`"
 
 
 def _check_aliases(root: yaml.Node, first_alias) -> None:
     """Walks the composed nodes once (each shared node once, no recursion): the size the aliases
-    expand the document to, and whether a collection contains itself."""
+    expand the document to, and whether a collection contains itself.
+    """
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     active: set[int] = set()
@@ -73,7 +75,8 @@ class TextDateLoader(yaml.SafeLoader):
     """A safe YAML loader that leaves dates as written: `2027-13-40` becomes text for the schema to
     reject with a location, instead of an exception from the date constructor. Nesting deeper than
     MAX_YAML_DEPTH is a located error (the composer would otherwise recurse until Python gives
-    up)."""
+    up).
+    """
 
     _depth = 0
     _first_alias = None  # where the first alias (`*a`) stands, if any
@@ -103,7 +106,8 @@ class TextDateLoader(yaml.SafeLoader):
 
     def construct_object(self, node, deep=False):
         """A scalar its tag cannot build (`!!int 1.5`, `0x_`, `!!bool maybe`, an empty `!!int`) is a
-        located error, not the ValueError, KeyError or IndexError of PyYAML's constructor."""
+        located error, not the ValueError, KeyError or IndexError of PyYAML's constructor.
+        """
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, KeyError, IndexError):
@@ -137,7 +141,8 @@ def read_yaml_file(
     path: Path, diags: Diagnostics, code: codes.Code, example: str, loader=TextDateLoader
 ):
     """A YAML file's data, or UNREADABLE after a located diagnostic with `code` (unreadable or
-    malformed). Always a safe loader; dates stay text."""
+    malformed). Always a safe loader; dates stay text.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -153,7 +158,8 @@ def read_yaml_file(
 
 def load_yaml_text(text: str, path: Path, diags: Diagnostics, code: codes.Code, loader):
     """Parse YAML text with a safe loader; malformed or too deeply nested text is a located
-    `code`."""
+    `code`.
+    """
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclasses only
     except yaml.YAMLError as error:

@@ -147,7 +147,8 @@ class _RuleTextWriter:
 
     def _arithmetic(self, a: nodes.Arithmetic) -> str:
         """Brackets only where the grammar needs them: `* /` bind tighter than `+ -`, and both
-        are left-associative, so `a - (b - c)` keeps its brackets and `(a - b) - c` loses them."""
+        are left-associative, so `a - (b - c)` keeps its brackets and `(a - b) - c` loses them.
+        """
         rank = _RANK[a.operator]
         left, right = self.value(a.left), self.value(a.right)
         if isinstance(a.left, nodes.Arithmetic) and _RANK[a.left.operator] < rank:

@@ -40,7 +40,8 @@ def load_version(spec: str, repo: Path, folder: str = "policy") -> Compilation:
     """Compile one version: `spec` is a folder (relative to `repo`, else as given) or a git
     revision of `repo`, whose `folder` is extracted into a temporary directory. A folder wins over
     a revision of the same name. Locations read `path/in/repo.policy` for a folder inside `repo`,
-    the folder as given otherwise, and `REV:policy/file.policy` for a revision."""
+    the folder as given otherwise, and `REV:policy/file.policy` for a revision.
+    """
     repo = Path(repo)
     found = _folder(spec, repo)
     if found is not None:
@@ -127,7 +128,8 @@ def _compile_revision(spec: str, commit: str, repo: Path, folder: str) -> Compil
 def relocate(compilation: Compilation, old: str, new: str, *, separator: str = "/") -> Compilation:
     """The compilation with every location under folder `old` shown under `new` instead
     (`/tmp/x/policy/a.policy` -> `HEAD:policy/a.policy`); the files themselves are not read
-    again."""
+    again.
+    """
 
     def move(path: str) -> str:
         if path == old:

@@ -1,5 +1,6 @@
 """`beleid diff` as a run: load the two versions (git revisions or folders), compare them, judge
-the guards, and measure the impact on the data; the result renders as Markdown or JSON."""
+the guards, and measure the impact on the data; the result renders as Markdown or JSON.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ __all__ = ["DiffError", "DiffRun", "ImpactData", "diff_versions"]
 @dataclass(frozen=True)
 class ImpactData:
     """The data the impact is measured on; empty fields mean the bundled folder and the
-    generator."""
+    generator.
+    """
 
     folder: Path | None = None
     farms: Path | None = None
@@ -32,7 +34,8 @@ class ImpactData:
 @dataclass(frozen=True)
 class DiffRun:
     """What a policy change means; `broken` names the version with errors (then nothing else is
-    filled in), `data_diagnostics` holds the errors of impact data that could not be read."""
+    filled in), `data_diagnostics` holds the errors of impact data that could not be read.
+    """
 
     broken: str | None = None
     version_diagnostics: Diagnostics | None = None
@@ -53,7 +56,8 @@ def diff_versions(
     base: str, head: str, moment: dt.date, impact: ImpactData | None, repo: Path
 ) -> DiffRun:
     """Compare `base` with `head` as of `moment`, with the impact on the data unless `impact` is
-    None; DiffError when a version cannot be loaded."""
+    None; DiffError when a version cannot be loaded.
+    """
     versions = (
         ("base", load_version(base, repo)),
         ("head", load_version(head, repo)),

@@ -30,7 +30,8 @@ def regional_tables(
     policy: Policy, monitoring: Monitoring, farms: EntityConditions | None
 ) -> dict[str, Population]:
     """Every entity kind but farms -> its table: as loaded (else the entities the kind is known to
-    have), with its computed indicators as columns."""
+    have), with its computed indicators as columns.
+    """
     computed = [i for i in policy.views(views.Indicator) if i.aggregate is not None]
     tables = {}
     for kind in entity_kinds(policy):

@@ -33,7 +33,8 @@ from dsl import nodes
 
 class EntityConditions:
     """Compiles a condition over entity columns into NumPy operations; results are cached per
-    condition, so a comparison shared by an obligation and a ladder step is computed once."""
+    condition, so a comparison shared by an obligation and a ladder step is computed once.
+    """
 
     def __init__(
         self, population: Population, scalar: NationalConditions, indicator_units: dict[str, str]
@@ -88,7 +89,8 @@ class EntityConditions:
     def operand(self, operand):
         """(number or column, where it is unknown or None, unit): an entity column when the
         population has one, a calculation of such values, else the national value, the same for
-        every entity. The number is None when it is unknown for every entity."""
+        every entity. The number is None when it is unknown for every entity.
+        """
         if isinstance(operand, nodes.CALCULATIONS):
             return self._calculation(operand)
         if isinstance(operand, nodes.Ref) and operand.name in self.population.columns:
@@ -99,7 +101,8 @@ class EntityConditions:
 
     def _calculation(self, expression):
         """A calculation as the reference evaluates it, for every entity at once: unknown where a
-        part is unknown or the value cannot be computed (NaN, as after a division by zero)."""
+        part is unknown or the value cannot be computed (NaN, as after a division by zero).
+        """
         parts = [self.operand(part) for part in nodes.parts_of(expression)]
         if any(number is None for number, _, _ in parts):
             return None, None, None

@@ -74,7 +74,8 @@ class NationalConditions:
 
     `trigger_state(name)` is the state the trigger `name` reached at this moment (`fired`,
     `not_fired`, `undecided`), or None when it is not in force; `entity_indicators` are the
-    indicators that only have a value per entity (unknown at national level)."""
+    indicators that only have a value per entity (unknown at national level).
+    """
 
     def __init__(
         self,
@@ -214,7 +215,8 @@ def evaluate_condition(condition: nodes.Condition, subject: Subject) -> Trace:
 
 def value_of(expression: nodes.Expression, subject: Subject) -> Value:
     """The value of an operand or a calculation for `subject`: unknown when a part is, or when it
-    cannot be computed (a division by zero). Recursive: the parser bounds calculation depth (P007)."""
+    cannot be computed (a division by zero). Recursive: the parser bounds calculation depth (P007).
+    """
     if isinstance(expression, nodes.Arithmetic):
         left, right = value_of(expression.left, subject), value_of(expression.right, subject)
         text = f"({left.text.rstrip()} {expression.operator} {right.text.rstrip()})"
@@ -257,7 +259,8 @@ def trace_for_entity(
     indicator_units: dict[str, str],
 ) -> Trace:
     """The trace of an entity selection for one entity (`beleid explain --farm`); no condition
-    selects every entity."""
+    selects every entity.
+    """
     if condition is None:
         return Trace("every farm", True)
     return evaluate_condition(

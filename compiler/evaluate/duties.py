@@ -47,7 +47,8 @@ class ActorDuty:
 def add_period(start: dt.date, count: int, period: str) -> dt.date:
     """`start` plus `count` days, weeks, months or years (month ends are kept). A date past the end
     of the calendar (year 9999) is `dt.date.max`, one before its start `dt.date.min`: a term of
-    `99999 jaar` is due never, not a traceback."""
+    `99999 jaar` is due never, not a traceback.
+    """
     try:
         if period.startswith("dag"):
             return start + dt.timedelta(days=count)
@@ -162,7 +163,8 @@ def _recurring(
     moment: dt.date,
 ) -> ActorDuty:
     """Due at the end of `first_year` and every cadence period after; each period needs a
-    `reported` event."""
+    `reported` event.
+    """
     months = cadence.every * (12 if cadence.period == "jaar" else 1)
     text = f"elke {cadence.every} {cadence.period}, eerste keer {first_year}"
 

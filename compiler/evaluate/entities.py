@@ -156,7 +156,8 @@ def ladder_outcome(
 ) -> LadderOutcome:
     """One step up per moment for entities on the ladder (or newly overdue) whose next step's condition
     holds; off the ladder when the first step's condition no longer holds. `earlier`: the step of
-    each subject at the previous moment."""
+    each subject at the previous moment.
+    """
     population = columns.population
     steps = ladder.steps
     previous = np.zeros(population.size, dtype=np.int8)

@@ -17,7 +17,8 @@ from dsl import nodes
 
 class RangeEnd(StrEnum):
     """The two ends of a range target: 46 % is the ambitious end of `42 tot 46 %`, 42 % the lenient.
-    `NEITHER` says of a range off track or missed that no end is met or on track."""
+    `NEITHER` says of a range off track or missed that no end is met or on track.
+    """
 
     AMBITIOUS = "ambitious"
     LENIENT = "lenient"
@@ -28,7 +29,8 @@ class RangeEnd(StrEnum):
 class GoalNumbers:
     """A target's value in the indicator's unit, the better direction and the trajectory's start.
     For a range, `value` is the lenient end (the commitment) and `ambitious` the other end;
-    `written` holds both ends as the policy writes them (ambitious, lenient)."""
+    `written` holds both ends as the policy writes them (ambitious, lenient).
+    """
 
     value: float
     direction: Direction

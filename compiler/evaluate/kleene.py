@@ -70,7 +70,8 @@ def word(truth: Truth) -> str:
 def in_unit(value, unit: str | None, to: str | None):
     """`value` (a number or a column) in `unit`, converted to `to` when both are compatible units;
     otherwise (no unit, a count, an unknown unit) as written. The one conversion both evaluators use,
-    so a farm's comparison has the same truth in either."""
+    so a farm's comparison has the same truth in either.
+    """
     if unit and to and unit != to:
         source, target = units.lookup(unit), units.lookup(to)
         if source and target and units.compatible(source, target):
@@ -80,7 +81,8 @@ def in_unit(value, unit: str | None, to: str | None):
 
 def compare_numbers(left, operator_: str, right, left_unit: str | None, right_unit: str | None):
     """`left OPERATOR right` with the right side in the left side's unit: a bool for numbers, a
-    bool column when either side is a column."""
+    bool column when either side is a column.
+    """
     return OPERATORS[operator_](left, in_unit(right, right_unit, left_unit))
 
 
@@ -90,7 +92,8 @@ def compare_numbers(left, operator_: str, right, left_unit: str | None, right_un
 @dataclass(frozen=True)
 class Mask:
     """A column of truths: `true` where it holds; `unknown` where it cannot be decided (None when no
-    entity is unknown, which saves a pass over the data). `true` and `unknown` never overlap."""
+    entity is unknown, which saves a pass over the data). `true` and `unknown` never overlap.
+    """
 
     true: np.ndarray
     unknown: np.ndarray | None = None
@@ -150,7 +153,8 @@ def either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
 
 def _and(arrays: list[np.ndarray]) -> np.ndarray:
     """Element-wise `and` of the arrays, pairwise (`np.logical_and.reduce` of a list would first copy
-    them all into one two-dimensional array)."""
+    them all into one two-dimensional array).
+    """
     return functools.reduce(np.logical_and, arrays)
 
 

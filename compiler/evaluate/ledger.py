@@ -64,7 +64,8 @@ def _damaged(path: str, error: Exception) -> LedgerError:
 
 def _reads(method):
     """A ledger method reading the file: a damaged file, or values in it that beleid did not write
-    (a moment that is not a date, a step that is not a number), is L002, not a traceback."""
+    (a moment that is not a date, a step that is not a number), is L002, not a traceback.
+    """
 
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
@@ -119,7 +120,8 @@ class Ledger:
 
     def _prepare(self) -> None:
         """Create the tables in a new (empty) file, or check that the file is a ledger of this
-        version; the file's settings (journal mode) change only after that check."""
+        version; the file's settings (journal mode) change only after that check.
+        """
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if application == 0 and tables == 0:
@@ -163,7 +165,8 @@ class Ledger:
     @_reads
     def history(self, moment: dt.date) -> History:
         """What the ledger knows before `moment`: the previous moment's open obligations and steps,
-        and every event recorded so far."""
+        and every event recorded so far.
+        """
         earlier = [m for m in self.moments() if m < moment]
         events = tuple(
             Event(s, o, e, dt.date.fromisoformat(d), Span.point(self.path))
@@ -202,7 +205,8 @@ class Ledger:
         self, moment: dt.date, policy_digest: str, data_digest: str, *, replace: bool
     ) -> bool:
         """True when `moment` is already recorded with these inputs (nothing to do); raises on
-        conflict."""
+        conflict.
+        """
         row = self.db.execute(
             "SELECT policy_digest, data_digest FROM moments WHERE moment=?", (moment.isoformat(),)
         ).fetchone()
@@ -311,7 +315,8 @@ def _step_rows(evaluation: Evaluation):
 
 def _event_rows(evaluation: Evaluation):
     """Events from the data, and `ended` where an obligation's selection no longer holds (e.g. the
-    norm is met)."""
+    norm is met).
+    """
     key = evaluation.moment.isoformat()
     for event in evaluation.monitoring.events:
         if event.date <= evaluation.moment:

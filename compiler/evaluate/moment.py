@@ -216,7 +216,8 @@ def _trigger(
 
 def _trigger_state(name: str, in_force, national, done) -> str | None:
     """The state trigger `name` reaches at this moment, or None when it is not in force (what that
-    means for `trigger is actief`: compiler/evaluate/conditions.py `trigger_is_active`)."""
+    means for `trigger is actief`: compiler/evaluate/conditions.py `trigger_is_active`).
+    """
     decl = in_force.get(name)
     if decl is None or decl.kind != "trigger":
         return None

@@ -32,7 +32,8 @@ _UNKNOWN = (TargetState.CANNOT_DECIDE, TargetState.NO_DATA)
 
 def per_category(mask: np.ndarray, codes: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:
     """How many entities of each category a mask holds. One `count_nonzero` per category measured
-    fastest (benchmarks/evaluate.py): no boolean indexing, no conversion of the mask to weights."""
+    fastest (benchmarks/evaluate.py): no boolean indexing, no conversion of the mask to weights.
+    """
     return {name: int(np.count_nonzero(mask & (codes == k))) for k, name in enumerate(names)}
 
 
@@ -42,7 +43,8 @@ def aggregates(
     targets: tuple[str, ...] | None = None,
 ) -> dict:
     """Counts per sector and province of farm obligations, and the gap per sector of per-farm
-    targets (all of them, or the ones named): the figures the monitoring report shows."""
+    targets (all of them, or the ones named): the figures the monitoring report shows.
+    """
     population = evaluation.population
     if population is None:
         return {}

@@ -39,7 +39,8 @@ def path_to(
     end: RangeEnd,
 ) -> Path | Undecidable:
     """The points of the trajectory to `goal` (of a range, through the interims' end `end`); empty
-    without a deadline or with `traject geen`."""
+    without a deadline or with `traject geen`.
+    """
     if target.deadline is None or target.trajectory is Trajectory.NONE:
         return ()
     interims = interim_values(target.interims, unit, start, end)

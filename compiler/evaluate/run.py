@@ -1,6 +1,7 @@
 """An evaluation as a command runs it: check the policy, load and validate its data, evaluate one
 moment against what the ledger knows of the moments before it, then record or explain that moment.
-Findings come back as data (a Stop, diagnostics through a Listener); nothing is printed here."""
+Findings come back as data (a Stop, diagnostics through a Listener); nothing is printed here.
+"""
 
 from __future__ import annotations
 
@@ -111,7 +112,8 @@ def evaluate_and_record(
     request: EvaluationRequest, *, replace_recorded: bool = False, listener: Listener | None = None
 ) -> EvaluationRun:
     """Evaluate the moment and record it in the ledger (when one is given); LedgerError on a bad
-    ledger. `replace_recorded` records a moment again although its inputs changed."""
+    ledger. `replace_recorded` records a moment again although its inputs changed.
+    """
     run = prepare(request, listener)
     if run.stop:
         return run

@@ -1,5 +1,6 @@
 """`beleid simulate` as a run: check the policy, load a scenario and the data it names, run its
-monitoring moments through a ledger, and give the timeline as text or JSON; nothing is printed."""
+monitoring moments through a ledger, and give the timeline as text or JSON; nothing is printed.
+"""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ from compiler.data.dataschema import FARM_SECTORS
 @dataclass(frozen=True)
 class EntityTally:
     """Per-entity target outcome: how many entities meet it, and the gap of those who do not.
-    The per-sector figures are computed when first asked for; most runs never need them."""
+    The per-sector figures are computed when first asked for; most runs never need them.
+    """
 
     meeting: int
     failing: int
@@ -52,7 +53,8 @@ def entity_tally(
     may_be_empty: bool = True,
 ) -> EntityTally:
     """Per-farm comparison against a limit (a number or a column), counted per sector. Columnar:
-    a handful of passes over the columns, whatever the number of farms."""
+    a handful of passes over the columns, whatever the number of farms.
+    """
     gap = values - limit if direction is Direction.DOWN else limit - values
     failing = gap > 0
     n_unknown = int(np.count_nonzero(np.isnan(gap))) if may_be_empty else 0

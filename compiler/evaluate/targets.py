@@ -31,7 +31,8 @@ from dsl import nodes
 
 class TargetState(StrEnum):
     """What evaluation says about a target at a moment (docs/evaluation.md). The two `_lenient_end`
-    states belong to range targets only: a range is `met` or `on_track` at its ambitious end."""
+    states belong to range targets only: a range is `met` or `on_track` at its ambitious end.
+    """
 
     MET = "met"
     MET_LENIENT_END = "met_lenient_end"
@@ -63,7 +64,8 @@ STATE_MEANING = {
 @dataclass(frozen=True)
 class EndStatus:
     """One end of a range target against its own path, in the vocabulary of a single value
-    (met, on_track, off_track, missed, ...); `written` is the end as the policy writes it."""
+    (met, on_track, off_track, missed, ...); `written` is the end as the policy writes it.
+    """
 
     end: RangeEnd
     written: str
@@ -81,7 +83,8 @@ class TargetStatus:
     """A target's status at a moment. For a range, `goal`, `required`, `gap` and `path` are those
     of the lenient end, `ends` holds both ends (ambitious first) and `range_end` names the end the
     status speaks of: the ambitious or lenient end, or neither (off track, missed); None for a
-    single value, and for a range not yet due or undecidable."""
+    single value, and for a range not yet due or undecidable.
+    """
 
     target: str
     indicator: str
@@ -281,7 +284,8 @@ def _fmt(value: float) -> str:
 def _range_reason(verdict: str, common: dict, ambitious: EndStatus, lenient: EndStatus) -> str:
     """'107.9 kton in 2021 is behind the paths of both ends: the ambitious end (46 %) asks 103.96
     kton on its path for 2021 (behind), the lenient end (42 %) asks 104.51 kton on its path for
-    2021 (behind)'."""
+    2021 (behind)'.
+    """
     observed, unit = common["observed"], common["unit"]
     ends = (_end_phrase(e, unit, observed.year) for e in (ambitious, lenient))
     return f"{_fmt(observed.value)} {unit} in {observed.period} {verdict}: " + ", ".join(ends)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def formatting(ls: PolicyServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit]:
     """One edit replacing the whole text with its formatted form; none when it is formatted
-    already or does not parse."""
+    already or does not parse.
+    """
     document = ls.document(params.text_document.uri)
     try:
         formatted = format_text(document.text, document.name)

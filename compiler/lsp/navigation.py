@@ -44,7 +44,8 @@ def _identifier_at(ls: PolicyServer, params) -> tuple[Cursor, str | None, Positi
 
 def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
     """Where the id under the cursor is declared in the document's tree (several when it is
-    declared twice), or None."""
+    declared twice), or None.
+    """
     cursor, name, where = _identifier_at(ls, params)
     if name is None:
         return None
@@ -56,7 +57,8 @@ def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Locat
 
 def references(ls: PolicyServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
     """Every use of the id under the cursor in the document's tree (and its declaration, when
-    asked), or None."""
+    asked), or None.
+    """
     cursor, name, where = _identifier_at(ls, params)
     if name is None:
         return None

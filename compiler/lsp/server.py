@@ -60,7 +60,8 @@ SERVER_VERSION = "0.1.0"
 
 class PolicyServer(LanguageServer):
     """The pygls server with the state of one editing session: parsed files and the latest
-    checks."""
+    checks.
+    """
 
     def __init__(self) -> None:
         super().__init__(
@@ -98,7 +99,8 @@ class PolicyServer(LanguageServer):
 
     def tree(self, scope: Scope, documents: list[OpenDocument] | None = None) -> list[Parsed]:
         """Every rule file of the scope, parsed: open documents from their text, others from
-        disk."""
+        disk.
+        """
         documents = self.open_documents(scope) if documents is None else documents
         texts = {d.name: d.text for d in documents}
         names = set(texts) | (set(rule_files(scope.root)) if scope.root else set())

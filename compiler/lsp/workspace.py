@@ -114,7 +114,8 @@ class ModuleCache:
 
 def rule_files(root: Path) -> list[str]:
     """Every rule file under a policy tree's root, as resolved paths, found as `beleid check` finds
-    them (links followed only inside the repository)."""
+    them (links followed only inside the repository).
+    """
     return [str(p.resolve()) for p in discover([str(root)], Diagnostics())]
 
 
@@ -177,7 +178,8 @@ class Checks:
 @dataclass(frozen=True)
 class Cursor:
     """Where a request points in an open document: the text, the line, and the column in
-    characters."""
+    characters.
+    """
 
     document: OpenDocument
     lines: list[str]

@@ -60,7 +60,8 @@ class Quote:
 @dataclass(frozen=True)
 class Ending:
     """Another declaration ends this one: `mode` is 'replaces' or 'stops', `on` the date, if
-    given."""
+    given.
+    """
 
     by: str
     mode: str

@@ -202,7 +202,8 @@ class Phrases:
 
     def number(self, text: str) -> str:
         """A number as written in the rule, digits kept, with the language's separators:
-        1125.5 is 1.125,5 in Dutch and 1,125.5 in English."""
+        1125.5 is 1.125,5 in Dutch and 1,125.5 in English.
+        """
         sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
         whole, _, decimals = text.partition(".")
         groups = [whole[max(i - 3, 0) : i] for i in range(len(whole), 0, -3)][::-1]
@@ -333,7 +334,8 @@ class Phrases:
 
     def _calculation(self, expression) -> str:
         """A calculation in words, bracketed where the words alone would be ambiguous (as the rule
-        printer brackets it: `* /` before `+ -`, left to right)."""
+        printer brackets it: `* /` before `+ -`, left to right).
+        """
         if isinstance(expression, nodes.Absolute | nodes.Negative):
             inner = self.operand(expression.operand)
             if isinstance(expression.operand, nodes.Arithmetic):

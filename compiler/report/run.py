@@ -1,5 +1,6 @@
 """`beleid report` as a run: check the policy, evaluate the moment (unless only the handbook is
-asked for), and write the handbook and the monitoring report; progress goes to a Listener."""
+asked for), and write the handbook and the monitoring report; progress goes to a Listener.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def write_report(
     listener: Listener | None = None,
 ) -> ReportRun:
     """Write the report folder `out`; site.ReportError when `out` may not be replaced, LedgerError
-    on a bad ledger."""
+    on a bad ledger.
+    """
     listener = listener or Listener()
     if handbook_only:
         compilation, state = compile_paths(list(request.paths)), None

@@ -25,7 +25,8 @@ _TESTS = {
 
 def environment() -> jinja2.Environment:
     """The environment of every report template. HTML templates escape what they insert; sentences
-    and Markdown are plain text (Markdown escapes with the `md` filter)."""
+    and Markdown are plain text (Markdown escapes with the `md` filter).
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("compiler.report", "templates"),
         autoescape=jinja2.select_autoescape(

@@ -362,7 +362,8 @@ class _Site:
 
     def day(self, iso: str | None) -> str:
         """An ISO date from the evaluation, written out in the language; a label when there is
-        none."""
+        none.
+        """
         return self.phrases.date(dt.date.fromisoformat(iso)) if iso else self.labels["no_term"]
 
     def euros(self, amount: Decimal | None) -> str:

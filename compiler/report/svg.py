@@ -82,7 +82,8 @@ def neighbourhood(
     labels: dict[str, str],
 ) -> str:
     """The declaration in the middle, what it names on the left, what names it on the right.
-    Each item is (id, title); `href` gives a box's link."""
+    Each item is (id, title); `href` gives a box's link.
+    """
     rows = max(min(len(uses), _MAX_SIDE + 1), min(len(used_by), _MAX_SIDE + 1), 1)
     height = 34 + rows * 34
     out = [_open(_WIDTH, height, f"{centre[1]}: {labels['uses']} / {labels['used_by']}")]

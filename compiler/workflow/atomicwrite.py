@@ -1,5 +1,6 @@
 """Write a text file atomically: a temporary file beside it, then a rename, so that an interrupted
-run never leaves half a file. Used by `beleid fmt` for rule files and by the CLI for `--output`."""
+run never leaves half a file. Used by `beleid fmt` for rule files and by the CLI for `--output`.
+"""
 
 from __future__ import annotations
 

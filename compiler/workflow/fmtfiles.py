@@ -1,6 +1,7 @@
 """`beleid fmt` over files: find the rule files under the given paths, lay each out in the canonical
 format, and either write the changed ones or describe them (as unified diffs); nothing is
-printed."""
+printed.
+"""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ class FormatRun:
     @property
     def found(self) -> bool:
         """False when the paths held no rule file or could not be searched; nothing was
-        formatted."""
+        formatted.
+        """
         return bool(self.files) and not self.discovery.has_errors
 
     @property

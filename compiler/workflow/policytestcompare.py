@@ -29,7 +29,8 @@ class Failure:
 
 def compare(evaluation: Evaluation, expect: dict, population: Population | None):
     """How many values a moment's `expect` states, and for each one the evaluation does not give
-    `(line, what, expected, actual)`, the line being that of the kind's mapping (or of `expect`)."""
+    `(line, what, expected, actual)`, the line being that of the kind's mapping (or of `expect`).
+    """
     checks, failures = 0, []
     for kind, compare in (
         ("targets", _targets),

@@ -143,7 +143,8 @@ def discover(paths: list[Path]) -> list[Path]:
 
 def load(path: Path, diags: Diagnostics) -> dict | None:
     """The test file's data with `__line__` keys, or None when it cannot be read or breaks the
-    schema (each problem a T001 at its line, at most ten)."""
+    schema (each problem a T001 at its line, at most ten).
+    """
     data = read_yaml_file(
         path, diags, codes.TEST_FILE_INVALID, "policy/tests/doelsturing.yaml", LineLoader
     )

@@ -1,5 +1,6 @@
 """The outcome of a policy-test run as text (`beleid test`) and as JSON (`beleid test --format
-json`): failures with their place, the counts, and the coverage by category."""
+json`): failures with their place, the counts, and the coverage by category.
+"""
 
 from __future__ import annotations
 

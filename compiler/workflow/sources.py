@@ -1,5 +1,6 @@
 """What `beleid sources` asks for: the coverage of each source document the policy cites (or of
-one), rendered as text or JSON, and which documents fall below a threshold; nothing is printed."""
+one), rendered as text or JSON, and which documents fall below a threshold; nothing is printed.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """`beleid test` as a run: check the policy, find its scenario tests, run them, and give the outcome
-as text or JSON with what the tests cover; nothing is printed."""
+as text or JSON with what the tests cover; nothing is printed.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from dsl.diagnostics import Diagnostics
 @dataclass(frozen=True)
 class TestRun:
     """The compilation, the test files found, and (when the policy is clean) what running them
-    gave."""
+    gave.
+    """
 
     __test__ = False  # not a pytest test class, despite its name
 
