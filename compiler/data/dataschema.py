@@ -47,11 +47,8 @@ URL_PATTERN = r"^https?://[^\s]+$"
 
 
 def unit_of(indicator: CheckedDeclaration) -> str:
-    return indicator.node.value("eenheid").text
-
-
-def level_of(indicator: CheckedDeclaration) -> str:
-    return indicator.node.value("niveau").name
+    """The unit an indicator's values are in (from its typed view)."""
+    return indicator.view.unit
 
 
 def series_indicators(policy: Policy) -> list[CheckedDeclaration]:
@@ -84,7 +81,8 @@ def _indicators_of_kind(policy: Policy, kind: str | None) -> list[CheckedDeclara
 
 
 def _has_unit_and_level(decl: CheckedDeclaration) -> bool:
-    return decl.node.value("eenheid") is not None and decl.node.value("niveau") is not None
+    view = decl.view
+    return view.unit is not None and (view.level is not None or view.kind is not None)
 
 
 def compatible_units(unit: str) -> list[str]:

@@ -207,9 +207,10 @@ def _trigger(
     if decl.id in done:
         return done[decl.id]
     done[decl.id] = TriggerOutcome(decl.id, UNDECIDED, Trace("(cycle)", None), ())  # guards a cycle
-    trace = national.evaluate(decl.node.value("als"))
+    trigger = decl.view
+    trace = national.evaluate(trigger.condition)
     state = {True: FIRED, False: NOT_FIRED, None: UNDECIDED}[trace.truth]
-    consequences = tuple((f.value.kind, f.value.target.name) for f in decl.node.all("dan"))
+    consequences = tuple((c.kind, c.target.name) for c in trigger.consequences)
     done[decl.id] = TriggerOutcome(decl.id, state, trace, consequences)
     return done[decl.id]
 
