@@ -171,7 +171,8 @@ INVALID_AGGREGATE = Code(
     "P271",
     "invalid-aggregate",
     E,
-    "an aggregate (`berekend som`, `aantal`, `aandeel`) names what cannot be added up into its level",
+    "an aggregate (`berekend som`, `aantal`, `aandeel`) names what cannot be added up "
+    "into its level",
 )
 
 # P3xx: the dependency graph (compiler/check/)
@@ -243,7 +244,8 @@ NO_SOURCE = Code(
     "D018",
     "no-source",
     E,
-    "a series value says neither where it was published (url and quote) nor how it was made (source)",
+    "a series value says neither where it was published (url and quote) "
+    "nor how it was made (source)",
 )
 UNKNOWN_ENTITY = Code(
     "D021", "unknown-entity", E, "a regional table names an entity its kind does not have"

@@ -1,4 +1,5 @@
-"""Syntax nodes: frozen dataclasses mirroring the grammar. Names are still strings; nothing is resolved.
+"""Syntax nodes: frozen dataclasses mirroring the grammar. Names are still strings; nothing is
+resolved.
 
 Every node carries a `span`, excluded from equality so tests can compare trees while ignoring
 positions. A declaration is a kind, an id, an optional title and a tuple of `Field`s; which fields a
@@ -20,7 +21,8 @@ from dsl.source import Span
 
 NOWHERE = Span("<nowhere>", 0, 0, 0, 0)
 
-# The kinds of declaration, as the grammar's KIND terminal spells them (tests/test_parser.py checks).
+# The kinds of declaration, as the grammar's KIND terminal spells them (tests/test_parser.py
+# checks).
 KINDS = (
     "document",
     "actor",
@@ -53,7 +55,9 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class When:
-    """A year (`2035`) or a date (`2025-09-16`), kept as written; compiler/check/fields.py validates it."""
+    """A year (`2035`) or a date (`2025-09-16`), kept as written; compiler/check/fields.py
+    validates it.
+    """
 
     text: str
     span: Span = _span()
@@ -65,13 +69,17 @@ class When:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
+    """A unit as written (`kton`, `%`, `€ mln`); empty for a bare number."""
+
     text: str
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A number with a unit as written (`1.2 kton`, `€ 750 mln`). The number stays a decimal string."""
+    """A number with a unit as written (`1.2 kton`, `€ 750 mln`). The number stays a decimal
+    string.
+    """
 
     number: str
     unit: Unit
@@ -80,6 +88,8 @@ class Quantity:
 
 @dataclass(frozen=True, slots=True)
 class Range:
+    """`A tot B`: an amount between two quantities."""
+
     low: Quantity
     high: Quantity
     span: Span = _span()
@@ -87,7 +97,9 @@ class Range:
 
 @dataclass(frozen=True, slots=True)
 class Bound:
-    """`ten hoogste X` (direction 'at_most') or `ten minste X` ('at_least'); X a quantity or a name."""
+    """`ten hoogste X` (direction 'at_most') or `ten minste X` ('at_least'); X a quantity or a
+    name.
+    """
 
     direction: str
     value: Union[Quantity, Ref]
@@ -149,6 +161,8 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Cadence:
+    """`jaarlijks`, `elke N PERIODE` or `ten minste elke N PERIODE` (at_least): how often."""
+
     every: int
     period: str
     at_least: bool
@@ -166,6 +180,8 @@ class RelativeTerm:
 
 @dataclass(frozen=True, slots=True)
 class FixedTerm:
+    """`uiterlijk WHEN`: a deadline on a fixed year or date."""
+
     when: When
     span: Span = _span()
 
@@ -175,6 +191,8 @@ Term = Union[RelativeTerm, FixedTerm, Pending]
 
 @dataclass(frozen=True, slots=True)
 class BudgetRef:
+    """`budget TABEL.POST[.PAKKET]`: a measure's budget, a row (and column) of a table."""
+
     table: Ref
     post: Ref
     package: Ref | None
@@ -219,6 +237,8 @@ Expression = Union[Quantity, Ref, Call, Arithmetic, Negative, Absolute]
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
+    """`LINKS OPERATOR RECHTS`: two expressions compared with `<`, `<=`, `=`, `!=`, ..."""
+
     left: Expression
     operator: str
     right: Expression
@@ -244,18 +264,24 @@ class Flag:
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """`niet C`: the negation of a condition."""
+
     item: Condition
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class AllOf:
+    """`A en B ...`: every condition holds."""
+
     items: tuple[Condition, ...]
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
+    """`A of B ...`: at least one condition holds."""
+
     items: tuple[Condition, ...]
     span: Span = _span()
 
@@ -265,6 +291,8 @@ Condition = Union[Comparison, StateTest, Flag, Not, AllOf, AnyOf]
 
 @dataclass(frozen=True, slots=True)
 class ActorSubject:
+    """`wie ACTOR`: an obligation addressed to one named actor."""
+
     actor: Ref
     span: Span = _span()
 
@@ -298,6 +326,8 @@ class EntityAggregate:
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """`stap N "label" [als conditie]`: one rung of an enforcement ladder."""
+
     number: int
     label: str
     condition: Condition | None
@@ -309,6 +339,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
+    """`KOLOM BEDRAG`: one column's amount in a budget row or total."""
+
     column: Ref
     amount: Quantity
     span: Span = _span()
@@ -316,6 +348,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Package:
+    """`pakket ID "titel"`: a column of a budget table."""
+
     id: Ref
     title: str
     span: Span = _span()
@@ -323,6 +357,8 @@ class Package:
 
 @dataclass(frozen=True, slots=True)
 class Post:
+    """`post ID "titel" SECTIE: cellen`: a row of a budget table in a section."""
+
     id: Ref
     title: str
     section: Ref
@@ -332,6 +368,8 @@ class Post:
 
 @dataclass(frozen=True, slots=True)
 class Total:
+    """`totaal SECTIE: cellen`: the stated column totals of a budget section."""
+
     section: Ref
     cells: tuple[Cell, ...]
     span: Span = _span()
@@ -339,6 +377,8 @@ class Total:
 
 @dataclass(frozen=True, slots=True)
 class SubAllocation:
+    """`deelpost ID "titel" van POST.PAKKET: BEDRAG`: part of one budget cell."""
+
     id: Ref
     title: str
     post: Ref
@@ -352,6 +392,8 @@ class SubAllocation:
 
 @dataclass(frozen=True, slots=True)
 class Validity:
+    """`geldig vanaf A [tot B]` or `geldig tot B`: when a declaration applies."""
+
     start: When | None
     end: When | None
     span: Span = _span()
@@ -381,6 +423,8 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Declaration:
+    """`KIND id ["titel"] { field* }`: one declaration with its fields in written order."""
+
     kind: str
     id: Ref
     title: str | None

@@ -168,7 +168,9 @@ def parse_text(source: SourceFile, diags: Diagnostics) -> Module:
             codes.NESTING_TOO_DEEP,
             node.span,
             f"the calculation nests {depth} operations deep, over the limit of {MAX_NESTING}",
-            hint="write a shorter calculation; a long sum can be declared as an indicator of its own",
+            hint=(
+                "write a shorter calculation; a long sum can be declared as an indicator of its own"
+            ),
         )
         return Module(source.path, ())
     return Module(source.path, declarations)

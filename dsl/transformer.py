@@ -2,8 +2,8 @@
 
 The walk is iterative and bottom-up (no recursion, so deep nesting cannot overflow the stack) and
 calls `method(meta, children)` directly, without Lark's per-call wrappers. It never reports user
-errors: anything the grammar accepts becomes a node, and compiler/check/fields.py judges it. Methods need
-no docstrings.
+errors: anything the grammar accepts becomes a node, and compiler/check/fields.py judges it.
+Methods need no docstrings.
 """
 
 from __future__ import annotations

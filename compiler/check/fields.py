@@ -62,10 +62,15 @@ def check_fields(decl: nodes.Declaration, diags: Diagnostics) -> None:
 
 _MISSING_HINTS = {
     "indicator": "name the indicator the target is about: `indicator ID`",
-    "uiterlijk": 'add a deadline, `uiterlijk 2035`, or `uiterlijk open "reason"` if the source gives none',
+    "uiterlijk": (
+        'add a deadline, `uiterlijk 2035`, or `uiterlijk open "reason"` if the source gives none'
+    ),
     "wie": "say who must act: `wie ACTOR` or `wie elk bedrijf waar ...`",
     "sleutel": "name the column that identifies each entity in its table: `sleutel code`",
-    "termijn": 'add a deadline: `termijn 6 maanden na monitoring`, `termijn uiterlijk 2035` or `termijn open "reason"`',
+    "termijn": (
+        "add a deadline: `termijn 6 maanden na monitoring`, `termijn uiterlijk 2035` or "
+        '`termijn open "reason"`'
+    ),
 }
 
 
@@ -339,8 +344,12 @@ def check_history(
                 diags.add(
                     codes.SUPERSEDES_LATER,
                     f.value.target.span,
-                    f"`{name}` {_verb(f.value)} `{target}` from {when}, before `{target}` starts on {target_start}",
-                    hint="a declaration can only supersede one that is already in force; check the dates",
+                    f"`{name}` {_verb(f.value)} `{target}` from {when}, "
+                    f"before `{target}` starts on {target_start}",
+                    hint=(
+                        "a declaration can only supersede one that is already in force; "
+                        "check the dates"
+                    ),
                     related=(Related(f"`{target}` is declared here", decls[target].id.span),),
                 )
         stopped = [f.value.target.name for f in decl.all("stopt")]

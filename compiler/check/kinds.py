@@ -144,7 +144,8 @@ def _check_aggregate(
         diags.add(
             codes.INVALID_AGGREGATE,
             aggregate.subject.span,
-            f"`{aggregate.subject.name}` is one national or sector value; there is nothing to add up",
+            f"`{aggregate.subject.name}` is one national or sector value; "
+            "there is nothing to add up",
             hint="`som` adds up an indicator with one value per entity, e.g. per `bedrijf`",
         )
         return
@@ -153,7 +154,8 @@ def _check_aggregate(
         diags.add(
             codes.INVALID_AGGREGATE,
             aggregate.subject.span,
-            f"`{decl.id.name}` is at niveau {level} and cannot be computed from `{source}` entities",
+            f"`{decl.id.name}` is at niveau {level} "
+            f"and cannot be computed from `{source}` entities",
             hint="aggregates go from the entities of one kind to the kind they lie in: "
             + ", ".join(f"`{a}` into `niveau {b}`" for a, b in schema.LINKED_KINDS),
         )

@@ -1,4 +1,5 @@
-"""What each kind of declaration may contain: fields (required, optional, repeatable) and vocabularies.
+"""What each kind of declaration may contain: fields (required, optional, repeatable) and
+vocabularies.
 
 A table, not code, so that docs/language.md and the checker agree and a new field is one line.
 """

@@ -189,7 +189,8 @@ class UnitChecker:
             self.diags.add(
                 codes.RANGE_REVERSED,
                 amount.span,
-                f"range {amount.low.number} {low.name} tot {amount.high.number} {high.name} runs backwards",
+                f"range {amount.low.number} {low.name} tot {amount.high.number} {high.name} "
+                "runs backwards",
                 hint="write the lower bound first",
             )
 

@@ -1,4 +1,5 @@
-"""The unit table: every unit the language knows, its dimension and its factor to the dimension's base.
+"""The unit table: every unit the language knows, its dimension and its factor to the
+dimension's base.
 
 A small explicit table rather than a units library: policy units include money scales (€ mln),
 greenhouse-gas equivalents (Mton CO2-eq) and per-person rates (l/persoon/dag) that general units
@@ -13,6 +14,8 @@ from decimal import Decimal
 
 @dataclass(frozen=True, slots=True)
 class UnitInfo:
+    """A known unit: its name, its dimension and its factor to the dimension's base unit."""
+
     name: str
     dimension: str
     factor: Decimal  # multiply a value in this unit by factor to get the dimension's base unit

@@ -99,7 +99,9 @@ Goal = Union[AbsoluteGoal, RangeGoal, BoundGoal, ReductionGoal, PendingGoal]
 
 @dataclass(frozen=True, slots=True)
 class InterimValue:
-    """`tussendoel JAAR ...`: `amount` None when pending; `reduction` for `tussendoel J reductie A`."""
+    """`tussendoel JAAR ...`: `amount` None when pending; `reduction` for
+    `tussendoel J reductie A`.
+    """
 
     year: int
     amount: Amount | None
@@ -192,6 +194,8 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
+    """A `trigger`: its `als` condition (None when it has none) and its `dan` consequences."""
+
     id: str
     condition: nodes.Condition | None
     consequences: tuple[nodes.Consequence, ...]

@@ -1,4 +1,5 @@
-"""A deterministic synthetic farm population: the entity table `beleid evaluate` uses when none is given.
+"""A deterministic synthetic farm population: the entity table `beleid evaluate` uses when none
+is given.
 
 No real farm data is public at this level of detail, so the population is drawn from a seeded
 random generator with the distributions documented in monitoring/README.md. The same seed and size

@@ -81,7 +81,9 @@ def _summed(name: str | None, unit: str | None, farms: EntityConditions) -> np.n
 
 
 def _factor(source: str | None, target: str | None) -> float:
-    """The factor from unit `source` to unit `target` (checked compatible: compiler/check/kinds.py)."""
+    """The factor from unit `source` to unit `target` (checked compatible:
+    compiler/check/kinds.py).
+    """
     a, b = units.lookup(source or ""), units.lookup(target or "")
     if a is None or b is None or not units.compatible(a, b):
         return 1.0

@@ -1,7 +1,7 @@
 """Calculations in conditions (`+ - * /`, `-x`, `absoluut(x)`) on numbers in units, once for both
 condition evaluators: each function takes plain numbers or NumPy columns alike, so the reference
-evaluator (compiler/evaluate/conditions.py) and its columnar fast path (compiler/evaluate/columns.py)
-compute the same value for every entity.
+evaluator (compiler/evaluate/conditions.py) and its columnar fast path
+(compiler/evaluate/columns.py) compute the same value for every entity.
 
 Units follow the checker (compiler/check/units.py): `+ -` convert the right side to the left
 side's unit, a plain number (no unit) scales a quantity, and a quantity divided by one of the same

@@ -58,13 +58,15 @@ class EntityObligation:
 
 @dataclass(frozen=True)
 class LadderOutcome:
+    """An enforcement ladder at a moment: each entity's step now and before, and the step labels."""
+
     ladder: str
     steps: np.ndarray  # int8 per entity: 0 = not on the ladder
     previous: np.ndarray  # int8 per entity, from the ledger
     labels: tuple[str, ...]  # the label of each step, index = step - 1
 
 
-# ---------------------------------------------------------------------------------------- obligations
+# ------------------------------------------------------------------------------------ obligations
 
 
 def entity_obligation(
@@ -154,9 +156,9 @@ def ladder_outcome(
     columns: EntityConditions,
     earlier: Mapping[str, int],
 ) -> LadderOutcome:
-    """One step up per moment for entities on the ladder (or newly overdue) whose next step's condition
-    holds; off the ladder when the first step's condition no longer holds. `earlier`: the step of
-    each subject at the previous moment.
+    """One step up per moment for entities on the ladder (or newly overdue) whose next step's
+    condition holds; off the ladder when the first step's condition no longer holds. `earlier`: the
+    step of each subject at the previous moment.
     """
     population = columns.population
     steps = ladder.steps

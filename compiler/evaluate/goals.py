@@ -109,7 +109,9 @@ def _written(quantity: nodes.Quantity) -> str:
 
 
 def _is_share(amount: views.Amount) -> bool:
-    """True when an amount is a percentage (a relative reduction), not a quantity in the indicator's unit."""
+    """True when an amount is a percentage (a relative reduction), not a quantity in the
+    indicator's unit.
+    """
     quantities = nodes.quantities_in(amount)
     return bool(quantities) and quantities[0].unit.text == "%"
 

@@ -69,8 +69,8 @@ def word(truth: Truth) -> str:
 
 def in_unit(value, unit: str | None, to: str | None):
     """`value` (a number or a column) in `unit`, converted to `to` when both are compatible units;
-    otherwise (no unit, a count, an unknown unit) as written. The one conversion both evaluators use,
-    so a farm's comparison has the same truth in either.
+    otherwise (no unit, a count, an unknown unit) as written. The one conversion both evaluators
+    use, so a farm's comparison has the same truth in either.
     """
     if unit and to and unit != to:
         source, target = units.lookup(unit), units.lookup(to)
@@ -117,7 +117,9 @@ def constant_mask(truth: Truth, size: int) -> Mask:
 
 
 def known_mask(true: np.ndarray, unknown: np.ndarray | None) -> Mask:
-    """A mask from a raw bool column and where its input was unknown (the unknown rows are not true)."""
+    """A mask from a raw bool column and where its input was unknown (the unknown rows are not
+    true).
+    """
     return Mask(true if unknown is None else true & ~unknown, unknown)
 
 
@@ -152,8 +154,8 @@ def either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
 
 
 def _and(arrays: list[np.ndarray]) -> np.ndarray:
-    """Element-wise `and` of the arrays, pairwise (`np.logical_and.reduce` of a list would first copy
-    them all into one two-dimensional array).
+    """Element-wise `and` of the arrays, pairwise (`np.logical_and.reduce` of a list would first
+    copy them all into one two-dimensional array).
     """
     return functools.reduce(np.logical_and, arrays)
 

@@ -339,7 +339,9 @@ def _ladder_lines(evaluation: Evaluation) -> list[str]:
 
 
 def _duty_lines(evaluation: Evaluation, verbose: bool) -> list[str]:
-    """Duties grouped per actor; without --verbose, duties that are merely due are counted, not listed."""
+    """Duties grouped per actor; without --verbose, duties that are merely due are counted, not
+    listed.
+    """
     duties = evaluation.duties
     counts = {status: sum(1 for d in duties if d.status == status) for status in _DUTY_HEADINGS}
     out = [

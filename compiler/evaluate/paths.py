@@ -1,6 +1,7 @@
 """A target's trajectory: the points from its start through the interim values to the goal in the
 deadline year, its value in a year, and how far an observation is behind it (docs/evaluation.md,
-'Targets'). Positive gaps are behind, in the indicator's unit and as a percentage of the path's value.
+'Targets'). Positive gaps are behind, in the indicator's unit and as a percentage of the path's
+value.
 """
 
 from __future__ import annotations

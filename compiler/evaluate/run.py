@@ -32,7 +32,9 @@ class Stop(enum.Enum):
 
 
 class Listener:
-    """What a run reports while it goes, so a front end can show it at once; this one shows nothing."""
+    """What a run reports while it goes, so a front end can show it at once; this one shows
+    nothing.
+    """
 
     def data_checked(self, diagnostics: Diagnostics) -> None:
         """The data was read and validated; `diagnostics` holds what was found (not empty)."""
@@ -43,7 +45,9 @@ class Listener:
 
 @dataclass(frozen=True)
 class DataRequest:
-    """The data asked for; empty fields mean the bundled folder beside the policy and the generator."""
+    """The data asked for; empty fields mean the bundled folder beside the policy and the
+    generator.
+    """
 
     folder: Path | None = None
     series: tuple[Path, ...] = ()
@@ -79,7 +83,9 @@ class EvaluationRequest:
 
 @dataclass(frozen=True)
 class EvaluationRun:
-    """How far a run got: the compilation, the data and evaluation when it got there, or its Stop."""
+    """How far a run got: the compilation, the data and evaluation when it got there, or its
+    Stop.
+    """
 
     compilation: Compilation
     stop: Stop | None = None

@@ -1,4 +1,5 @@
-"""Target status: is a `doel` met, on track, off track, missed, not yet due, without data, or undecidable?
+"""Target status: whether a `doel` is met, on track, off track, missed, not yet due, without
+data, or undecidable.
 
 The semantics are in docs/evaluation.md. In short: the latest observation on or before the moment
 is compared with the target value and with the trajectory, a path from the starting point (the
@@ -304,7 +305,7 @@ def _end_phrase(end: EndStatus, unit: str, year: int) -> str:
     return f"the {end.end} end ({end.written}): {end.reason}"
 
 
-# ---------------------------------------------------------------------------------------- per entity
+# ------------------------------------------------------------------------------------- per entity
 
 
 def _entity_status(

@@ -51,7 +51,7 @@ def same_file(name: str) -> str:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines as the parser counts them (on `\\n` only)."""
+    r"""Lines as the parser counts them (on `\n` only)."""
     return text.split("\n")
 
 

@@ -1,8 +1,9 @@
 """The monitoring report as data: an `Evaluation` reduced to what the report shows.
 
-The figures come from `compiler.evaluate.outcomes.to_json` (the same data `beleid evaluate --format json`
-prints), so the report and the command line cannot disagree; this module adds the full observed
-series for the plots, the duties grouped per actor and the counts the overview needs.
+The figures come from `compiler.evaluate.outcomes.to_json` (the same data
+`beleid evaluate --format json` prints), so the report and the command line cannot disagree; this
+module adds the full observed series for the plots, the duties grouped per actor and the counts the
+overview needs.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ _DUTY_ORDER = (DutyStatus.OVERDUE, DutyStatus.DUE, DutyStatus.NOT_YET, DutyStatu
 
 @dataclass(frozen=True)
 class MonitoringState:
+    """The report's data for one moment: the evaluation's JSON, counts, series and duties."""
+
     moment: str
     data: dict  # outcomes.to_json of the evaluation
     status_counts: dict[str, int]

@@ -1,5 +1,7 @@
 """Generated docs: docs/diagnostics.md from the code registry, docs/source-findings.md from the
-policy's `bevinding` declarations. Tests keep both files in sync; regenerate with
+policy's `bevinding` declarations. Tests keep both files in sync.
+
+Regenerate them with:
 
     python -m compiler.workflow.docgen diagnostics > docs/diagnostics.md
     python -m compiler.workflow.docgen findings > docs/source-findings.md

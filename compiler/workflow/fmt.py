@@ -10,8 +10,9 @@ the whitespace and comments between tokens are rewritten. The layout rule:
 - Fields: one per line, indented 4 spaces, tokens separated by one space, except no space before
   `,` `.` `:` `)`, after `.` `(`, around the `-` of `regels 435-436`, after a unary `-` (`-x`, but
   `- 5`, which is not the number `-5`), or between a function (`achterstand`, `achterstand_procent`,
-  `effect`, `absoluut`) and `(`. The `+ - * /` of a calculation have one space on either side. No blank line after `{` or before `}`; elsewhere in a declaration one blank
-  line is kept where the source had one or more (so groups of fields stay apart).
+  `effect`, `absoluut`) and `(`. The `+ - * /` of a calculation have one space on either side.
+  No blank line after `{` or before `}`; elsewhere in a declaration one blank line is kept where
+  the source had one or more (so groups of fields stay apart).
 - Value column: every kind has a fixed value column (`VALUE_COLUMN`, measured from the field
   indent and taken from the prevailing style of the bundled policy/ files, e.g. `doel` 11,
   `indicator` 8). An ordinary field whose keyword is shorter than its kind's column starts its
@@ -82,8 +83,9 @@ def format_text(text: str, path: str = "<text>") -> str:
     """The canonical layout of one rule file; raises FormatError when it does not parse."""
     text = text.removeprefix("\ufeff")
     module = _parse(text, path)
-    # A file the checker finds empty (blank, comments, or blank by Python's wider idea of whitespace,
-    # e.g. a lone U+00A0) has no tokens to lay out: its comments are kept, nothing else.
+    # A file the checker finds empty (blank, comments, or blank by Python's wider idea of
+    # whitespace, e.g. a lone U+00A0) has no tokens to lay out: its comments are kept, nothing
+    # else.
     tokens = _tokens(text, path) if module.declarations else []
     return _Formatter(text, tokens, module).run()
 

@@ -1,5 +1,6 @@
 """Running policy scenario tests (`beleid test`): YAML files kept with the policy
-(`policy/tests/*.yaml`) that give monitoring inputs and moments and state what each moment must give.
+(`policy/tests/*.yaml`) that give monitoring inputs and moments and state what each moment must
+give.
 
 Each case runs its moments in order against a ledger of its own (in memory), so ladder steps build
 up as they would in real monitoring; each moment's inputs (data files or inline series) and the
@@ -48,7 +49,9 @@ class Outcome:
 
 
 def run(policy: Policy, files: list[Path], diags: Diagnostics) -> Outcome:
-    """Run every case of every file; structural problems go to `diags`, wrong outcomes to failures."""
+    """Run every case of every file; structural problems go to `diags`, wrong outcomes to
+    failures.
+    """
     outcome = Outcome(coverage=Coverage.of(policy))
     for path in files:
         data = load(path, diags)
@@ -122,7 +125,9 @@ def _assumptions(policy: Policy, path: Path, case: dict, diags: Diagnostics) -> 
             hint = (
                 did_you_mean(item["declaration"], list(policy.declarations))
                 if decl is None
-                else 'write the value as in a rule file, e.g. "90 kton" or "6 maanden na monitoring"'
+                else (
+                    'write the value as in a rule file, e.g. "90 kton" or "6 maanden na monitoring"'
+                )
             )
             diags.add(
                 codes.TEST_DATA_INVALID,

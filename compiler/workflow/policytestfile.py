@@ -1,6 +1,6 @@
-"""The policy-test file format and its reading: the JSON schema of a test file (`TEST_SCHEMA`), where
-test files are found, and each file read with the line of every mapping, so a malformed file is a
-located T001 rather than a traceback.
+"""The policy-test file format and its reading: the JSON schema of a test file (`TEST_SCHEMA`),
+where test files are found, and each file read with the line of every mapping, so a malformed file
+is a located T001 rather than a traceback.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ from compiler.workflow.policytest import Outcome
 
 
 def render_text(outcome: Outcome) -> str:
-    """The failures, each with its place, expected and actual value, then the counts and coverage."""
+    """The failures, each with its place, expected and actual value, then the counts and
+    coverage.
+    """
     out = []
     for f in outcome.failures:
         out += [
@@ -18,7 +20,8 @@ def render_text(outcome: Outcome) -> str:
         ]
     coverage = outcome.coverage
     out.append(
-        f"{outcome.files} files, {outcome.cases} cases, {outcome.moments} moments, {outcome.checks} checks: "
+        f"{outcome.files} files, {outcome.cases} cases, {outcome.moments} moments, "
+        f"{outcome.checks} checks: "
         f"{outcome.checks - len(outcome.failures)} passed, {len(outcome.failures)} failed"
     )
     out.append(f"coverage {coverage.percent():.1f}%")
