@@ -214,7 +214,10 @@ def data_schema(policy: Policy) -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "beleid monitoring data",
-        "description": "Derived from the indicator declarations of the policy; regenerate with `beleid schema`.",
+        "description": (
+            "Derived from the indicator declarations of the policy; "
+            "regenerate with `beleid schema`."
+        ),
         "$defs": {
             "observation": _observation(policy),
             "farm": _farm(policy),

@@ -4,9 +4,9 @@ one entity), with a `Trace` that says why, for evaluation and for `beleid explai
 Three-valued: a condition is true, false, or unknown (None) when a value it needs is missing or
 pending; `en`/`of`/`niet` follow Kleene's logic (compiler/evaluate/kleene.py), so `onwaar en
 onbekend` is false. A calculation (compiler/evaluate/arithmetic.py) is unknown when a part is, or
-when it cannot be computed (a division by zero). Written plainly, one node at a time; compiler/evaluate/columns.py is the fast
-path that evaluates a condition over every entity at once and is held to this one by
-tests/test_condition_engines.py.
+when it cannot be computed (a division by zero). Written plainly, one node at a time;
+compiler/evaluate/columns.py is the fast path that evaluates a condition over every entity at
+once and is held to this one by tests/test_condition_engines.py.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _GAPS = {
 
 @dataclass(frozen=True)
 class Trace:
-    """Why a condition has the truth it has: a sentence, the truth, and the parts it was built from."""
+    """Why a condition has the truth it has: a sentence, the truth, the parts it was built from."""
 
     text: str
     truth: Truth
@@ -58,10 +58,11 @@ def trigger_is_active(state: str | None) -> Truth:
 
     docs/evaluation.md: "`trigger is actief` is true when that trigger fired at this moment". So a
     trigger in force that fired is active (true), one that did not fire is not (false), and one that
-    could not be decided leaves the test unknown. A trigger that is not in force at this moment (before
-    its `geldig vanaf`, from its `geldig tot`, replaced or stopped) did not fire at this moment: the
-    test is false, never unknown. This is the one place that rule is decided; evaluation, `explain`
-    (also `--farm`), `simulate` and `beleid test` all reach it through `NationalConditions`.
+    could not be decided leaves the test unknown. A trigger that is not in force at this moment
+    (before its `geldig vanaf`, from its `geldig tot`, replaced or stopped) did not fire at this
+    moment: the test is false, never unknown. This is the one place that rule is decided;
+    evaluation, `explain` (also `--farm`), `simulate` and `beleid test` all reach it through
+    `NationalConditions`.
     """
     return False if state is None else _ACTIVE[state]
 
@@ -192,7 +193,7 @@ Subject = NationalConditions | EntitySubject
 
 
 def evaluate_condition(condition: nodes.Condition, subject: Subject) -> Trace:
-    """The truth of `condition` for `subject`, with its trace: the one dispatch on condition nodes."""
+    """The truth of `condition` for `subject`, with its trace; the one dispatch on conditions."""
     match condition:
         case nodes.AllOf(items=items):
             parts = tuple(evaluate_condition(c, subject) for c in items)

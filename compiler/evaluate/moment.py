@@ -1,6 +1,6 @@
-"""Evaluation of a monitoring moment: what is in force, target statuses, triggers, obligations per actor
-and per entity with their due dates, decisions and fallback measures that became due, reporting
-duties, and the enforcement step of every entity.
+"""Evaluation of a monitoring moment: what is in force, target statuses, triggers, obligations per
+actor and per entity with their due dates, decisions and fallback measures that became due,
+reporting duties, and the enforcement step of every entity.
 
 Pure: the inputs are the policy, the monitoring data, the moment and the `History` read from the
 ledger; the result is an `Evaluation`, which compiler/evaluate/ledger.py records. Duties of actors
@@ -59,6 +59,8 @@ class History:
 
 @dataclass(frozen=True)
 class TriggerOutcome:
+    """A trigger at a moment: its state, the trace of its condition, and what it issues."""
+
     trigger: str
     state: TriggerState
     trace: Trace
@@ -67,6 +69,8 @@ class TriggerOutcome:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """Everything the policy says at one monitoring moment, for output, the ledger and explain."""
+
     moment: dt.date
     in_force: tuple[str, ...]
     targets: dict[str, TargetStatus]
@@ -228,7 +232,7 @@ def _trigger_state(name: str, in_force, national, done) -> str | None:
 def _issuers(
     in_force: dict[str, CheckedDeclaration], triggers: dict[str, TriggerOutcome]
 ) -> dict[str, list[TriggerOutcome]]:
-    """For each declaration that is a trigger's consequence: the triggers (fired or not) that name it."""
+    """For each declaration a trigger issues: the triggers (fired or not) that name it."""
     found: dict[str, list[TriggerOutcome]] = {}
     for outcome in triggers.values():
         for _kind, target in outcome.consequences:
@@ -237,7 +241,7 @@ def _issuers(
 
 
 def _not_issued(decl_id: str, issuers: dict[str, list[TriggerOutcome]]) -> str:
-    """Why a trigger's consequence was not issued: its triggers did not fire, or could not be decided."""
+    """Why a trigger's consequence was not issued: its triggers did not fire or were undecided."""
     states = [
         f"`{t.trigger}` {'could not be decided' if t.state == UNDECIDED else 'did not fire'}"
         for t in issuers.get(decl_id, [])
@@ -246,7 +250,7 @@ def _not_issued(decl_id: str, issuers: dict[str, list[TriggerOutcome]]) -> str:
 
 
 def _reason(decl_id: str, issuers: dict[str, list[TriggerOutcome]]) -> str | None:
-    """Why a declaration applies now: 'standing', 'trigger X', or None when its triggers did not fire."""
+    """Why a declaration applies now: 'standing', 'trigger X', or None (no trigger fired)."""
     named_by = issuers.get(decl_id)
     if not named_by:
         return "standing"
