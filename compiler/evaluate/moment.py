@@ -86,6 +86,9 @@ class Evaluation:
     # its computed indicators (compiler/evaluate/aggregate.py). Not carried in the ledger.
     regional_obligations: dict[str, EntityObligation] = field(default_factory=dict)
     regional_tables: dict[str, Population] = field(default_factory=dict)
+    # Indicators with one value per entity: a condition reads them from the entity, never from the
+    # national series, so `national()` answers as the evaluation did.
+    entity_indicators: frozenset[str] = frozenset()
 
     @property
     def population(self):
@@ -104,7 +107,7 @@ class Evaluation:
             self.indicator_units,
             self.targets,
             state,
-            frozenset(),
+            self.entity_indicators,
         )
 
 
@@ -174,6 +177,7 @@ def evaluate(
         assumed,
         regional_obligations,
         tables,
+        entity_level,
     )
 
 
