@@ -55,9 +55,7 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class When:
-    """A year (`2035`) or a date (`2025-09-16`), kept as written; compiler/check/fields.py
-    validates it.
-    """
+    """A year (`2035`) or a date (`2025-09-16`) as written; checked by compiler/check/fields.py."""
 
     text: str
     span: Span = _span()
@@ -77,9 +75,7 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A number with a unit as written (`1.2 kton`, `€ 750 mln`). The number stays a decimal
-    string.
-    """
+    """A number with a unit as written (`1.2 kton`, `€ 750 mln`); the number a decimal string."""
 
     number: str
     unit: Unit
@@ -97,9 +93,7 @@ class Range:
 
 @dataclass(frozen=True, slots=True)
 class Bound:
-    """`ten hoogste X` (direction 'at_most') or `ten minste X` ('at_least'); X a quantity or a
-    name.
-    """
+    """`ten hoogste X` ('at_most') or `ten minste X` ('at_least'); X is a quantity or a name."""
 
     direction: str
     value: Union[Quantity, Ref]
