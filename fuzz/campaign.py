@@ -144,7 +144,7 @@ def _write_json(path: Path, data) -> None:
 
 
 def _dictionary_file(tokens: list[bytes], path: Path) -> Path | None:
-    """A libFuzzer dictionary: one `"token"` per line, with \\xNN for anything not plain ASCII."""
+    r"""A libFuzzer dictionary: one `"token"` per line, with \xNN for anything not plain ASCII."""
     lines = []
     for token in tokens:
         escaped = "".join(

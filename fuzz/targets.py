@@ -83,7 +83,9 @@ class Target:
 
 @functools.cache
 def workspace() -> Path:
-    """The one folder every target writes into (inside $TMPDIR; the campaign points it at its own)."""
+    """The one folder every target writes into (inside $TMPDIR; the campaign points it at its
+    own).
+    """
     path = Path(tempfile.mkdtemp(prefix="beleid-fuzz-"))
     atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
@@ -108,7 +110,9 @@ def _name(path: Path) -> str:
 
 
 def check_located(diags: Diagnostics, path: str, text: str | None = None) -> None:
-    """Every diagnostic about `path` is located: a line (within the text, when known) and a column."""
+    """Every diagnostic about `path` is located: a line (within the text, when known) and a
+    column.
+    """
     lines = text.count("\n") + 1 if text is not None else None
     for d in diags:
         assert d.code.id in codes.BY_ID, f"unregistered code {d.code.id}"
@@ -787,7 +791,7 @@ def diff_seeds() -> list[tuple[str, bytes]]:
     return seeds
 
 
-# ------------------------------------------------------------------------------------ scenario and policy test YAML
+# -------------------------------------------------------------------- scenario and policy test YAML
 
 
 @functools.cache
@@ -998,8 +1002,8 @@ TARGETS: dict[str, Target] = {
         ),
         Target(
             "data",
-            "monitoring data bytes: series CSV/YAML, farms CSV, events CSV/YAML against the bundled "
-            "policy; evaluate and render what loads",
+            "monitoring data bytes: series CSV/YAML, farms CSV, events CSV/YAML "
+            "against the bundled policy; evaluate and render what loads",
             run_data,
             data_seeds,
             setup=lambda: (_data_context(), None)[1],
@@ -1025,8 +1029,8 @@ TARGETS: dict[str, Target] = {
         ),
         Target(
             "diff",
-            "a golden diff pair with one side replaced by the bytes: diff, guards, impact, Markdown, "
-            "JSON; self-diff and fmt-diff are empty",
+            "a golden diff pair with one side replaced by the bytes: diff, guards, impact, "
+            "Markdown, JSON; self-diff and fmt-diff are empty",
             run_diff,
             diff_seeds,
             setup=lambda: ([_diff_versions(c) for c in DIFF_CASES], None)[1],

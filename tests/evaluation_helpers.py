@@ -44,7 +44,9 @@ def event(subject: str, obligation: str, kind: str, date) -> Event:
 
 
 def assume(policy, **values: str):
-    """`assume(policy, nh3_landbouw_2030__waarde="90 kton")`: the policy with pending values filled in."""
+    """`assume(policy, nh3_landbouw_2030__waarde="90 kton")`: the policy with pending values filled
+    in.
+    """
     assumptions = []
     for key, text in values.items():
         decl, field = key.split("__")

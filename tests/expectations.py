@@ -76,7 +76,9 @@ def expectations(path: Path) -> list[Expectation]:
 
 
 def ignored_codes(path: Path) -> set[str]:
-    """Codes the fixture declares irrelevant with `# ignore: CODE` (e.g. P250 for made-up numbers)."""
+    """Codes the fixture declares irrelevant with `# ignore: CODE` (e.g. P250 for made-up
+    numbers).
+    """
     return set(_IGNORE.findall("\n".join(_lines(path))))
 
 

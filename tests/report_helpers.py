@@ -14,7 +14,9 @@ FIXTURE_POLICY = ("tests/fixtures/base", "tests/fixtures/valid/complete.policy")
 
 
 def fixture_arguments(policy: tuple[str, ...] = FIXTURE_POLICY) -> list[str]:
-    """`beleid report` arguments for the fixture policy and data; paths relative to the repository."""
+    """`beleid report` arguments for the fixture policy and data; paths relative to the
+    repository.
+    """
     out = []
     for path in policy:
         out += ["--policy", path]

@@ -1,5 +1,6 @@
-"""The evaluation benchmark's correctness half: on a small population, the engine and the hand-written
-NumPy rule produce identical per-farm outputs and aggregates (the timing half is benchmarks/evaluate.py).
+"""The evaluation benchmark's correctness half: on a small population, the engine and the
+hand-written NumPy rule produce identical per-farm outputs and aggregates (the timing half is
+benchmarks/evaluate.py).
 """
 
 from __future__ import annotations

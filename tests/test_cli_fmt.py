@@ -1,4 +1,6 @@
-"""`beleid fmt` as a user runs it: rewrite, --check, --diff, and a file with a syntax error left as it was."""
+"""`beleid fmt` as a user runs it: rewrite, --check, --diff, and a file with a syntax error left as
+it was.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The code registry stays honest: every code is documented, and triggered by a fixture or a generated input."""
+"""The code registry stays honest: every code is documented, and triggered by a fixture or a
+generated input.
+"""
 
 from __future__ import annotations
 

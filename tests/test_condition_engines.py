@@ -1,6 +1,6 @@
-"""The reference evaluator of conditions (compiler/evaluate/conditions.py) and its columnar fast path
-(compiler/evaluate/columns.py) give the same truth for every entity, for generated conditions and
-populations (empty cells, national values, targets, triggers in and out of force, calculations
+"""The reference evaluator of conditions (compiler/evaluate/conditions.py) and its columnar fast
+path (compiler/evaluate/columns.py) give the same truth for every entity, for generated conditions
+and populations (empty cells, national values, targets, triggers in and out of force, calculations
 with division by zero); and `beleid
 explain --farm` says what `beleid evaluate` decided for a trigger outside its validity.
 """
@@ -96,7 +96,7 @@ def populations(draw):
     )
 
 
-# ---------------------------------------------------------------------------------------- conditions
+# --------------------------------------------------------------------------------------- conditions
 
 
 def quantity(number: int, unit: str) -> nodes.Quantity:
@@ -163,7 +163,7 @@ def conditions(names: list[str]):
     return st.recursive(leaves(names), branch, max_leaves=8)
 
 
-# ---------------------------------------------------------------------------------------- properties
+# --------------------------------------------------------------------------------------- properties
 
 
 @settings(max_examples=400, deadline=None)
@@ -248,7 +248,8 @@ verplichting plan "Bedrijfsplan zolang de oude trigger niet actief is" {
     wie      elk bedrijf waar niet oude_trigger is actief en nh3_bedrijf > norm_bedrijf
     wat      "een bedrijfsplan opstellen"
     termijn  6 maanden na monitoring
-    bron brief regel 7 "stellen de achterblijvende bedrijven een bedrijfsplan op binnen zes maanden."
+    bron brief regel 7
+        "stellen de achterblijvende bedrijven een bedrijfsplan op binnen zes maanden."
 }
 """
 # One farm per sector, so the evaluation's count per sector says which farms it selected.

@@ -59,7 +59,8 @@ EXPECTED = {
                 "landbouw_achter",
                 "als",
                 "nh3_2035 is achter_op_schema of achterstand(nh3_2035) > 0.5 kton",
-                "nh3_2035 is achter_op_schema en (areaal_natuur < 1000 ha of achterstand(nh3_2035) > 1 kton)",
+                "nh3_2035 is achter_op_schema en (areaal_natuur < 1000 ha "
+                "of achterstand(nh3_2035) > 1 kton)",
             )
         ],
     ),

@@ -1,4 +1,6 @@
-"""The docs stay true: every `policy` code block parses, and the examples in language.md come from the policy."""
+"""The docs stay true: every `policy` code block parses, and the examples in language.md come from
+the policy.
+"""
 
 from __future__ import annotations
 

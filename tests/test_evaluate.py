@@ -1,6 +1,7 @@
 """Evaluation results the policy-test format cannot state, on the bundled policy: goals, gaps and
-reasons of targets, trigger traces, the kind of a duty and its due date, obligations over a generated
-population, what the ledger keeps, and the Python helpers (trajectories, periods, series, masks).
+reasons of targets, trigger traces, the kind of a duty and its due date, obligations over a
+generated population, what the ledger keeps, and the Python helpers (trajectories, periods, series,
+masks).
 
 The statuses of targets, triggers, duties, obligations and ladder steps are evaluation cases in
 YAML under tests/cases/evaluation/, run by tests/test_evaluation_cases.py.
@@ -137,7 +138,7 @@ def test_a_trigger_that_did_not_fire_says_why(bundled_policy):
     assert trace.text == "`nh3_reductie_spuiwater_ureum` = 1.5 kton (2027) < 1.2 kton: false"
 
 
-# ---------------------------------------------------------------------------------------- conditions
+# --------------------------------------------------------------------------------------- conditions
 
 
 def _national(values):
@@ -197,7 +198,7 @@ def test_a_stopped_declaration_is_not_in_force(bundled_policy):
     assert "gebiedsprogrammas_provincies" not in _run(bundled_policy, {}).in_force
 
 
-# ---------------------------------------------------------------------------------------- escalation
+# --------------------------------------------------------------------------------------- escalation
 
 
 def _ladder_farms(stubborn_emission: float, violations: int):
@@ -247,7 +248,9 @@ def test_series_latest_ignores_values_after_the_moment():
 
 
 def test_an_empty_yes_no_cell_is_unknown_not_yes(bundled_policy):
-    """Regression (found by tests/test_evaluation_properties.py): NaN != 0 made an empty cell count as yes."""
+    """Regression (found by tests/test_evaluation_properties.py): NaN != 0 made an empty cell count
+    as yes.
+    """
     population = farms(
         [("A", "melkvee", "utrecht", 1, 1), ("B", "melkvee", "utrecht", 1, 1)],
         structureel_verwijtbaar=[1, float("nan")],

@@ -1,5 +1,5 @@
 """Properties of data loading: it never raises on arbitrary bytes, and near-valid series load only
-finite values. (The two condition evaluators are held together in tests/test_condition_engines.py.)
+finite values. The two condition evaluators are held together in tests/test_condition_engines.py.
 """
 
 from __future__ import annotations

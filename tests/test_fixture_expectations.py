@@ -45,7 +45,7 @@ def test_foreign_ledger_file_gives_the_marked_diagnostic_and_is_left_alone(path)
     assert path.read_bytes() == before
 
 
-# ---------------------------------------------------------------------------------------- the syntax
+# --------------------------------------------------------------------------------------- the syntax
 
 
 def _diagnostic(path: Path, line: int, column: int = 1, code=codes.DATA_UNREADABLE, text="bad"):

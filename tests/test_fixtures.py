@@ -1,4 +1,5 @@
-"""Fixture tests: valid fixtures check clean; each invalid fixture yields exactly its `# expect:` codes.
+"""Fixture tests: valid fixtures check clean; each invalid fixture yields exactly its `# expect:`
+codes.
 
 An offending line carries `# expect: P102` (several codes separated by spaces; the syntax is
 described in tests/expectations.py). The diagnostics the checker reports, with the base fixture,

@@ -1,4 +1,6 @@
-"""The formatter (compiler/workflow/fmt.py): meaning and comments survive; the layout is canonical."""
+"""The formatter (compiler/workflow/fmt.py): meaning and comments survive; the layout is
+canonical.
+"""
 
 from __future__ import annotations
 
@@ -179,17 +181,18 @@ trigger t "T" {
     bron brief regels 4-5 "q"
 }
 """
-CALCULATIONS_CANONICAL = """\
-trigger t "T" {
-    als  -x > absoluut(a - 2 * b) / 3 kton + 1 en a - - 5 < -(b + c) - achterstand_procent(d) en e > - -5
-    bron brief regels 4-5 "q"
-}
-"""
+CALCULATIONS_CANONICAL = (
+    'trigger t "T" {\n'
+    "    als  -x > absoluut(a - 2 * b) / 3 kton + 1 en a - - 5 < -(b + c) - achterstand_procent(d) "
+    "en e > - -5\n"
+    '    bron brief regels 4-5 "q"\n'
+    "}\n"
+)
 
 
 def test_calculations_get_spaces_around_operators_and_keep_their_meaning():
-    """`+ - * /` have a space on either side, a unary `-` none after it unless a number follows (`- 5`
-    is minus five as a calculation, `-5` a number), and the `-` of a line range stays tight.
+    """`+ - * /` have a space on either side, a unary `-` none after it unless a number follows
+    (`- 5` is minus five as a calculation, `-5` a number), and the `-` of a line range stays tight.
     """
     assert format_text(CALCULATIONS) == CALCULATIONS_CANONICAL
     assert_canonical(CALCULATIONS, CALCULATIONS_CANONICAL)

@@ -1,6 +1,6 @@
-"""Fuzz findings stay fixed: every reproducer under tests/fixtures/fuzz/<target>/ is replayed through
-its fuzz target (fuzz/targets.py) and nothing may escape; where the fix turned a traceback into a
-diagnostic, the diagnostic is asserted too. docs/robustness.md lists each finding.
+"""Fuzz findings stay fixed: every reproducer under tests/fixtures/fuzz/<target>/ is replayed
+through its fuzz target (fuzz/targets.py) and nothing may escape; where the fix turned a traceback
+into a diagnostic, the diagnostic is asserted too. docs/robustness.md lists each finding.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def test_yaml_a_tag_cannot_build_is_located(bundled_policy, tmp_path):
     assert "`110.3` is not a valid !!int" in diagnostic.message
 
 
-# ---------------------------------------------------------------------------------------- policy tests
+# ------------------------------------------------------------------------------------- policy tests
 
 
 def _run_test_file(tmp_path: Path, name: str, policy) -> tuple[policytest.Outcome, Diagnostics]:
@@ -282,7 +282,7 @@ def test_a_scenario_assuming_a_term_past_the_calendar_simulates(bundled_policy, 
     assert summary.moment == dt.date(2027, 12, 31)
 
 
-# ---------------------------------------------------------------------------------------- scenario YAML
+# ------------------------------------------------------------------------------------ scenario YAML
 
 
 def test_an_empty_int_tag_in_a_scenario_is_S001(bundled_policy, tmp_path):
@@ -321,8 +321,8 @@ def test_fmt_agrees_with_the_checker_on_a_file_of_unicode_whitespace(text, line)
 
 
 def test_a_budget_amount_past_the_decimal_precision_is_P230_not_a_traceback():
-    """Found by the diff target: `amount % 100000` raised decimal.InvalidOperation (DivisionImpossible)
-    while the checker wrote the P230 message for a 33-digit amount.
+    """Found by the diff target: `amount % 100000` raised decimal.InvalidOperation
+    (DivisionImpossible) while the checker wrote the P230 message for a 33-digit amount.
     """
     text = reproducer("rules", "budget-amount-past-decimal-precision").decode("utf-8")
     compilation = compile_text(text, "begroting.policy")
@@ -330,11 +330,13 @@ def test_a_budget_amount_past_the_decimal_precision_is_P230_not_a_traceback():
     assert total.span.line == 3 and "adds up to € 1 mln, not € 1000000000" in total.message
 
 
-# ------------------------------------------------------------- found by review of the limits (F15, F16)
+# --------------------------------------------------------- found by review of the limits (F15, F16)
 
 
 def test_brackets_and_niet_in_a_comment_or_title_are_not_nesting():
-    """F15: the nesting guard counted `(` and `niet` inside comments and quotes (P007 on a sound file)."""
+    """F15: the nesting guard counted `(` and `niet` inside comments and quotes (P007 on a sound
+    file).
+    """
     from compiler.check.pipeline import compile_text
 
     compilation = compile_text(reproducer("rules", "brackets-in-a-comment").decode())
@@ -353,7 +355,9 @@ def test_brackets_and_niet_in_a_comment_or_title_are_not_nesting():
     ],
 )
 def test_deep_yaml_is_located_not_a_recursion_error(tmp_path, capsys, target, name, code, line):
-    """F16: PyYAML's composer recursed once per level, so 600 brackets were a RecursionError (exit 3)."""
+    """F16: PyYAML's composer recursed once per level, so 600 brackets were a RecursionError
+    (exit 3).
+    """
     data = reproducer(target, name)
     path = tmp_path / ("series.yaml" if target == "data" else "file.yaml")
     path.write_bytes(data[1:] if target == "data" else data)

@@ -1,5 +1,5 @@
-"""The ledger: idempotent, atomic (a run killed with SIGKILL mid-write leaves it unchanged and usable),
-and refuses conflicting, out-of-order or foreign files with L0xx diagnostics.
+"""The ledger: idempotent, atomic (a run killed with SIGKILL mid-write leaves it unchanged and
+usable), and refuses conflicting, out-of-order or foreign files with L0xx diagnostics.
 """
 
 from __future__ import annotations

@@ -17,18 +17,23 @@ from compiler.check.pipeline import compile_paths, compile_text
 from dsl import parser
 from tests.conftest import BASE, POLICY, codes_in, run_cli
 
-ACTOR = 'actor a{n} "Actor {n}" {{\n    soort sector\n    bron brief regel 4 "De landbouw realiseert"\n}}\n'
+ACTOR = (
+    'actor a{n} "Actor {n}" {{\n    soort sector\n'
+    '    bron brief regel 4 "De landbouw realiseert"\n}}\n'
+)
 
 
 def _repository(tmp_path: Path) -> Path:
-    """A scratch repository (it has `.git`) holding a copy of the base fixture as its policy tree."""
+    """A scratch repository (it has `.git`) holding a copy of the base fixture as its policy
+    tree.
+    """
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     shutil.copytree(BASE, repo / "policy")
     return repo
 
 
-# ------------------------------------------------------------------------------------- nesting depth
+# ------------------------------------------------------------------------------------ nesting depth
 
 
 def _condition(depth: int) -> str:
@@ -73,7 +78,7 @@ def test_a_hash_inside_quotes_does_not_hide_real_nesting():
     assert "P007" in codes_in(compile_text(text))
 
 
-# ------------------------------------------------------------------------------------------ file size
+# ---------------------------------------------------------------------------------------- file size
 
 
 def test_an_oversized_file_is_skipped_and_the_rest_is_checked(tmp_path, capsys, monkeypatch):
@@ -88,7 +93,7 @@ def test_an_oversized_file_is_skipped_and_the_rest_is_checked(tmp_path, capsys, 
     assert "over the limit of 200" in out
 
 
-# ------------------------------------------------------------------------------- number of declarations
+# --------------------------------------------------------------------------- number of declarations
 
 
 def test_too_many_declarations_stops_before_checking(tmp_path, capsys, monkeypatch):

@@ -1,9 +1,10 @@
 """The language server (compiler/lsp/), driven by a real LSP client over stdio (pytest-lsp).
 
-Every test starts the server as a subprocess (`python -m compiler.lsp.server`) on a scratch policy tree:
-a copy of tests/fixtures/base (the root, with `sources/`) plus tests/fixtures/valid/complete.policy
-as `thema/extra.policy`. Expected values are computed here with the compiler itself, so the tests
-check that the server shows what `beleid check` and the report would show.
+Every test starts the server as a subprocess (`python -m compiler.lsp.server`) on a scratch policy
+tree: a copy of tests/fixtures/base (the root, with `sources/`) plus
+tests/fixtures/valid/complete.policy as `thema/extra.policy`. Expected values are computed here with
+the compiler itself, so the tests check that the server shows what `beleid check` and the report
+would show.
 """
 
 from __future__ import annotations
@@ -437,7 +438,7 @@ async def test_completion_offers_kinds_fields_ids_and_units(client: LanguageClie
     assert "betreft" in {item.label for item in result.items}  # a field of borging
 
 
-# outline and formatting -----------------------------------------------------------------------------
+# outline and formatting ---------------------------------------------------------------------------
 
 
 @pytest.mark.asyncio
@@ -493,7 +494,7 @@ async def test_formatting_returns_the_canonical_layout(client: LanguageClient, t
     assert empty(await client.text_document_formatting_async(request))
 
 
-# robustness ----------------------------------------------------------------------------------------
+# robustness ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.asyncio
@@ -556,7 +557,8 @@ async def test_a_failing_request_is_logged_and_answered_empty(client: LanguageCl
 
     # An impossible date (P220) while typing: the sentence shows it as written, beside the quote.
     text = (
-        'maatregel rare_datum "Dertiende maand" {\n    eigenaar  kabinet\n    uiterlijk 2025-13-01\n'
+        'maatregel rare_datum "Dertiende maand" {\n    eigenaar  kabinet\n'
+        "    uiterlijk 2025-13-01\n"
         '    bron brief regel 4 "De landbouw"\n}\n'
     )
     uri = open_document(client, tree / "thema" / "datum.policy", text)

@@ -1,5 +1,5 @@
-"""Monitoring data in: every kind of bad file gives one located diagnostic (file, line, column, field)
-and a hint, never a traceback; good files load with units converted.
+"""Monitoring data in: every kind of bad file gives one located diagnostic (file, line, column,
+field) and a hint, never a traceback; good files load with units converted.
 
 Each bad file states its diagnostic with the expectation syntax of tests/expectations.py: a
 `# expect: D002@4` comment in YAML, a sidecar `<file>.expect` for CSV and other files.

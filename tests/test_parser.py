@@ -141,7 +141,9 @@ def test_kinds_match_the_grammar():
     [("\u00a0", 1), ("\x1d\n", 1), ('actor a "A" {\n    soort sector\n}\n\u00a0\n', 4)],
 )
 def test_characters_python_calls_space_are_not_blank_to_the_lexer(text, line):
-    """Only the grammar's whitespace is blank: a lone U+00A0 is a P002, never an empty file (P009)."""
+    """Only the grammar's whitespace is blank: a lone U+00A0 is a P002, never an empty file
+    (P009).
+    """
     diags = Diagnostics()
     parse_text(SourceFile("x.policy", text), diags)
     assert [(d.code.id, d.span.line, d.span.column) for d in diags] == [("P002", line, 1)]

@@ -1,4 +1,6 @@
-"""The bundled policy: seed 000 is encoded as the issue lists it, and its checks bite on real data."""
+"""The bundled policy: seed 000 is encoded as the issue lists it, and its checks bite on real
+data.
+"""
 
 from __future__ import annotations
 

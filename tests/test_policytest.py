@@ -1,6 +1,7 @@
-"""`beleid test`: the bundled policy tests pass and cover every trigger, consequence and ladder step;
-a wrong expectation fails with file, line, case, expected and actual; bad test files are located
-(T001, T002; cases under tests/fixtures/policytest/) without a traceback; --min-coverage and JSON output.
+"""`beleid test`: the bundled policy tests pass and cover every trigger, consequence and ladder
+step; a wrong expectation fails with file, line, case, expected and actual; bad test files are
+located (T001, T002; cases under tests/fixtures/policytest/) without a traceback; --min-coverage and
+JSON output.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""`beleid report`: golden files for the fixture policy in both languages and formats, a changed number
-changes both languages, hand-written summaries are marked, seed 000's quantified commitments all
-appear in the handbook, internal links resolve, and a report is never half-written or written over
-a folder that is not one.
+"""`beleid report`: golden files for the fixture policy in both languages and formats, a changed
+number changes both languages, hand-written summaries are marked, seed 000's quantified commitments
+all appear in the handbook, internal links resolve, and a report is never half-written or written
+over a folder that is not one.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def test_golden_files(fixture_report, update_golden):
     assert not [name for name, text in written.items() if str(ROOT) in text], (
         "a page holds a machine's path"
     )
-    # the style sheet is copied verbatim from the package, so it is compared with its source, not kept twice
+    # the style sheet is copied verbatim from the package, so it is compared with its source, not
+    # kept twice
     assert written.pop("assets/style.css") == (
         ROOT / "compiler/report/templates/style.css"
     ).read_text("utf-8")
@@ -82,7 +83,8 @@ def test_golden_files(fixture_report, update_golden):
                 )[:40]
             )
             pytest.fail(
-                f"{name} differs from its golden file (pytest --update-golden rewrites them):\n{diff}"
+                f"{name} differs from its golden file "
+                f"(pytest --update-golden rewrites them):\n{diff}"
             )
 
 
@@ -161,8 +163,8 @@ def test_hand_written_summary_is_shown_beside_the_generated_sentence_and_marked(
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_quantified_commitment_of_seed_000_is_in_the_handbook(bundled_report, language):
-    """Read off the source itself (policy/sources/000_*.txt, line numbers in the comments), not off the
-    rules: (Dutch number and unit, English number and unit, year or None).
+    """Read off the source itself (policy/sources/000_*.txt, line numbers in the comments), not off
+    the rules: (Dutch number and unit, English number and unit, year or None).
     """
     commitments = [
         ("42 tot 46%", "42 to 46%", "2035"),  # 436: NH3 agriculture
@@ -275,7 +277,9 @@ class _Links(HTMLParser):
 
 
 def broken_links(folder: Path) -> list[str]:
-    """Every internal link of every HTML and Markdown page that points to a missing file or anchor."""
+    """Every internal link of every HTML and Markdown page that points to a missing file or
+    anchor.
+    """
     parsed: dict[Path, _Links] = {}
 
     def page(path: Path) -> _Links:

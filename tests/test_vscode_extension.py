@@ -1,4 +1,5 @@
-"""The VS Code extension under editors/vscode/: grammar tests, the keyword check, the manifest, the client.
+"""The VS Code extension under editors/vscode/: grammar tests, the keyword check, the manifest, the
+client.
 
 The grammar tests and the client tests need Node and `npm ci` in editors/vscode. Without
 node_modules they are skipped, unless BELEID_REQUIRE_NODE=1 (as in CI), where they fail instead.
@@ -100,7 +101,9 @@ def test_grammar_tests_pass():
 
 
 def test_grammar_tool_fails_on_a_wrong_assertion(tmp_path):
-    """The tool is not vacuous: a false assertion fails, while the same line asserted truly passes."""
+    """The tool is not vacuous: a false assertion fails, while the same line asserted truly
+    passes.
+    """
     node = _require_node()
     line = 'document nota "Nota # 1" {'
     right = tmp_path / "right.test.policy"
@@ -206,7 +209,9 @@ def test_keyword_check_reports_a_new_word_in_the_language():
 
 
 def test_keyword_check_reports_a_changed_terminal(monkeypatch):
-    """When a terminal the template copies (here: strings) no longer matches its assumption, --check says so."""
+    """When a terminal the template copies (here: strings) no longer matches its assumption, --check
+    says so.
+    """
     monkeypatch.setitem(keywords.ASSUMED_TERMINALS, "STRING", ('"(?:[^"\\\\]|\\\\.)*"', "string"))
     problems = keywords.check(GRAMMAR)
     assert any(p.startswith("terminal STRING of dsl/policy.lark is now") for p in problems), (
