@@ -288,3 +288,20 @@ def test_explain_farm_agrees_with_evaluate_for_a_trigger_outside_its_validity(ca
         f for f, selected in decided.items() if selected
     ]
     assert sum(answer == "unknown" for answer in explained.values()) == plan["unknown"]
+
+
+def test_explain_reads_a_per_farm_indicator_as_evaluation_does(bundled_policy):
+    """`Evaluation.national()` (what explain asks) treats a per-farm indicator as evaluation does:
+    never from the national series, even when the series happens to hold a value of that name.
+    """
+    from compiler.data.types import Monitoring
+    from compiler.evaluate.moment import evaluate
+    from tests.evaluation_helpers import farms, series
+
+    data = series({"nh3_landbouw": {"2021": 100.0}, "nh3_emissie_bedrijf": {"2021": 5.0}})
+    population = farms([("B1", "melkvee", "gelderland", 10.0, 5.0)])
+    evaluation = evaluate(bundled_policy, Monitoring(data, population), dt.date(2027, 12, 31))
+    condition = nodes.Comparison(
+        nodes.Ref("nh3_emissie_bedrijf"), ">", nodes.Quantity("1", nodes.Unit("kg"))
+    )
+    assert evaluation.national().evaluate(condition).truth is None
