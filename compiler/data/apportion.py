@@ -43,17 +43,15 @@ def cell_counts(
     size: int, row_shares: np.ndarray, column_shares: np.ndarray, weights: np.ndarray
 ) -> np.ndarray:
     """Whole counts per cell summing to `size`: each column's total is its share of `size` rounded
-    by largest remainder (so it is exact), and each column is split over the rows by the raked table.
+    by largest remainder (so it is exact), and each column split over the rows by the raked table.
     """
     columns = largest_remainder(size, column_shares)
     if size == 0:
         return np.zeros(np.shape(weights), dtype=np.int64)
     table = rake(weights, size * np.asarray(row_shares), columns.astype(float))
-    return np.stack(
-        [largest_remainder(int(n), table[:, j]) for j, n in enumerate(columns)], axis=1
-    )
+    return np.stack([largest_remainder(int(n), table[:, j]) for j, n in enumerate(columns)], axis=1)
 
 
 def _ratio(wanted: np.ndarray, have: np.ndarray) -> np.ndarray:
-    """wanted / have, 0 where nothing is had (an empty row or column stays empty)."""
+    """The ratio wanted / have, 0 where nothing is had (an empty row or column stays empty)."""
     return np.divide(wanted, have, out=np.zeros_like(have), where=have > 0)

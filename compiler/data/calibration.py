@@ -106,19 +106,6 @@ class Calibration:
             shares += (1.0 - shares.sum()) * ratio / ratio.sum()
         return shares
 
-    def coverage(self) -> dict[str, dict[str, str]]:
-        """For each province and sector, whether its figure is published or modelled."""
-        published = {f.province for f in self.of("farms") if f.province}
-        return {
-            "province_farms": {
-                p: "published" if p in published else "modelled" for p in PROVINCES
-            },
-            "sector_farms": {
-                s: "published" if self.of("sector_farms", s) else "modelled" for s in FARM_SECTORS
-            },
-            "nh3_by_sector": {s: "modelled" for s in FARM_SECTORS},
-        }
-
     def _base(self, figure: Figure) -> Figure:
         for base in self.of("sector_base"):
             if base.period == figure.period and not base.province:
@@ -149,7 +136,9 @@ def spread(figures: list[Figure], what: str, proxy: np.ndarray | None = None) ->
 def _national(figures: list[Figure], what: str) -> Figure:
     national = [f for f in figures if not f.province]
     if len(national) != 1:
-        raise CalibrationError(f"{FIGURES_FILE}: {what} needs one national figure, not {len(national)}")
+        raise CalibrationError(
+            f"{FIGURES_FILE}: {what} needs one national figure, not {len(national)}"
+        )
     return national[0]
 
 

@@ -84,9 +84,7 @@ def _emissions(
     """Sector median × lognormal spread, scaled as a whole so the farms sum to the NH3 total (no
     total per sector is published), rounded to the half kilogram.
     """
-    medians = np.array(
-        [calibration.parameter("relative_median_emission", s) for s in FARM_SECTORS]
-    )
+    medians = np.array([calibration.parameter("relative_median_emission", s) for s in FARM_SECTORS])
     raw = medians[sector] * rng.lognormal(0.0, calibration.parameter("emission_sigma"), size=size)
     total = raw.sum()
     scale = nh3_total_kg(size, calibration) / total if total > 0 else 0.0
