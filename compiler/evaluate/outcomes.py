@@ -10,11 +10,12 @@ import json
 
 import numpy as np
 
+from compiler.data.calibration import LABEL as SYNTHETIC_LABEL
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
 from compiler.data.provenance import provenance_json
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
-from compiler.evaluate.regionview import regional_json, regional_lines
+from compiler.evaluate.regionview import farms_are_synthetic, regional_json, regional_lines
 from compiler.evaluate.targets import STATUSES, EndStatus, TargetState, TargetStatus
 
 _ORDER = {status: i for i, status in enumerate(STATUSES)}
@@ -99,7 +100,8 @@ def to_json(evaluation: Evaluation) -> dict:
             for d in evaluation.duties
         ],
         "entity_obligations": [
-            _entity_json(o, population) for o in evaluation.entity_obligations.values()
+            _entity_json(o, population, farms_are_synthetic(evaluation))
+            for o in evaluation.entity_obligations.values()
         ],
         "ladders": [
             {
@@ -167,7 +169,8 @@ def _end_json(e: EndStatus) -> dict:
     }
 
 
-def _entity_json(o, population) -> dict:
+def _entity_json(o, population, synthetic: bool) -> dict:
+    """One farm obligation's counts; `synthetic` says they count generated farms, not real ones."""
     return {
         "id": o.obligation,
         "reason": o.reason,
@@ -180,6 +183,7 @@ def _entity_json(o, population) -> dict:
         "ladder": o.ladder,
         "by_sector": per_category(o.selected, population.sector, FARM_SECTORS),
         "by_province": per_category(o.selected, population.province, PROVINCES),
+        "synthetic": synthetic,
     }
 
 
@@ -306,7 +310,8 @@ def _entity_lines(evaluation: Evaluation) -> list[str]:
     population = evaluation.population
     if population is None:
         return []
-    out = ["", f"Obligations per farm ({population.size:,} farms)"]
+    label = f", {SYNTHETIC_LABEL}" if farms_are_synthetic(evaluation) else ""
+    out = ["", f"Obligations per farm ({population.size:,} farms{label})"]
     for o in evaluation.entity_obligations.values():
         if o.count == 0:
             out.append(f"  {o.obligation}: none ({o.reason})")
