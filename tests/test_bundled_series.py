@@ -23,7 +23,7 @@ READ_BY_EVALUATE = [
     for name in (*datasets.SERIES_FILES, datasets.FARMS_FILE, datasets.EVENTS_FILE)
     if (MONITORING / name).is_file()
 ]
-NUMBER_WORDS = {"4": "vier"}
+NUMBER_WORDS = {"4": "vier", "14": "veertien"}
 
 
 def _rows(path):
@@ -88,14 +88,31 @@ def test_the_readme_lists_every_bundled_figure(bundled_policy):
 
 
 def test_evaluate_on_the_bundled_data_sees_published_figures(capsys):
-    """42 observations (2 before the published figures) and 37 of 63 targets without data (45)."""
+    """45 observations (42 before the second collection pass, 2 before the published figures)
+    and 37 of 63 targets without data (45 before the published figures).
+    """
     code = main(["evaluate", "--as-of", "2027", "--no-ledger", "--format", "json"])
     assert code == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["data"]["observations"] >= 40
+    assert result["data"]["observations"] >= 45
     statuses = [t["status"] for t in result["targets"]]
     assert len(statuses) == 63
     assert statuses.count("no_data") <= 37
     landbouw = next(t for t in result["targets"] if t["id"] == "nh3_landbouw_2035")
     assert landbouw["observed"]["url"].startswith("https://www.cbs.nl/")
     assert [old["value"] for old in landbouw["observed"]["superseded"]] == [105.2]
+
+
+def test_each_target_without_data_names_the_figure_it_lacks(capsys):
+    """A `no_data` target says which indicator it lacks and in which unit, in JSON and in text."""
+    assert main(["evaluate", "--as-of", "2027", "--no-ledger", "--format", "json"]) == 0
+    lacking = [
+        t for t in json.loads(capsys.readouterr().out)["targets"] if t["status"] == "no_data"
+    ]
+    assert lacking
+    for target in lacking:
+        assert f"`{target['indicator']}` (in {target['unit']})" in target["why"], target
+    assert main(["evaluate", "--as-of", "2027", "--no-ledger", "--verbose"]) == 0
+    text = capsys.readouterr().out
+    for target in lacking:
+        assert f"{target['id']}: {target['why']}" in text, target["id"]

@@ -139,7 +139,7 @@ def target_status(
             **base,
             status=TargetState.NO_DATA,
             deadline=deadline,
-            reason=f"the data holds no value of `{indicator.id}`",
+            reason=f"the data holds no value of `{indicator.id}` (in {unit})",
         )
     if isinstance(goal, Undecidable):
         return TargetStatus(
@@ -152,7 +152,7 @@ def target_status(
             **common,
             status=TargetState.NO_DATA,
             start=goal.start,
-            reason=f"no value of `{indicator.id}` on or before {moment}",
+            reason=f"no value of `{indicator.id}` (in {unit}) on or before {moment}",
         )
     common |= {"start": goal.start, "observed": observed}
     lenient = _against(target, unit, observed, goal, goal.value, RangeEnd.LENIENT)

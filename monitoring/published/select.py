@@ -9,7 +9,17 @@ import csv
 from pathlib import Path
 
 HERE = Path(__file__).parent
-COLUMNS = ("indicator", "period", "value", "unit", "status", "url", "publisher", "published", "quote")
+COLUMNS = (
+    "indicator",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "url",
+    "publisher",
+    "published",
+    "quote",
+)
 
 # The page's unit -> the same quantity under the name compiler/check/units.py knows.
 SAME_UNIT = {
@@ -21,11 +31,12 @@ SAME_UNIT = {
     "liter per persoon per dag": "l/persoon/dag",
     "miljard kilogram CO2-equivalenten": "Mton CO2-eq",
     "megaton CO2 eq.": "Mton CO2-eq",
+    "megaton CO2-equivalent": "Mton CO2-eq",
     "waterstoftankstations": "aantal",
     "openbare waterstofstations": "aantal",
 }
 
-# (indicator, text the quote starts with or contains); a row is bundled when one of its rules matches.
+# (indicator, text the quote starts with or contains): a row is bundled when one rule matches.
 PICKED = {
     "nh3_landbouw": ("Landbouw ", "01 Landbouw"),
     "nh3_industrie": ("Nijverheid (geen energiesector)",),
@@ -43,8 +54,19 @@ PICKED = {
     "areaal_habitat_onder_kdw": ("van het oppervlak stikstofgevoelige natuur", "nam toe van 20%"),
     "drinkwatergebruik_per_hoofd": ("Het totale drinkwatergebruik komt uit op 128,1",),
     "aandeel_sociale_huur_voorraad": ("De Staat van de Corporatiesector",),
-    "broeikasgasuitstoot_nederland": ("193,7 miljard", "221,7 miljard", "188 megaton CO2 eq"),
-    "waterstoftankstations": ("17 waterstoftankstations", "vier openbare waterstofstations"),
+    "broeikasgasuitstoot_nederland": (
+        "193,7 miljard",
+        "221,7 miljard",
+        "188 megaton CO2 eq",
+        "naar 182,5 megaton CO2-equivalent",
+        "naar 166 megaton CO2-equivalent",
+        "164 megaton aan CO2-equivalent",
+    ),
+    "waterstoftankstations": (
+        "17 waterstoftankstations",
+        "vier openbare waterstofstations",
+        "veertien waterstoftankstations",
+    ),
 }
 
 
