@@ -32,7 +32,9 @@ class Stop(enum.Enum):
 
 
 class Listener:
-    """What a run reports while it goes, so a front end can show it at once; this one shows nothing."""
+    """What a run reports while it goes, so a front end can show it at once; this one shows
+    nothing.
+    """
 
     def data_checked(self, diagnostics: Diagnostics) -> None:
         """The data was read and validated; `diagnostics` holds what was found (not empty)."""
@@ -43,7 +45,9 @@ class Listener:
 
 @dataclass(frozen=True)
 class DataRequest:
-    """The data asked for; empty fields mean the bundled folder beside the policy and the generator."""
+    """The data asked for; empty fields mean the bundled folder beside the policy and the
+    generator.
+    """
 
     folder: Path | None = None
     series: tuple[Path, ...] = ()
@@ -79,7 +83,9 @@ class EvaluationRequest:
 
 @dataclass(frozen=True)
 class EvaluationRun:
-    """How far a run got: the compilation, the data and evaluation when it got there, or its Stop."""
+    """How far a run got: the compilation, the data and evaluation when it got there, or its
+    Stop.
+    """
 
     compilation: Compilation
     stop: Stop | None = None
@@ -142,8 +148,11 @@ def explain_moment(
     subject: str | None,
     farm: str | None,
     listener: Listener | None = None,
+    entity: str | None = None,
 ) -> EvaluationRun:
-    """Evaluate the moment and explain `subject` (and/or `farm`); NotFound when it is not there."""
+    """Evaluate the moment and explain `subject` (and/or `farm`, or `entity` as KIND:KEY); NotFound
+    when it is not there.
+    """
     run = prepare(request, listener)
     if run.stop:
         return run
@@ -151,7 +160,7 @@ def explain_moment(
     with _existing_ledger(request.ledger) as ledger:
         run = _evaluated(run, request.moment, ledger)
         try:
-            text = explain(policy, run.evaluation, subject, farm, ledger)
+            text = explain(policy, run.evaluation, subject, farm, ledger, entity)
         except ExplainError as error:
             hint = did_you_mean(subject, list(policy.declarations)) if subject else None
             raise NotFound(str(error), hint) from None
