@@ -1,4 +1,5 @@
-"""Field values of the rules as words in Dutch or English: numbers, amounts, dates, terms, conditions.
+"""Field values of the rules as words in Dutch or English: numbers, amounts, dates, terms,
+conditions.
 
 The sentence templates (compiler/report/templates/sentences.*.j2) compose these phrases into
 sentences; this module knows nothing of pages or formats. Names of declarations are shown by their
@@ -177,7 +178,7 @@ class Phrases:
             lambda ref: (ref.table.name, ref.post.name, ref.package.name if ref.package else None)
         )
 
-    # names ------------------------------------------------------------------------------------------
+    # names ------------------------------------------------------------------------------------
 
     def name(self, ref) -> str:
         """A declaration named in a field, by its title."""
@@ -188,7 +189,9 @@ class Phrases:
         return self.join([self.name(r) for r in refs])
 
     def budget(self, ref: nodes.BudgetRef) -> str:
-        """'de post «Natuur» (Vervolgpakket …) van «Tabel 1 …»' / 'the line «Natuur» (…) of «Tabel 1 …»'."""
+        """'de post «Natuur» (Vervolgpakket …) van «Tabel 1 …»' / 'the line «Natuur» (…) of
+        «Tabel 1 …»'.
+        """
         table, post, package = self.budget_title(ref)
         line, of = ("de post", "van") if self.language == "nl" else ("the line", "of")
         return f"{line} «{post}»" + (f" ({package})" if package else "") + f" {of} «{table}»"

@@ -1,10 +1,10 @@
 """The monitoring report as data: an `Evaluation` reduced to what the report shows.
 
-The figures come from `compiler.evaluate.outcomes.to_json` (the same data `beleid evaluate --format json`
-prints), so the report and the command line cannot disagree; this module adds the full observed
-series for the plots, the duties grouped per actor, the counts the overview needs, the obligations
-on provinces (and other kinds) with the columns of their tables, and whether the farms every farm
-figure is derived from are the synthetic population (compiler/evaluate/regionview.py).
+The figures come from `compiler.evaluate.outcomes.to_json` (the same data `beleid evaluate
+--format json` prints), so the report and the command line cannot disagree; this module adds the
+full observed series for the plots, the duties grouped per actor, the counts the overview needs,
+the columns of the tables of the obligations on provinces (and other kinds), and whether the farms
+every farm figure is derived from are the synthetic population (compiler/evaluate/regionview.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ _DUTY_ORDER = (DutyStatus.OVERDUE, DutyStatus.DUE, DutyStatus.NOT_YET, DutyStatu
 
 @dataclass(frozen=True)
 class MonitoringState:
+    """What the monitoring report shows of one evaluated moment."""
+
     moment: str
     data: dict  # outcomes.to_json of the evaluation
     status_counts: dict[str, int]
