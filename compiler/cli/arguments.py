@@ -92,9 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
         "explain", help="why a target, trigger, obligation or ladder step holds"
     )
     explain_.add_argument(
-        "id", nargs="?", help="a declaration id (omit with --farm to explain one farm)"
+        "id", nargs="?", help="a declaration id (omit with --farm or --entity to explain one)"
     )
     explain_.add_argument("--farm", metavar="ID", help="explain for this farm")
+    explain_.add_argument(
+        "--entity",
+        metavar="KIND:KEY",
+        help="explain for this entity of any kind, e.g. provincie:gelderland",
+    )
     _evaluation_arguments(explain_)
 
     simulate_ = sub.add_parser(

@@ -113,7 +113,7 @@ def _ledger_note(run: EvaluationRun, ledger: str | None) -> str | None:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     try:
-        run = explain_moment(_request(args), args.id, args.farm, _Stderr())
+        run = explain_moment(_request(args), args.id, args.farm, _Stderr(), args.entity)
     except LedgerError as error:
         return ledger_error(error, args.ledger)
     except NotFound as error:

@@ -1,6 +1,8 @@
 """`beleid explain`: why an outcome holds, in plain language, from rule to condition to input values
-to the quoted source. Works for a target, a trigger (also why it did not fire), an obligation, an
-enforcement ladder, and for one farm (`--farm`): every obligation and step it has and why.
+to the quoted source. Works for a target, a trigger (also why it did not fire), an obligation (one
+on provinces or other kinds per entity), an enforcement ladder, for one farm (`--farm`): every
+obligation and step it has and why, and for one entity of any kind (`--entity KIND:KEY`): its
+values and every obligation on its kind.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ from compiler.check.model import CheckedDeclaration, Policy
 from compiler.data import dataschema
 from compiler.data.provenance import provenance_lines
 from compiler.evaluate.conditions import Trace, trace_for_entity
+from compiler.evaluate.entities import EntityObligation
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import Evaluation
+from compiler.evaluate.regionview import (
+    computed_note,
+    entity_reason,
+    find_entity,
+)
 from compiler.evaluate.targets import EndStatus, RangeEnd, TargetStatus
 from dsl import nodes
 
 _TRUTH = {True: "yes", False: "no", None: "unknown"}
+FARM = "bedrijf"  # the entity kind `--farm` explains
 
 
 class ExplainError(Exception):
@@ -31,11 +40,25 @@ def explain(
     subject: str | None,
     farm: str | None,
     ledger: Ledger | None = None,
+    entity: str | None = None,
 ) -> str:
-    if subject is None and farm is None:
-        raise ExplainError("name a declaration, a farm (--farm ID), or both")
+    """Why `subject` holds (for `farm` or `entity` when given), or all about the farm or entity."""
+    kind, _, key = entity.partition(":") if entity else (None, None, None)
+    if entity and not (kind and key):
+        raise ExplainError(f"`{entity}` is not KIND:KEY, e.g. provincie:gelderland")
+    if kind == FARM:
+        if farm not in (None, key):
+            raise ExplainError("name one farm: --farm ID or --entity bedrijf:ID")
+        farm, kind = key, None
+    if subject is None and farm is None and kind is None:
+        raise ExplainError("name a declaration, a farm (--farm ID), an entity, or both")
+    if farm and kind:
+        raise ExplainError("name a farm or an entity of another kind, not both")
     index = _farm_index(evaluation, farm) if farm else None
+    region = _entity_row(evaluation, kind, key) if kind else None
     if subject is None:
+        if region is not None:
+            return _region(policy, evaluation, kind, region)
         return _farm(policy, evaluation, index, ledger)
     decl = policy.declarations.get(subject)
     if decl is None:
@@ -43,12 +66,17 @@ def explain(
     lines = [f"{decl.kind} `{decl.id}`: {decl.title}", f"  defined at {decl.span}"]
     if decl.id not in evaluation.in_force:
         lines.append(
-            f"  not in force on {evaluation.moment} (valid {decl.valid_from or '…'} – {decl.valid_to or '…'})"
+            f"  not in force on {evaluation.moment}"
+            f" (valid {decl.valid_from or '…'} – {decl.valid_to or '…'})"
         )
     elif decl.kind == "doel":
         lines += _target(evaluation.targets[decl.id], evaluation, index)
     elif decl.kind == "trigger":
         lines += _trigger(evaluation, decl)
+    elif decl.id in evaluation.regional_obligations:
+        obligation = evaluation.regional_obligations[decl.id]
+        row = region if kind == obligation.kind else None
+        lines += _regional(evaluation, decl, obligation, row)
     elif decl.kind == "verplichting":
         lines += _obligation(policy, evaluation, decl, index)
     elif decl.kind == "handhaving":
@@ -66,6 +94,13 @@ def _farm_index(evaluation: Evaluation, farm: str) -> int:
     if index < 0:
         raise ExplainError(f"no farm `{farm}` in {population.origin}")
     return index
+
+
+def _entity_row(evaluation: Evaluation, kind: str, key: str) -> int:
+    try:
+        return find_entity(evaluation, kind, key)
+    except LookupError as error:
+        raise ExplainError(str(error)) from None
 
 
 # ---------------------------------------------------------------------------------------- kinds
@@ -88,8 +123,8 @@ def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> 
     if status.observed:
         o = status.observed
         lines.append(
-            f"  observed: {o.value:,.2f} {status.unit} in {o.period} ({o.status}; {o.citation or 'no source'};"
-            f" {o.origin})"
+            f"  observed: {o.value:,.2f} {status.unit} in {o.period}"
+            f" ({o.status}; {o.citation or 'no source'}; {o.origin})"
         )
         lines += provenance_lines(o, status.unit)
     if status.gap is not None and not status.ends:
@@ -104,7 +139,8 @@ def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> 
     return lines
 
 
-# What the status of a range target says of its ends (the `_lenient_end` statuses say it themselves).
+# What the status of a range target says of its ends (the `_lenient_end` statuses say it
+# themselves).
 _RANGE_END_WORDS = {
     RangeEnd.AMBITIOUS: " (at the ambitious end)",
     RangeEnd.NEITHER: " (at both ends)",
@@ -194,7 +230,8 @@ def _obligation(
             row = np.array([index])
             due = int(entity.due_of(row)[0])
             lines.append(
-                f"  issued {_day(int(entity.issued_of(row)[0]))}; due {_day(due) if due else entity.due_text}"
+                f"  issued {_day(int(entity.issued_of(row)[0]))};"
+                f" due {_day(due) if due else entity.due_text}"
                 + ("; OVERDUE" if entity.overdue[index] else "")
             )
         elif entity.fulfilled[index]:
@@ -272,6 +309,60 @@ def _farm(policy: Policy, evaluation: Evaluation, index: int, ledger: Ledger | N
             f"handhaving `{ladder}`",
             *_ladder(evaluation, policy.declarations[ladder], index, label, ledger),
         ]
+    return "\n".join(lines)
+
+
+def _regional(
+    evaluation: Evaluation,
+    decl: CheckedDeclaration,
+    obligation: EntityObligation,
+    row: int | None,
+) -> list[str]:
+    """An obligation on entities of another kind: its count, and why each entity (or only `row`)
+    has it or not.
+    """
+    kind = obligation.kind
+    lines = [
+        f"  applies: {obligation.reason}",
+        f"  term: {obligation.due_text}",
+        f"  {obligation.count:,} of {obligation.selected.size:,} entities of kind {kind} hold it"
+        f" now; {obligation.unknown:,} could not be decided",
+        *computed_note(evaluation, kind),
+    ]
+    rows = range(obligation.selected.size) if row is None else (row,)
+    for index in rows:
+        lines += _entity_reason(evaluation, decl, obligation, index)
+    return lines
+
+
+def _entity_reason(
+    evaluation: Evaluation, decl: CheckedDeclaration, obligation: EntityObligation, index: int
+) -> list[str]:
+    reason = entity_reason(evaluation, obligation, decl.view.selection.where, index)
+    lines = [f"  {obligation.kind} {reason.id}: selected? {_TRUTH[reason.trace.truth]}"]
+    lines += _trace_lines(reason.trace, 2)
+    if reason.fulfilled:
+        lines.append(f"    fulfilled: a filed or complied event is recorded for {reason.id}")
+    return lines
+
+
+def _region(policy: Policy, evaluation: Evaluation, kind: str, index: int) -> str:
+    """All about one entity of a kind other than farms: its values and the obligations on its
+    kind.
+    """
+    table = evaluation.regional_tables[kind]
+    lines = [f"{kind} {table.label(index)} on {evaluation.moment} (from {table.origin})"]
+    for name in sorted(table.columns):
+        value = float(table.columns[name][index])
+        unit = evaluation.indicator_units.get(name, "")
+        shown = "unknown" if np.isnan(value) else f"{value:g} {unit}".rstrip()
+        lines.append(f"  {name} = {shown}")
+    lines += computed_note(evaluation, kind)
+    for ident, obligation in evaluation.regional_obligations.items():
+        if obligation.kind == kind:
+            decl = policy.declarations[ident]
+            lines += ["", f"verplichting `{ident}`: {decl.title}"]
+            lines += _regional(evaluation, decl, obligation, index)
     return "\n".join(lines)
 
 

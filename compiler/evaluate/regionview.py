@@ -1,5 +1,7 @@
-"""Obligations over entities of other kinds than farms (provinces, ...) as `beleid evaluate` shows
-them: one line or record per entity, with the farm-derived values that selected it.
+"""Obligations over entities of other kinds than farms (provinces, ...) per entity, as `beleid
+evaluate` shows them (one line or record per entity, with the farm-derived values that selected it)
+and as `beleid explain` and the report need them: each entity's trace through the selection, by the
+reference evaluator (compiler/evaluate/conditions.py) with the entity as the subject.
 
 Every value computed from farms (`berekend`) is marked synthetic when the farm table is the
 generated one (compiler/data/synthetic.py), so no reader takes it for a published figure.
@@ -8,9 +10,13 @@ generated one (compiler/data/synthetic.py), so no reader takes it for a publishe
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+from compiler.check.resolve import did_you_mean
+from compiler.evaluate.conditions import Trace, trace_for_entity
 from compiler.evaluate.entities import EntityObligation
 from compiler.evaluate.moment import Evaluation
+from dsl import nodes
 
 SYNTHETIC_NOTE = "computed from the synthetic farm population, not a published figure"
 
@@ -75,3 +81,77 @@ def regional_lines(evaluation: Evaluation) -> list[str]:
         if farms_are_synthetic(evaluation):
             out.append(f"  values {SYNTHETIC_NOTE}")
     return out
+
+
+# ---------------------------------------------------------------------------------------- explain
+
+
+@dataclass(frozen=True)
+class EntityReason:
+    """Why one entity has a regional obligation or not: the trace of the selection for it."""
+
+    id: str
+    selected: bool  # the selection holds and the obligation is not yet fulfilled
+    fulfilled: bool  # a filed or complied event is recorded for it
+    trace: Trace
+
+
+def computed_columns(evaluation: Evaluation, kind: str) -> tuple[str, ...]:
+    """The columns of `kind`'s table computed from farms (`berekend`), not read from its table."""
+    table = evaluation.regional_tables.get(kind)
+    if table is None:
+        return ()
+    given = evaluation.monitoring.tables.get(kind)
+    return tuple(sorted(set(table.columns) - set(given.columns if given else ())))
+
+
+def computed_note(evaluation: Evaluation, kind: str) -> list[str]:
+    """The line of `beleid explain` naming the values of `kind` computed from farms, and whether
+    those farms are synthetic (none when nothing is computed).
+    """
+    computed = computed_columns(evaluation, kind)
+    population = evaluation.population
+    if not computed or population is None:
+        return []
+    names = ", ".join(f"`{c}`" for c in computed)
+    if farms_are_synthetic(evaluation):
+        return [
+            f"  {names} are computed from the synthetic farm population ({population.size:,} farms,"
+            " generated, not observed): not published figures"
+        ]
+    return [f"  {names} are computed from the farm table {population.origin}"]
+
+
+def entity_reason(
+    evaluation: Evaluation, obligation: EntityObligation, where: nodes.Condition | None, index: int
+) -> EntityReason:
+    """The selection of `obligation` traced for entity `index` of its kind."""
+    table = evaluation.regional_tables[obligation.kind]
+    if where is None:
+        trace = Trace(f"every {obligation.kind}", True)
+    else:
+        national = evaluation.national()
+        trace = trace_for_entity(where, table, index, national, evaluation.indicator_units)
+    return EntityReason(
+        table.label(index),
+        bool(obligation.selected[index]),
+        bool(obligation.fulfilled[index]),
+        trace,
+    )
+
+
+def find_entity(evaluation: Evaluation, kind: str, key: str) -> int:
+    """The row of entity `key` in the table of `kind`; LookupError saying what there is."""
+    table = evaluation.regional_tables.get(kind)
+    if table is None:
+        kinds = ", ".join(sorted(evaluation.regional_tables)) or "none"
+        raise LookupError(f"no entity kind `{kind}` (kinds: {kinds}, bedrijf)")
+    index = int(table.index_of([key])[0])
+    if index < 0:
+        labels = [table.label(i) for i in range(table.size)]
+        hint = did_you_mean(key, labels)
+        raise LookupError(
+            f"no {kind} `{key}` in {table.origin}"
+            + (f"; {hint}" if hint else f" (there are: {', '.join(labels)})")
+        )
+    return index

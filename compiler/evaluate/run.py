@@ -148,8 +148,11 @@ def explain_moment(
     subject: str | None,
     farm: str | None,
     listener: Listener | None = None,
+    entity: str | None = None,
 ) -> EvaluationRun:
-    """Evaluate the moment and explain `subject` (and/or `farm`); NotFound when it is not there."""
+    """Evaluate the moment and explain `subject` (and/or `farm`, or `entity` as KIND:KEY); NotFound
+    when it is not there.
+    """
     run = prepare(request, listener)
     if run.stop:
         return run
@@ -157,7 +160,7 @@ def explain_moment(
     with _existing_ledger(request.ledger) as ledger:
         run = _evaluated(run, request.moment, ledger)
         try:
-            text = explain(policy, run.evaluation, subject, farm, ledger)
+            text = explain(policy, run.evaluation, subject, farm, ledger, entity)
         except ExplainError as error:
             hint = did_you_mean(subject, list(policy.declarations)) if subject else None
             raise NotFound(str(error), hint) from None

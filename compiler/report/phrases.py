@@ -9,6 +9,7 @@ title, as the drafters wrote it (policy content stays Dutch in both languages).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 
 from dsl import nodes
@@ -177,7 +178,7 @@ class Phrases:
             lambda ref: (ref.table.name, ref.post.name, ref.package.name if ref.package else None)
         )
 
-    # names --------------------------------------------------------------------------------------
+    # names ------------------------------------------------------------------------------------
 
     def name(self, ref) -> str:
         """A declaration named in a field, by its title."""
@@ -221,6 +222,14 @@ class Phrases:
         if self.language == "nl":
             text = text.replace(",", "_").replace(".", ",").replace("_", ".")
         return text
+
+    def significant(self, value: float, digits: int = 3) -> str:
+        """A computed value to `digits` significant digits (whole numbers stay whole): 0.0009 stays
+        0.0009 where two decimals would show 0.
+        """
+        if value == 0 or not math.isfinite(value):
+            return self.figure(value, 0)
+        return self.figure(value, max(0, digits - 1 - math.floor(math.log10(abs(value)))))
 
     def quantity(self, q: nodes.Quantity) -> str:
         unit = q.unit.text

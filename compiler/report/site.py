@@ -24,40 +24,12 @@ from compiler.check import timeline
 from compiler.report import svg
 from compiler.report.handbook import Entry, Handbook
 from compiler.report.phrases import LANGUAGES
+from compiler.report.provinces import PROVINCE_NAMES, TILES
 from compiler.report.sentences import Sentences, environment
 from compiler.report.state import MonitoringState
 
 MARKER = ".beleid-report"  # marks a folder this module wrote, so it may be replaced
 FORMATS = ("html", "md")
-# A tile map of the provinces: (province, column, row), roughly where each lies.
-TILES = (
-    ("fryslan", 1, 0),
-    ("groningen", 2, 0),
-    ("noord_holland", 0, 1),
-    ("flevoland", 1, 1),
-    ("drenthe", 2, 1),
-    ("zuid_holland", 0, 2),
-    ("utrecht", 1, 2),
-    ("overijssel", 2, 2),
-    ("zeeland", 0, 3),
-    ("noord_brabant", 1, 3),
-    ("gelderland", 2, 3),
-    ("limburg", 2, 4),
-)
-PROVINCE_NAMES = {
-    "groningen": "Groningen",
-    "fryslan": "Fryslân",
-    "drenthe": "Drenthe",
-    "overijssel": "Overijssel",
-    "flevoland": "Flevoland",
-    "gelderland": "Gelderland",
-    "utrecht": "Utrecht",
-    "noord_holland": "Noord-Holland",
-    "zuid_holland": "Zuid-Holland",
-    "zeeland": "Zeeland",
-    "noord_brabant": "Noord-Brabant",
-    "limburg": "Limburg",
-}
 
 
 class ReportError(Exception):
@@ -374,11 +346,18 @@ class _Site:
 
     def state_sentence(self, target: dict) -> str:
         return " ".join(
-            str(self.sentences.module.target_state(target, self.phrases, self.labels)).split()
+            str(
+                self.sentences.module.target_state(
+                    target, self.phrases, self.labels, self.state.synthetic
+                )
+            ).split()
         )
 
     def farms_sentence(self, obligation: dict) -> str:
-        return " ".join(str(self.sentences.module.farms_sentence(obligation, self.phrases)).split())
+        sentence = self.sentences.module.farms_sentence(
+            obligation, self.phrases, self.labels, self.state.synthetic
+        )
+        return " ".join(str(sentence).split())
 
 
 def _plain(value: Decimal) -> str:

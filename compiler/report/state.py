@@ -1,18 +1,20 @@
 """The monitoring report as data: an `Evaluation` reduced to what the report shows.
 
-The figures come from `compiler.evaluate.outcomes.to_json` (the same data
-`beleid evaluate --format json` prints), so the report and the command line cannot disagree; this
-module adds the full observed series for the plots, the duties grouped per actor and the counts the
-overview needs.
+The figures come from `compiler.evaluate.outcomes.to_json` (the same data `beleid evaluate
+--format json` prints), so the report and the command line cannot disagree; this module adds the
+full observed series for the plots, the duties grouped per actor, the counts the overview needs,
+the columns of the tables of the obligations on provinces (and other kinds), and whether the farms
+every farm figure is derived from are the synthetic population (compiler/evaluate/regionview.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from compiler.evaluate import outcomes
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
+from compiler.evaluate.regionview import computed_columns, farms_are_synthetic
 from compiler.evaluate.targets import STATUSES
 
 # The order of the duties of one actor in the report.
@@ -21,7 +23,7 @@ _DUTY_ORDER = (DutyStatus.OVERDUE, DutyStatus.DUE, DutyStatus.NOT_YET, DutyStatu
 
 @dataclass(frozen=True)
 class MonitoringState:
-    """The report's data for one moment: the evaluation's JSON, counts, series and duties."""
+    """What the monitoring report shows of one evaluated moment."""
 
     moment: str
     data: dict  # outcomes.to_json of the evaluation
@@ -32,6 +34,15 @@ class MonitoringState:
     duties_by_actor: dict[str, list[dict]]
     overdue_reports: list[dict]
     farms: int | None
+    # True when the farm table is generated: every figure derived from farms is then synthetic.
+    synthetic: bool = False
+    # Per obligation on another kind (`regional_obligations` of the data): its entities' columns,
+    # each {"id", "unit", "computed"} (computed from farms, or read from the kind's table).
+    regional_columns: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def regional(self) -> list[dict]:
+        return self.data["regional_obligations"]
 
     @property
     def targets(self) -> list[dict]:
@@ -72,4 +83,16 @@ def build(evaluation: Evaluation) -> MonitoringState:
         dict(sorted(by_actor.items())),
         overdue_reports,
         population.size if population is not None else None,
+        farms_are_synthetic(evaluation),
+        {o["id"]: _columns(evaluation, o) for o in data["regional_obligations"]},
     )
+
+
+def _columns(evaluation: Evaluation, obligation: dict) -> list[dict]:
+    """The value columns of an obligation's entities, in the order `beleid evaluate` gives them."""
+    computed = computed_columns(evaluation, obligation["kind"])
+    names = obligation["entities"][0]["values"] if obligation["entities"] else {}
+    return [
+        {"id": name, "unit": evaluation.indicator_units.get(name), "computed": name in computed}
+        for name in names
+    ]
