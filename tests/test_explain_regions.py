@@ -102,3 +102,10 @@ def test_unknown_entities_are_usage_errors(capsys):
     ):
         code, _, err = run(capsys, "explain", "--entity", spec, "--farm-count", "5", *MOMENT)
         assert code == 2 and said in err, err
+
+
+def test_explain_calls_generated_farms_synthetic(capsys):
+    """A farm obligation's count over the generated population says the farms are synthetic."""
+    code, out, _ = run(capsys, "explain", "bedrijfsplan", "--as-of", "2027", "--no-ledger")
+    assert code == 0
+    assert "synthetic farms hold it now" in out

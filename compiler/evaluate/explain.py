@@ -21,6 +21,7 @@ from compiler.evaluate.moment import Evaluation
 from compiler.evaluate.regionview import (
     computed_note,
     entity_reason,
+    farms_are_synthetic,
     find_entity,
 )
 from compiler.evaluate.targets import EndStatus, RangeEnd, TargetStatus
@@ -209,20 +210,21 @@ def _trigger(evaluation: Evaluation, decl: CheckedDeclaration) -> list[str]:
 def _obligation(
     policy: Policy, evaluation: Evaluation, decl: CheckedDeclaration, index: int | None
 ) -> list[str]:
-    subject = decl.node.value("wie")
+    selection = decl.view.selection
     entity = evaluation.entity_obligations.get(decl.id)
     if entity is None:
         return _duty(evaluation, decl)
     lines = [
         f"  applies: {entity.reason}",
         f"  term: {entity.due_text}",
-        f"  {entity.count:,} farms hold it now; {int(np.count_nonzero(entity.overdue)):,} overdue;"
+        f"  {entity.count:,} {_farms_word(evaluation)} hold it now;"
+        f" {int(np.count_nonzero(entity.overdue)):,} overdue;"
         f" {int(np.count_nonzero(entity.ended)):,} no longer selected since the previous moment",
     ]
     if index is not None:
         population = evaluation.population
         trace = trace_for_entity(
-            subject.where, population, index, evaluation.national(), evaluation.indicator_units
+            selection.where, population, index, evaluation.national(), evaluation.indicator_units
         )
         lines.append(f"  farm {population.label(index)}: selected? {_TRUTH[trace.truth]}")
         lines += _trace_lines(trace, 2)
@@ -394,3 +396,8 @@ def _sources(policy: Policy, decl: CheckedDeclaration) -> list[str]:
 
 def _day(ordinal: int) -> str:
     return dt.date.fromordinal(ordinal).isoformat()
+
+
+def _farms_word(evaluation: Evaluation) -> str:
+    """'farms', or 'synthetic farms' when the farm table is the generated population."""
+    return "synthetic farms" if farms_are_synthetic(evaluation) else "farms"
