@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from compiler.check import schema, units, views
 from compiler.check.fields import check_word
 from compiler.check.model import Policy
+from compiler.check.resolve import condition_uses
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics, Related
 
@@ -113,20 +114,12 @@ def _check_condition_kind(condition, kind: str, decls, diags: Diagnostics, what:
 
 
 def _indicator_refs(condition) -> Iterator[nodes.Ref]:
-    """The names a condition uses as values (operands and yes/no attributes), iteratively."""
-    stack = [condition]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (nodes.AllOf, nodes.AnyOf)):
-            stack.extend(reversed(item.items))
-        elif isinstance(item, nodes.Not):
-            stack.append(item.item)
-        elif isinstance(item, nodes.Comparison):
-            stack.extend((item.right, item.left))
-        elif isinstance(item, nodes.Flag):
-            yield item.attribute
-        elif isinstance(item, nodes.Ref):
-            yield item
+    """The names a condition uses as values (operands, also inside calculations, and yes/no
+    attributes): the resolver's walk over conditions, kept to the names that must be indicators.
+    """
+    for use in condition_uses(condition, "waar"):
+        if use.kinds == ("indicator",):
+            yield use.ref
 
 
 def _check_aggregate(
