@@ -91,3 +91,13 @@ def convert(value: Decimal, source: UnitInfo, target: UnitInfo) -> Decimal:
     if not compatible(source, target):
         raise ValueError(f"cannot convert {source.name} to {target.name}")
     return value * source.factor / target.factor
+
+
+def factor_between(written: str, expected: str) -> float | None:
+    """The factor that turns a value in unit `written` into unit `expected`, or None when either
+    is unknown or they measure different things (a column header's unit against its indicator's).
+    """
+    source, target = lookup(written), lookup(expected)
+    if source is None or target is None or not compatible(source, target):
+        return None
+    return float(source.factor / target.factor)

@@ -98,7 +98,7 @@ def _entity_columns(
             )
             ok = False
         elif unit is not None and name in entity:
-            factor = _unit_factor(unit, entity[name])
+            factor = units.factor_between(unit, entity[name])
             if factor is None:
                 ctx.diags.add(
                     codes.WRONG_UNIT,
@@ -121,13 +121,6 @@ def _entity_columns(
             )
             ok = False
     return result if ok else None
-
-
-def _unit_factor(written: str, expected: str) -> float | None:
-    source, target = units.lookup(written), units.lookup(expected)
-    if source is None or target is None or not units.compatible(source, target):
-        return None
-    return float(source.factor / target.factor)
 
 
 def _valid_entity_rows(

@@ -103,7 +103,7 @@ def _columns(
         match = HEADER_UNIT.match(cell)
         name, unit = (match.group(1), match.group(2)) if match else (cell, None)
         if name in own:
-            factor = 1.0 if unit is None else _unit_factor(unit, own[name])
+            factor = 1.0 if unit is None else units.factor_between(unit, own[name])
             if factor is None:
                 _wrong_unit(ctx, span, name, unit, own[name])
                 return None
@@ -159,13 +159,6 @@ def _wrong_unit(ctx: DataFile, span: Span, name: str, unit: str, expected: str) 
         f"`{name}` is measured in {expected}, not `{unit}`",
         hint=f"use one of {', '.join(dataschema.compatible_units(expected))}",
     )
-
-
-def _unit_factor(written: str, expected: str) -> float | None:
-    source, target = units.lookup(written), units.lookup(expected)
-    if source is None or target is None or not units.compatible(source, target):
-        return None
-    return float(source.factor / target.factor)
 
 
 # ---------------------------------------------------------------------------------------- rows

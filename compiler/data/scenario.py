@@ -28,6 +28,23 @@ from dsl.source import SourceFile, Span
 # The fields whose pending value a scenario may assume, and the kind used to parse the value.
 ASSUMABLE = {"waarde": "doel", "reductie": "doel", "uiterlijk": "doel", "termijn": "verplichting"}
 
+# Values assumed where the policy is pending; scenarios and policy tests write them the same way.
+ASSUMPTIONS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["declaration", "field", "value", "why"],
+        "additionalProperties": False,
+        "properties": {
+            "declaration": {"type": "string"},
+            "field": {"enum": sorted(ASSUMABLE)},
+            "value": {"type": "string"},
+            "why": {"type": "string", "minLength": 1},
+        },
+    },
+}
+
+
 SCENARIO_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "beleid scenario",
@@ -58,20 +75,7 @@ SCENARIO_SCHEMA = {
                 },
             ],
         },
-        "assumptions": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["declaration", "field", "value", "why"],
-                "additionalProperties": False,
-                "properties": {
-                    "declaration": {"type": "string"},
-                    "field": {"enum": sorted(ASSUMABLE)},
-                    "value": {"type": "string"},
-                    "why": {"type": "string", "minLength": 1},
-                },
-            },
-        },
+        "assumptions": ASSUMPTIONS_SCHEMA,
         "behaviour": {
             "type": "object",
             "additionalProperties": False,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 
-from compiler.data.scenario import ASSUMABLE
+from compiler.data.scenario import ASSUMPTIONS_SCHEMA
 from compiler.data.yamlsafe import UNREADABLE, LineLoader, read_yaml_file
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import TriggerState
@@ -109,20 +109,7 @@ TEST_SCHEMA = {
                     "series": _SERIES,
                     "farms": {"type": "string"},
                     "events": _FILES,
-                    "assumptions": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["declaration", "field", "value", "why"],
-                            "additionalProperties": False,
-                            "properties": {
-                                "declaration": {"type": "string"},
-                                "field": {"enum": sorted(ASSUMABLE)},
-                                "value": {"type": "string"},
-                                "why": {"type": "string", "minLength": 1},
-                            },
-                        },
-                    },
+                    "assumptions": ASSUMPTIONS_SCHEMA,
                     "moments": {"type": "array", "minItems": 1, "items": _MOMENT},
                 },
             },
