@@ -50,3 +50,11 @@ def test_source_findings_doc_is_in_sync():
     assert on_disk == expected, (
         "run: python -m compiler.workflow.docgen findings > docs/source-findings.md"
     )
+
+
+def test_readme_counts_match_the_policy():
+    """The README's numbers of declarations and findings are the bundled policy's."""
+    policy = compile_paths([str(POLICY)]).policy
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"as {len(policy.declarations)} declarations" in readme
+    assert f"lists all {len(policy.of_kind('bevinding'))}." in readme
