@@ -103,10 +103,10 @@ def _verdict(outcome: PerEntity, deadline: dt.date | None, moment: dt.date):
     if failing:
         if deadline is not None and moment < deadline:
             return TargetState.NOT_YET_DUE, (
-                f"{counts}; {failing} do not meet it yet; it is due in {deadline.year}"
+                f"{counts}; {failing} fall short of it yet; it is due in {deadline.year}"
             )
-        return TargetState.MISSED, f"{counts}; {failing} do not meet it"
+        return TargetState.MISSED, f"{counts}; {failing} fall short of it"
     if unknown or not total:
-        why = "the others are unknown" if total else "the table has no entities"
+        why = "none falls short, but not every value is known" if total else "it has none"
         return TargetState.CANNOT_DECIDE, f"{counts}; {why}"
     return TargetState.MET, f"{counts}; every one meets it"
