@@ -174,6 +174,13 @@ INVALID_AGGREGATE = Code(
     "an aggregate (`berekend som`, `aantal`, `aandeel`) names what cannot be added up "
     "into its level",
 )
+TARGET_GOAL_WRONG_KIND = Code(
+    "P272",
+    "target-goal-wrong-kind",
+    E,
+    "a target's per-entity goal names an indicator that does not have one value per entity "
+    "of the target's kind",
+)
 
 # P3xx: the dependency graph (compiler/check/)
 DEPENDENCY_CYCLE = Code(

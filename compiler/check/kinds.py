@@ -1,13 +1,15 @@
 """Entity kinds: which kinds a policy knows, and the checks that tie levels, selections and
-aggregates to them. Reports P202-style unknown words (P105), P270 and P271, and P211 for an
-aggregate whose unit does not fit.
+aggregates and per-entity goals to them. Reports P202-style unknown words (P105), P270, P271
+and P272, and P211 for an aggregate whose unit does not fit.
 
 A kind is built in (compiler/check/schema.py `ENTITY_KINDS`) or declared with `entiteit`. An
 indicator whose `niveau` is a kind has one value per entity of that kind. `wie elk KIND waar C`
 selects entities of one kind, so C may name indicators of that kind and national or sector ones
 (the same for every entity), never indicators of another kind (P270). `berekend` computes an
 indicator from the entities of another kind that lie in it (farms in a province); only the links
-the data carries (`schema.LINKED_KINDS`) can be aggregated (P271).
+the data carries (`schema.LINKED_KINDS`) can be aggregated (P271). A target's bound may name a
+column, a value per entity (`waarde ten hoogste norm_provincie`): an indicator of the target's own
+kind (P272).
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ def check_kinds(decls: Mapping[str, nodes.Declaration], diags: Diagnostics) -> N
                 _check_selection(f.value, kinds, decls, diags)
             elif f.keyword == "berekend" and isinstance(f.value, nodes.EntityAggregate):
                 _check_aggregate(decl, f.value, kinds, decls, diags)
+            elif f.keyword == "waarde" and decl.kind == "doel":
+                _check_goal_column(decl, f.value, decls, diags)
 
 
 def _check_within(decl: nodes.Declaration, ref: nodes.Ref, kinds, diags: Diagnostics) -> None:
@@ -191,4 +195,30 @@ def _check_aggregate_unit(
         f"`{decl.id.name}` is `berekend {aggregate.function}`, so its unit is {wanted}, "
         f"not {own.name} ({own.dimension})",
         hint=f"write `eenheid {example}`",
+    )
+
+
+def _check_goal_column(decl: nodes.Declaration, amount, decls, diags: Diagnostics) -> None:
+    """P272 when a bound names an indicator of another kind than the target's indicator."""
+    if not (isinstance(amount, nodes.Bound) and isinstance(amount.value, nodes.Ref)):
+        return
+    indicator, column = decl.value("indicator"), decls.get(amount.value.name)
+    if not isinstance(indicator, nodes.Ref) or column is None or column.kind != "indicator":
+        return  # an unknown name or not an indicator: resolve.py reported it
+    own = kind_of_indicator(decls.get(indicator.name))
+    other = kind_of_indicator(column)
+    if own is not None and own == other:
+        return
+    per = f"one value per `{other}`" if other else "one national or sector value"
+    target = f"one value per `{own}`" if own else "a national or sector series"
+    diags.add(
+        codes.TARGET_GOAL_WRONG_KIND,
+        amount.value.span,
+        f"`{amount.value.name}` has {per}, but `{indicator.name}` has {target}",
+        hint=(
+            f"name an indicator at `niveau {own}` (a column of its table or `berekend`)"
+            if own
+            else "write the goal as a number, e.g. `waarde ten hoogste 100 kton`"
+        ),
+        related=(Related(f"`{amount.value.name}` is declared here", column.id.span),),
     )

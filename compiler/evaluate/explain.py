@@ -24,6 +24,7 @@ from compiler.evaluate.regionview import (
     farms_are_synthetic,
     find_entity,
 )
+from compiler.evaluate.targetentities import explain_lines
 from compiler.evaluate.targets import EndStatus, RangeEnd, TargetStatus
 from dsl import nodes
 
@@ -130,14 +131,7 @@ def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> 
         lines += provenance_lines(o, status.unit)
     if status.gap is not None and not status.ends:
         lines.append(f"  gap: {_gap(status.gap, status.gap_percent, status.unit)}")
-    if status.tally is not None and index is not None:
-        failing = bool(status.tally.failing_mask[index])
-        gap = float(status.tally.gap[index])
-        lines.append(
-            f"  this farm {'does not meet' if failing else 'meets'} it"
-            + (f" (gap {gap:,.1f})" if failing else "")
-        )
-    return lines
+    return lines + explain_lines(evaluation, status, index)
 
 
 # What the status of a range target says of its ends (the `_lenient_end` statuses say it

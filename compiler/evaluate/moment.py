@@ -28,6 +28,7 @@ from compiler.evaluate.entities import (
     entity_obligation,
     ladder_outcome,
 )
+from compiler.evaluate.entitytargets import entity_targets
 from compiler.evaluate.targets import TargetStatus, evaluate_targets
 
 
@@ -140,6 +141,12 @@ def evaluate(
         lambda name: _trigger_state(name, in_force, national, triggers),
         entity_level,
     )
+    columns = None
+    if monitoring.population is not None:
+        columns = EntityConditions(monitoring.population, national, indicator_units)
+    tables = regional_tables(policy, monitoring, columns)
+    # before any trigger reads a target's state: targets held per province, waterbody, ...
+    targets.update(entity_targets(policy, _views(in_force, views.Target), tables, moment))
     for trigger in _of_kind(in_force, "trigger"):
         _trigger(trigger, national, triggers)
     issuers = _issuers(in_force, triggers)
@@ -151,14 +158,12 @@ def evaluate(
         events,
         moment,
     )
-    entity_obligations, ladders, columns = {}, {}, None
-    if monitoring.population is not None:
-        columns = EntityConditions(monitoring.population, national, indicator_units)
+    entity_obligations, ladders = {}, {}
+    if columns is not None:
         entity_obligations = _entity_obligations(
             in_force, issuers, columns, events, history, moment
         )
         ladders = _ladders(in_force, entity_obligations, columns, history)
-    tables = regional_tables(policy, monitoring, columns)
     regional = {
         kind: EntityConditions(table, national, indicator_units) for kind, table in tables.items()
     }

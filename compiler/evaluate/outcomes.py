@@ -16,6 +16,7 @@ from compiler.data.provenance import provenance_json
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
 from compiler.evaluate.regionview import farms_are_synthetic, regional_json, regional_lines
+from compiler.evaluate.targetentities import per_entity_json, per_entity_lines
 from compiler.evaluate.targets import STATUSES, EndStatus, TargetState, TargetStatus
 
 _ORDER = {status: i for i, status in enumerate(STATUSES)}
@@ -77,7 +78,7 @@ def to_json(evaluation: Evaluation) -> dict:
             "farms": population.origin if population else None,
             "observations": len(evaluation.monitoring.series),
         },
-        "targets": [_target_json(t) for t in _sorted_targets(evaluation)],
+        "targets": [_target_json(evaluation, t) for t in _sorted_targets(evaluation)],
         "triggers": [
             {
                 "id": t.trigger,
@@ -119,7 +120,7 @@ def to_json(evaluation: Evaluation) -> dict:
     }
 
 
-def _target_json(t: TargetStatus) -> dict:
+def _target_json(evaluation: Evaluation, t: TargetStatus) -> dict:
     out = {
         "id": t.target,
         "indicator": t.indicator,
@@ -151,6 +152,8 @@ def _target_json(t: TargetStatus) -> dict:
             "failing_by_sector": dict(zip(FARM_SECTORS, t.tally.failing_by_sector, strict=True)),
             "gap_by_sector": dict(zip(FARM_SECTORS, t.tally.gap_by_sector, strict=True)),
         }
+    if t.per_entity is not None:
+        out["per_entity"] = per_entity_json(evaluation, t)
     return out
 
 
@@ -260,6 +263,7 @@ def _target_lines(evaluation: Evaluation, verbose: bool) -> list[str]:
         if t.status in _UNKNOWN and not verbose:
             continue
         out.append(f"  {t.status.replace('_', ' '):<13} {t.target}: {t.reason}{_gap(t)}")
+        out += per_entity_lines(evaluation, t, " " * 16)
     hidden = sum(counts[s] for s in _UNKNOWN)
     if hidden and not verbose:
         out.append(f"  ({hidden} without data or with a pending value; --verbose lists them)")

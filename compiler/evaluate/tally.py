@@ -1,12 +1,14 @@
-"""Per-entity comparison of a column against a limit (a number or another column), counted per
-sector: how many entities meet a target and how far the others are from it. Columnar: a handful of
-passes over the columns, whatever the number of entities.
+"""Per-entity comparison of a column against a limit (a number or another column): for farms
+counted per sector (`EntityTally`), for the few entities of another kind one outcome per entity
+(`PerEntity`): how many entities meet a target and how far the others are from it. Columnar: a
+handful of passes over the columns, whatever the number of entities.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -63,3 +65,67 @@ def entity_tally(
     return EntityTally(
         values.size - n_failing - n_unknown, n_failing, n_unknown, failing, positive_gap, sector
     )
+
+
+class EntityVerdict(StrEnum):
+    """Whether one entity meets a target: `unknown` when its value or its goal is unknown."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class EntityOutcome:
+    """One entity against a target: its value, its goal and the gap (positive: short of it)."""
+
+    id: str
+    value: float | None
+    goal: float | None
+    verdict: EntityVerdict
+    gap: float | None = None
+    gap_percent: float | None = None
+
+
+@dataclass(frozen=True)
+class PerEntity:
+    """A target held per entity of `kind`: one goal for all, or each entity's own goal from the
+    column `goal_column` of the kind's table; `entities` in table order.
+    """
+
+    kind: str
+    goal_column: str | None
+    entities: tuple[EntityOutcome, ...]
+
+    def count(self, verdict: EntityVerdict) -> int:
+        """How many entities have `verdict`."""
+        return sum(1 for e in self.entities if e.verdict is verdict)
+
+
+def per_entity(
+    kind: str,
+    labels: list[str],
+    values: np.ndarray,
+    goals: np.ndarray,
+    direction: Direction,
+    goal_column: str | None = None,
+) -> PerEntity:
+    """Each entity's value against its goal (NaN in either: unknown), in the given order."""
+    gaps = values - goals if direction is Direction.DOWN else goals - values
+    outcomes = []
+    for label, value, goal, gap in zip(labels, values, goals, gaps, strict=True):
+        if np.isnan(gap):
+            outcomes.append(
+                EntityOutcome(label, _number(value), _number(goal), EntityVerdict.UNKNOWN)
+            )
+            continue
+        verdict = EntityVerdict.NOT_MET if gap > 1e-9 else EntityVerdict.MET
+        percent = float(100.0 * gap / abs(goal)) if goal else None
+        outcomes.append(
+            EntityOutcome(label, float(value), float(goal), verdict, float(gap), percent)
+        )
+    return PerEntity(kind, goal_column, tuple(outcomes))
+
+
+def _number(value) -> float | None:
+    return None if np.isnan(value) else float(value)

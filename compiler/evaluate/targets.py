@@ -26,7 +26,7 @@ from compiler.evaluate.goals import (
     in_unit,
 )
 from compiler.evaluate.paths import Path, behind, gap_to_path, path_to, percent, reaches
-from compiler.evaluate.tally import EntityTally, entity_tally
+from compiler.evaluate.tally import EntityTally, PerEntity, entity_tally
 from dsl import nodes
 
 
@@ -101,7 +101,8 @@ class TargetStatus:
     gap: float | None = None  # how far behind the trajectory; positive is behind
     gap_percent: float | None = None
     path: Path = ()  # the points of the trajectory
-    tally: EntityTally | None = None
+    tally: EntityTally | None = None  # a farm target: the farms that meet it, per sector
+    per_entity: PerEntity | None = None  # a target per entity of another kind (entitytargets.py)
     range_end: RangeEnd | None = None
     ends: tuple[EndStatus, ...] = ()
 

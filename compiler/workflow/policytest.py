@@ -6,7 +6,7 @@ Each case runs its moments in order against a ledger of its own (in memory), so 
 up as they would in real monitoring; each moment's inputs (data files or inline series) and the
 case's assumptions are read here, its evaluation compared by `policytestcompare` and counted by
 `policytestcoverage`. Structural problems are diagnostics (T0xx, and D0xx or P012 for the data a
-test names); wrong outcomes are failures.
+test names, regional tables included); wrong outcomes are failures.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from compiler.check.kinds import entity_kinds
 from compiler.check.layout import within_repository
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.data import dataschema
 from compiler.data.entities import load_entities
 from compiler.data.events import load_events
+from compiler.data.regions import load_region_table
 from compiler.data.scenario import Assumption, apply_assumptions, parse_value
 from compiler.data.series import load_series
 from compiler.data.types import Monitoring, Series
@@ -73,9 +75,10 @@ def _run_case(policy: Policy, path: Path, case: dict, outcome: Outcome, diags: D
         "series": case.get("series"),
         "farms": case.get("farms"),
         "events": case.get("events"),
+        "tables": case.get("tables"),
     }
     for step in case["moments"]:
-        inputs.update({k: step[k] for k in ("series", "farms", "events") if k in step})
+        inputs.update({k: step[k] for k in ("series", "farms", "events", "tables") if k in step})
         monitoring = _monitoring(assumed, path, inputs, step["__line__"], diags)
         moment = _moment(step["as_of"])
         if monitoring is None or moment is None:
@@ -168,9 +171,32 @@ def _monitoring(
     events = load_events(
         _paths(path, inputs["events"], line, diags), policy, population, diags, schema
     )
+    tables = _tables(policy, path, inputs.get("tables"), line, diags, schema)
     if len(diags) > before and diags.has_errors:
         return None
-    return Monitoring(series, population, events)
+    return Monitoring(series, population, events, tables=tables)
+
+
+def _tables(
+    policy: Policy, path: Path, given: dict | None, line: int, diags: Diagnostics, schema: dict
+) -> dict:
+    """The regional tables a test names, {kind: file}, each read as monitoring reads its own."""
+    kinds, tables = entity_kinds(policy), {}
+    for kind, name in sorted(without_lines(given or {}).items()):
+        if kind not in kinds or kind == "bedrijf":
+            diags.add(
+                codes.TEST_DATA_INVALID,
+                Span.point(str(path), line),
+                f"`tables` names `{kind}`, which is not an entity kind with a table",
+                hint=did_you_mean(kind, sorted(set(kinds) - {"bedrijf"}))
+                or "farms go under `farms`",
+            )
+            continue
+        for found in _paths(path, name, line, diags):
+            table = load_region_table(found, kinds[kind], policy, diags, schema)
+            if table is not None:
+                tables[kind] = table
+    return tables
 
 
 def _inline_series(

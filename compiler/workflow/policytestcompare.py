@@ -1,4 +1,5 @@
-"""Comparing a moment's evaluation with what its test expects: target statuses, trigger states,
+"""Comparing a moment's evaluation with what its test expects: target statuses (and the verdict of
+each entity a target holds per), trigger states,
 duties, per-farm obligations (farms, count, due dates, overdue) and ladder steps, each difference a
 failure at the line of the expectation.
 """
@@ -55,8 +56,20 @@ def _items(mapping: dict):
 def _targets(evaluation, name, wanted, _population):
     status = evaluation.targets.get(name)
     actual = status.status if status else "not in force"
-    why = f" ({status.reason})" if status and actual != wanted else ""
-    yield f"target {name}", wanted, actual + why
+    expected = wanted["status"] if isinstance(wanted, dict) else wanted
+    why = f" ({status.reason})" if status and actual != expected else ""
+    yield f"target {name}", expected, actual + why
+    if isinstance(wanted, dict) and "entities" in wanted:
+        yield from _target_entities(status, name, wanted["entities"])
+
+
+def _target_entities(status, name: str, wanted: dict):
+    """Each expected entity's verdict against the one the target gives it."""
+    outcome = status.per_entity if status else None
+    verdicts = {e.id: e.verdict.value for e in outcome.entities} if outcome else {}
+    for entity, verdict in _items(wanted):
+        actual = verdicts.get(entity, "not an entity of this target")
+        yield f"target {name}: entity {entity}", verdict, actual
 
 
 def _triggers(evaluation, name, wanted, _population):

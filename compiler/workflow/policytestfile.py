@@ -14,6 +14,7 @@ from compiler.data.scenario import ASSUMPTIONS_SCHEMA
 from compiler.data.yamlsafe import UNREADABLE, LineLoader, read_yaml_file
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import TriggerState
+from compiler.evaluate.tally import EntityVerdict
 from compiler.evaluate.targets import STATUSES
 from dsl import codes
 from dsl.diagnostics import Diagnostics
@@ -41,11 +42,30 @@ _SERIES = {
         },
     ]
 }
+# A target's status, or its status and the verdict of each entity it holds per (a province, ...)
+_TARGET = {
+    "oneOf": [
+        {"enum": _words(STATUSES)},
+        {
+            "type": "object",
+            "required": ["status"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"enum": _words(STATUSES)},
+                "entities": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {"enum": _words(EntityVerdict)},
+                },
+            },
+        },
+    ]
+}
 _EXPECT = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "targets": {"type": "object", "additionalProperties": {"enum": _words(STATUSES)}},
+        "targets": {"type": "object", "additionalProperties": _TARGET},
         "triggers": {
             "type": "object",
             "additionalProperties": {"enum": _words(TriggerState)},
@@ -77,6 +97,8 @@ _EXPECT = {
         },
     },
 }
+# Tables of entity kinds other than farms: {kind: CSV file}, as monitoring/provincies.csv
+_TABLES = {"type": "object", "additionalProperties": {"type": "string"}}
 _MOMENT = {
     "type": "object",
     "required": ["as_of", "expect"],
@@ -85,6 +107,7 @@ _MOMENT = {
         "as_of": {"type": ["integer", "string"]},
         "series": _SERIES,
         "farms": {"type": "string"},
+        "tables": _TABLES,
         "events": _FILES,
         "expect": _EXPECT,
     },
@@ -108,6 +131,7 @@ TEST_SCHEMA = {
                     "name": {"type": "string", "minLength": 1},
                     "series": _SERIES,
                     "farms": {"type": "string"},
+                    "tables": _TABLES,
                     "events": _FILES,
                     "assumptions": ASSUMPTIONS_SCHEMA,
                     "moments": {"type": "array", "minItems": 1, "items": _MOMENT},
