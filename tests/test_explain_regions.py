@@ -109,3 +109,10 @@ def test_explain_calls_generated_farms_synthetic(capsys):
     code, out, _ = run(capsys, "explain", "bedrijfsplan", "--as-of", "2027", "--no-ledger")
     assert code == 0
     assert "synthetic farms hold it now" in out
+
+
+def test_a_farm_target_over_generated_farms_says_synthetic(capsys):
+    code, out, _ = run(capsys, "evaluate", "--as-of", "2027", "--no-ledger")
+    assert code == 0
+    line = next(line for line in out.splitlines() if "bedrijfsnorm_2035" in line)
+    assert "synthetic farms meet the target" in line and "synthetic farms do not meet" in line

@@ -345,22 +345,23 @@ def _entity_status(
     may_be_empty = bool({base["indicator"], bound_column} & population.nan_columns)
     tally = entity_tally(values, limit, direction, population.sector, may_be_empty=may_be_empty)
     due = deadline is None or moment >= deadline
+    farms = "farms" if population.labels is not None else "synthetic farms"  # generated, not read
     if tally.failing == 0 and tally.unknown == 0:
-        status, word = TargetState.MET, "every farm meets it"
+        status, word = TargetState.MET, f"every one of the {farms} meets it"
     elif not due:
         status, word = (
             TargetState.NOT_YET_DUE,
-            f"{tally.failing:,} farms do not meet it yet; it is due in {deadline.year}",
+            f"{tally.failing:,} {farms} do not meet it yet; it is due in {deadline.year}",
         )
     else:
-        status, word = TargetState.MISSED, f"{tally.failing:,} farms do not meet it"
+        status, word = TargetState.MISSED, f"{tally.failing:,} {farms} do not meet it"
     return TargetStatus(
         **base,
         status=status,
         deadline=deadline,
         direction=direction,
         tally=tally,
-        reason=f"{tally.meeting:,} of {population.size:,} farms meet the target; {word}",
+        reason=f"{tally.meeting:,} of {population.size:,} {farms} meet the target; {word}",
     )
 
 
