@@ -92,3 +92,25 @@ def compile_with_base(tmp_path: Path, text: str):
 def bundled_policy():
     """The compiled bundled policy (compiled once per test session)."""
     return compile_paths([str(POLICY)]).policy
+
+
+@pytest.fixture(scope="session")
+def fixture_report(tmp_path_factory) -> Path:
+    """The report of the fixture policy and data, written once for every test that only reads it."""
+    from tests.report_helpers import write_fixture_report
+
+    out = tmp_path_factory.mktemp("fixture_report") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        assert write_fixture_report(out, patch) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundled_report(tmp_path_factory) -> Path:
+    """The report of the bundled policy and data, written once for every test that only reads it."""
+    from tests.report_helpers import write_bundled_report
+
+    out = tmp_path_factory.mktemp("bundled_report") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        assert write_bundled_report(out, patch) == 0
+    return out

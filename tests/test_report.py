@@ -25,27 +25,10 @@ from tests.conftest import FIXTURES, ROOT, compile_with_base
 from tests.report_helpers import (
     fixture_arguments,
     text_files,
-    write_bundled_report,
     write_fixture_report,
 )
 
 GOLDEN = ROOT / "tests" / "golden" / "report"
-
-
-@pytest.fixture(scope="module")
-def fixture_report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        assert write_fixture_report(out, patch) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
-def bundled_report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bundled") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        assert write_bundled_report(out, patch) == 0
-    return out
 
 
 # ------------------------------------------------------------------------------------------ golden

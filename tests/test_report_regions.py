@@ -16,7 +16,6 @@ from compiler.cli.main import main
 from compiler.evaluate.run import DataRequest, EvaluationRequest, evaluate_with_history
 from compiler.report.provinces import PROVINCE_NAMES
 from tests.conftest import FIXTURES, ROOT
-from tests.report_helpers import write_bundled_report, write_fixture_report
 
 OBLIGATION = "gebiedsgericht_maatwerk"
 FARMS = FIXTURES / "data" / "good" / "farms.csv"  # F1 utrecht, F2 limburg, F3 gelderland
@@ -46,14 +45,6 @@ COLUMNS = (
 
 
 @pytest.fixture(scope="module")
-def bundled_report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bundled") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        assert write_bundled_report(out, patch) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
 def given_farms_report(tmp_path_factory) -> Path:
     """The bundled policy's report over a farm table that is given, not generated."""
     out = tmp_path_factory.mktemp("given") / "site"
@@ -61,14 +52,6 @@ def given_farms_report(tmp_path_factory) -> Path:
         patch.chdir(ROOT)
         arguments = ["report", "--as-of", "2027", "--no-ledger", "--farms", str(FARMS)]
         assert main([*arguments, "--quiet", "-o", str(out)]) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
-def fixture_report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("fixture") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        assert write_fixture_report(out, patch) == 0
     return out
 
 
