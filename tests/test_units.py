@@ -19,6 +19,7 @@ from compiler.check import units
         ("1", "km2", "ha", "100"),
         ("1", "Mton CO2-eq", "kton CO2-eq", "1000"),
         ("40", "cm", "m", "0.4"),
+        ("104", "duizend ha", "ha", "104000"),
     ],
 )
 def test_convert(value, source, target, expected):

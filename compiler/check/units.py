@@ -38,6 +38,9 @@ UNITS: dict[str, UnitInfo] = {
         "mol/ha/jaar": UnitInfo("mol/ha/jaar", "deposition", Decimal("1")),
     },
     **_units("area", m2="1", ha="10000", km2="1000000"),
+    # As CLO and CBS publish areas ("104 duizend hectare"); data files only, since a unit in a rule
+    # is one word (docs/units.md).
+    "duizend ha": UnitInfo("duizend ha", "area", Decimal("10000000")),
     **_units("length", mm="0.001", cm="0.01", m="1", km="1000"),
     **_units("energy", GWh="1", TWh="1000", PJ="277.7777777777777777777777778"),
     **_units("volume", l="0.001", m3="1", mln_m3="1000000"),

@@ -34,6 +34,7 @@ SAME_UNIT = {
     "megaton CO2-equivalent": "Mton CO2-eq",
     "waterstoftankstations": "aantal",
     "openbare waterstofstations": "aantal",
+    "duizend hectare": "duizend ha",
 }
 
 # (indicator, text the quote starts with or contains): a row is bundled when one rule matches.
@@ -62,6 +63,7 @@ PICKED = {
         "naar 166 megaton CO2-equivalent",
         "164 megaton aan CO2-equivalent",
     ),
+    "areaal_agrarisch_natuurbeheer": ("bedroeg het areaal cultuurgrond met agrarisch natuurbeheer",),
     "waterstoftankstations": (
         "17 waterstoftankstations",
         "vier openbare waterstofstations",
