@@ -75,7 +75,7 @@ TARGETS = [
     ("woningbouw_900000_2030", (900000,), "woningen", "2030-12-31", None, "programmas_2022"),
     ("bouwproductie_100000_per_jaar", (100000,), "woningen", "2024", None, "programmas_2022"),
     ("sociale_huur_250000_2030", (250000,), "woningen", "2030-12-31", None, "programmas_2022"),
-    ("industrie_co2_2030", (Decimal("14.3"),), "Mton CO2-eq", "2030", None, "programmas_2022"),
+    ("industrie_co2_2030", (Decimal("14.3"),), "Mton CO2-eq", "2030", "1990", "programmas_2022"),
     ("res_35_twh_2030", (35,), "TWh", "2030", None, "programmas_2022"),
     ("circulair_2030", (50,), "%", "2030", None, "programmas_2022"),
     ("waterstoftankstations_2025", (50,), "aantal", "2025", None, "programmas_2022"),

@@ -156,6 +156,9 @@ def target_status(
             reason=f"no value of `{indicator.id}` (in {unit}) on or before {moment}",
         )
     common |= {"start": goal.start, "observed": observed}
+    undecided_yes_no = _yes_no_before_deadline(unit, observed, goal, deadline, moment)
+    if undecided_yes_no is not None:
+        return TargetStatus(**common, **undecided_yes_no)
     lenient = _against(target, unit, observed, goal, goal.value, RangeEnd.LENIENT)
     if not goal.is_range:
         return TargetStatus(**common, **lenient)
@@ -210,7 +213,46 @@ def _against(
         }
     if isinstance(path, Undecidable):
         return {"status": TargetState.CANNOT_DECIDE, "reason": path.reason}
+    if numbers.start is not None and observed.year == numbers.start[0]:
+        return {
+            "status": TargetState.CANNOT_DECIDE,
+            "reason": f"{seen} is the only value so far: the path starts there, so there is no "
+            "progress to judge until a later value is published",
+            "path": path,
+        }
     return _trajectory_status(path, target.trajectory, unit, observed, direction)
+
+
+YES_NO = "ja_nee"
+
+
+def _yes_no_before_deadline(
+    unit: str,
+    observed: Observation,
+    goal: GoalNumbers,
+    deadline: dt.date | None,
+    moment: dt.date,
+) -> dict | None:
+    """A yes/no goal not reached by a value from before its deadline: it has no path to follow,
+    so it is not yet due, or undecided once the deadline has passed without a newer value. None
+    when the goal is not yes/no, is reached, or the value is from the deadline on (met or missed).
+    """
+    if unit != YES_NO or deadline is None or reaches(observed.value, goal.value, goal.direction):
+        return None
+    if observed.date >= deadline:
+        return None
+    seen = f"{'ja' if observed.value >= 1 else 'nee'} in {observed.period}"
+    if moment < deadline:
+        return {
+            "status": TargetState.NOT_YET_DUE,
+            "reason": f"{seen}: a yes/no goal has no path to follow, so only the deadline "
+            f"{deadline.year} counts",
+        }
+    return {
+        "status": TargetState.CANNOT_DECIDE,
+        "reason": f"{seen} is the latest value, from before the deadline {deadline.year}; "
+        "whether the goal is met needs a value from the deadline on",
+    }
 
 
 def _trajectory_status(

@@ -35,6 +35,14 @@ SAME_UNIT = {
     "waterstoftankstations": "aantal",
     "openbare waterstofstations": "aantal",
     "duizend hectare": "duizend ha",
+    "hectare": "ha",
+    "twh": "TWh",
+    "TWh": "TWh",
+    "centimeter": "cm",
+    "cm": "cm",
+    "ja_nee": "ja_nee",
+    "megaton CO2-eq": "Mton CO2-eq",
+    "Mton CO2-eq": "Mton CO2-eq",
 }
 
 # (indicator, text the quote starts with or contains): a row is bundled when one rule matches.
@@ -63,7 +71,22 @@ PICKED = {
         "naar 166 megaton CO2-equivalent",
         "164 megaton aan CO2-equivalent",
     ),
-    "areaal_agrarisch_natuurbeheer": ("bedroeg het areaal cultuurgrond met agrarisch natuurbeheer",),
+    "areaal_agrarisch_natuurbeheer": (
+        "bedroeg het areaal cultuurgrond met agrarisch natuurbeheer",
+        "naar in totaal 122.238 hectare",
+    ),
+    "areaal_nieuw_bos": ("Tussen 2020 en eind 2023 is 1436 hectare bos gerealiseerd",),
+    "resterende_areaalopgave_nnn": ("nog zo’n 34.432 hectare", "resteert nog een opgave van 41.257"),
+    "hernieuwbare_opwek_op_land": ("staat de teller op 31,4 TWh", "is al 22,8 twh vermogen gebouwd"),
+    "co2_uitstoot_industrie": ("CO2 54,4 49,9",),
+    "methaanemissie_landbouw": ("De uitstoot van methaan was13,0",),
+    "zoetwaterbuffer_ijsselmeer": ("binnen een bandbreedte van maximaal twintig centimeter",),
+    "winterpeil_ijsselmeer_stijging": ("Het winterpeil verandert niet. We sturen",),
+    "steden_dorpen_klimaatbestendig": ("de weg naar een klimaatbestendige inrichting",),
+    "klimaatadaptatie_landelijk_gebied": ("de weg naar een klimaatbestendige inrichting",),
+    "droogtebestendigheid_hoofdwatersysteem": ("nog niet weerbaar is tegen watertekort",),
+    "luchtkwaliteit_who_2005": ("boven de WHO-advieswaarde voor PM10 en in 2020 nog ruim 13.000",),
+    "economie_volledig_circulair": ("is nog nauwelijks dichterbij gekomen",),
     "waterstoftankstations": (
         "17 waterstoftankstations",
         "vier openbare waterstofstations",
