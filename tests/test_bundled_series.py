@@ -126,3 +126,17 @@ def test_each_target_without_data_names_the_figure_it_lacks(capsys):
     text = capsys.readouterr().out
     for target in lacking:
         assert f"{target['id']}: {target['why']}" in text, target["id"]
+
+
+def test_every_bundled_province_is_named_and_coded_by_its_source():
+    """Each row of monitoring/provincies.csv quotes the CBS table row that names the province and
+    gives its code, with the page it comes from.
+    """
+    rows = _rows(MONITORING / "provincies.csv")
+    assert len(rows) == 12
+    for row in rows:
+        assert re.match(r"^https://www\.cbs\.nl/\S+$", row["url"]), row["code"]
+        assert row["publisher"].startswith("CBS"), row["code"]
+        assert row["quote"].startswith(f"{row['naam']} (PV) "), row["code"]
+        assert re.fullmatch(r"PV\d\d", row["cbs_code"]) and row["quote"].endswith(row["cbs_code"])
+    assert len({row["cbs_code"] for row in rows}) == 12

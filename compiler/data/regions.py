@@ -1,7 +1,8 @@
 """Regional tables in: the table of an entity kind other than farms (a CSV such as
 monitoring/provincies.csv) becomes a `Population` of that kind, one row per entity.
 
-The header holds the kind's key column (its `sleutel`), optionally `naam`, and columns for the
+The header holds the kind's key column (its `sleutel`), optionally text columns (`naam`,
+`cbs_code` and the provenance `url`, `publisher`, `published`, `quote`), and columns for the
 indicators at that kind's level; a header cell may carry a unit (`nh3 [kg]`), converted to the
 indicator's unit. Every fault is a located diagnostic (file, row, field, hint) and the table is
 then not kept: an unknown column (D004), an indicator of another kind (D012), a unit that does not
@@ -29,7 +30,9 @@ from dsl import codes
 from dsl.diagnostics import Diagnostics, Related
 from dsl.source import Span
 
-TEXT_COLUMNS = ("naam",)
+# Text about each entity, not indicator values: its name, the publisher's code for it, and where
+# the row comes from (as in series files: compiler/data/provenance.py).
+TEXT_COLUMNS = dataschema.REGION_TEXT_COLUMNS
 
 
 def known_table(kind: str) -> Population:

@@ -87,6 +87,7 @@ PICKED = {
     "droogtebestendigheid_hoofdwatersysteem": ("nog niet weerbaar is tegen watertekort",),
     "luchtkwaliteit_who_2005": ("boven de WHO-advieswaarde voor PM10 en in 2020 nog ruim 13.000",),
     "economie_volledig_circulair": ("is nog nauwelijks dichterbij gekomen",),
+    "klimaatneutraal_chemelot": ("verlaagd van 5,66 naar 5,24 megaton",),
     "waterstoftankstations": (
         "17 waterstoftankstations",
         "vier openbare waterstofstations",
