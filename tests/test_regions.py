@@ -70,3 +70,45 @@ def test_the_bundled_provincial_obligation_covers_all_twelve_provinces(bundled_p
     obligation = evaluation.regional_obligations["gebiedsgericht_maatwerk"]
     assert obligation.kind == "provincie" and obligation.selected.size == 12
     assert "gebiedsgericht_maatwerk" not in evaluation.entity_obligations
+
+
+ENTITY_RULES = ROOT / "tests" / "cases" / "evaluation" / "entity_targets" / "rules.policy"
+TABLE_ROWS = ["groningen,Groningen,6000{}", "fryslan,Fryslân,100{}"]
+
+
+def _read_table(tmp_path, header: str, sources: tuple[str, str]):
+    from compiler.check.kinds import entity_kinds
+    from compiler.data.dataschema import data_schema
+    from compiler.data.regions import load_region_table
+    from dsl.diagnostics import Diagnostics
+
+    policy = compile_paths([str(BASE), str(ENTITY_RULES)]).policy
+    path = tmp_path / "provincies.csv"
+    rows = [row.format(source) for row, source in zip(TABLE_ROWS, sources, strict=True)]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    diags = Diagnostics()
+    kind = entity_kinds(policy)["provincie"]
+    table = load_region_table(path, kind, policy, diags, data_schema(policy))
+    return table, list(diags)
+
+
+def test_a_regional_value_without_a_source_is_located_and_nothing_is_kept(tmp_path):
+    header = "code,naam,plafond_provincie,url,quote"
+    table, diags = _read_table(tmp_path, header, (",https://x.nl,Groningen 6000", ",,"))
+    assert table is None
+    assert [(d.code.id, d.span.line, d.span.column) for d in diags] == [("D018", 3, 17)]
+    assert "row 2" in diags[0].message and "neither where it was published" in diags[0].message
+    assert "`url` and `quote`" in diags[0].hint
+
+
+def test_a_regional_url_without_its_quote_points_at_the_url(tmp_path):
+    header = "code,naam,plafond_provincie,url,quote"
+    table, diags = _read_table(tmp_path, header, (",https://x.nl,Groningen 6000", ",https://x.nl,"))
+    assert table is None
+    assert [(d.code.id, d.span.line, d.span.column) for d in diags] == [("D018", 3, 21)]
+    assert "without the quote" in diags[0].message
+
+
+def test_a_regional_table_with_sources_is_read(tmp_path):
+    table, diags = _read_table(tmp_path, "code,naam,plafond_provincie,source", (",made", ",made"))
+    assert not diags and table.columns["plafond_provincie"].tolist() == [6000.0, 100.0]

@@ -18,8 +18,8 @@ SCHEMA_ID = "https://beleid.example/schema/monitoring.json"
 # measured and provisional as the publisher marks them; estimated: a published model or survey
 # estimate; projected and synthetic: values made by a model or generator, which say how in `source`.
 STATUSES = ("measured", "provisional", "estimated", "projected", "synthetic")
-# Text columns of a regional table (compiler/data/regions.py): a name, a publisher's code, provenance.
-REGION_TEXT_COLUMNS = ("naam", "cbs_code", "url", "publisher", "published", "quote")
+# Text columns of a regional table (compiler/data/regions.py): name, publisher's code, provenance.
+REGION_TEXT_COLUMNS = ("naam", "cbs_code", "url", "publisher", "published", "quote", "source")
 # The fields that say where a series value comes from (compiler/data/provenance.py).
 PROVENANCE_FIELDS = ("url", "publisher", "published", "quote", "source")
 FARM_SECTORS = ("melkvee", "varkens", "pluimvee")

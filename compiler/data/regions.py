@@ -2,14 +2,15 @@
 monitoring/provincies.csv) becomes a `Population` of that kind, one row per entity.
 
 The header holds the kind's key column (its `sleutel`), optionally text columns (`naam`,
-`cbs_code` and the provenance `url`, `publisher`, `published`, `quote`), and columns for the
-indicators at that kind's level; a header cell may carry a unit (`nh3 [kg]`), converted to the
-indicator's unit. Every fault is a located diagnostic (file, row, field, hint) and the table is
+`cbs_code` and the provenance `url`, `publisher`, `published`, `quote` or `source`), and columns
+for the indicators at that kind's level; a header cell may carry a unit (`nh3 [kg]`), converted to
+the indicator's unit. Every fault is a located diagnostic (file, row, field, hint) and the table is
 then not kept: an unknown column (D004), an indicator of another kind (D012), a unit that does not
 fit (D006), a value the schema refuses (D007, D008, D013), a duplicate key (D009), an entity its
-kind does not have (D021) or an entity of another kind (D022). A kind without a table, or whose
-table is not there, has the entities its kind is known to have (the twelve provinces) and no
-columns.
+kind does not have (D021), an entity of another kind (D022), or a row with values that says
+neither where they were published nor how they were made (D018, the source rule of series). A
+kind without a table, or whose table is not there, has the entities its kind is known to have
+(the twelve provinces) and no columns.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from compiler.check.kinds import entity_kinds
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.data import dataschema
+from compiler.data.provenance import SOURCE_HINTS, SOURCE_PROBLEMS, missing_source
 from compiler.data.tables import HEADER_UNIT, DataFile, Row, cell_number, csv_rows, read_data_text
 from compiler.data.types import Population
 from compiler.data.validation import RecordValidator, report_error
@@ -186,12 +188,37 @@ def _records(
         key = record[kind.key]
         if not _known_entity(ctx, row, kind, key) or _duplicate(ctx, row, kind, key, first_line):
             continue
+        if not _sourced(ctx, row, record, text):
+            continue
         first_line[key] = row.line
         for name, factor in columns.values():
             if factor != 1.0 and record.get(name) is not None:
                 record[name] = record[name] * factor
         kept.append(record)
     return kept
+
+
+def _sourced(ctx: DataFile, row: Row, record: dict, text: set[str]) -> bool:
+    """Whether a row with values names where they come from (D018 otherwise, at the field that is
+    there or at the first value); a row of names and codes only needs no source.
+    """
+    values = [name for name, v in record.items() if name not in text and v is not None]
+    lacking = missing_source(record)
+    if not values or lacking is None:
+        return True
+    given = {"quote": "url", "url": "quote"}.get(lacking)
+    ctx.diags.add(
+        codes.NO_SOURCE,
+        ctx.span(row, given or next(c for c, f in _fields(row, record) if f == values[0])),
+        f"row {row.line - 1}: {SOURCE_PROBLEMS[lacking]}",
+        hint=SOURCE_HINTS[lacking],
+    )
+    return False
+
+
+def _fields(row: Row, record: dict):
+    """(header cell, field) pairs of a row, in the order of the header."""
+    return zip(row.record, record, strict=False)
 
 
 def _known_entity(ctx: DataFile, row: Row, kind: views.EntityKind, key: str) -> bool:
