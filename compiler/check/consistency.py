@@ -2,9 +2,10 @@
 
 Targets on the same indicator with the same deadline year, cited from different documents, must
 agree. Only targets the sources set take part: an estimate, option or proposal (`soort raming`,
-`optie`, `voorstel`) states no target, so a different value in one is no disagreement. A disagreement is a finding about the sources, not a drafting error, so it is a warning
-(P501) with both citations; a `bevinding` whose `betreft` names both targets records it, and the
-warning is then no longer raised.
+`optie`, `voorstel`) states no target, so a different value in one is no disagreement.
+A disagreement is a finding about the sources, not a drafting error, so it is a warning (P501)
+with both citations; a `bevinding` whose `betreft` names both targets records it, and the warning
+is then no longer raised.
 """
 
 from __future__ import annotations
