@@ -46,6 +46,7 @@ def not_judged(status: TargetStatus, nature: TargetNature) -> TargetStatus:
         per_entity=None,
         range_end=None,
         ends=(),
+        nature=nature,
     )
 
 

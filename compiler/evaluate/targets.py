@@ -107,6 +107,7 @@ class TargetStatus:
     per_entity: PerEntity | None = None  # a target per entity of another kind (entitytargets.py)
     range_end: RangeEnd | None = None
     ends: tuple[EndStatus, ...] = ()
+    nature: views.TargetNature | None = None  # an estimate, option or proposal (not_judged only)
 
 
 def evaluate_targets(
