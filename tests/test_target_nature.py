@@ -3,7 +3,8 @@ estimate, option or proposal keeps its observation, goal and deadline beside `no
 JSON of `beleid evaluate`, `beleid explain` names its kind, the status counts line counts it apart
 from `no data`, and the report shows it as 'niet beoordeeld' / 'not judged' with its kind in the
 reader's language. The statuses and triggers themselves are YAML cases
-(tests/cases/evaluation/target_nature/); an unknown word is tests/fixtures/invalid/P105_*.
+(tests/cases/evaluation/target_nature/); an unknown word is
+tests/fixtures/invalid/P105_unknown_word_soort.policy.
 """
 
 from __future__ import annotations
