@@ -1,9 +1,11 @@
 """Cross-document consistency: where two documents state the same target with different values.
 
 Targets on the same indicator with the same deadline year, cited from different documents, must
-agree. A disagreement is a finding about the sources, not a drafting error, so it is a warning
-(P501) with both citations; a `bevinding` whose `betreft` names both targets records it, and the
-warning is then no longer raised.
+agree. Only targets the sources set take part: an estimate, option or proposal (`soort raming`,
+`optie`, `voorstel`) states no target, so a different value in one is no disagreement.
+A disagreement is a finding about the sources, not a drafting error, so it is a warning (P501)
+with both citations; a `bevinding` whose `betreft` names both targets records it, and the warning
+is then no longer raised.
 """
 
 from __future__ import annotations
@@ -44,13 +46,19 @@ def _recorded_findings(decls: dict[str, nodes.Declaration]) -> set[frozenset[str
 
 
 def _target_key(decl: nodes.Declaration) -> tuple[str, int] | None:
-    if decl.kind != "doel":
+    if decl.kind != "doel" or not _sets_a_target(decl):
         return None
     indicator, deadline = decl.value("indicator"), decl.value("uiterlijk")
     if not isinstance(indicator, nodes.Ref) or not isinstance(deadline, nodes.When):
         return None
     date = parse_when(deadline)
     return (indicator.name, date.year) if date else None
+
+
+def _sets_a_target(decl: nodes.Declaration) -> bool:
+    """A `doel` without `soort`, or with `soort doelstelling`: one the source sets."""
+    nature = decl.value("soort")
+    return not isinstance(nature, nodes.Ref) or nature.name == "doelstelling"
 
 
 def _document(decl: nodes.Declaration) -> str | None:

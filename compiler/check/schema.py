@@ -31,6 +31,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "indicatief",
                 "sector",
                 "eigenaar",
+                "soort",
             }
         ),
     ),
@@ -141,6 +142,9 @@ VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
         "handhaving",
         "bestuurlijke_afspraak",
     ),
+    # What a target is (views.TargetNature): one the source sets (the default), an estimate it
+    # gives, an option it names, or a proposal of another body it reports.
+    ("doel", "soort"): ("doelstelling", "raming", "optie", "voorstel"),
     # The built-in levels; a policy adds its own entity kinds (`entiteit`, compiler/check/kinds.py).
     ("*", "niveau"): ("nationaal", "sector", "provincie", "gebied", "bedrijf"),
     ("*", "status"): (

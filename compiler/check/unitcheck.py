@@ -140,7 +140,7 @@ class UnitChecker:
                 codes.UNKNOWN_UNIT,
                 unit.span,
                 f"unknown unit `{unit.text}`",
-                hint=did_you_mean(unit.text, list(units.UNITS))
+                hint=did_you_mean(unit.text, list(units.RULE_UNITS))
                 or "see the unit table in docs/language.md",
             )
         return info

@@ -38,8 +38,7 @@ UNITS: dict[str, UnitInfo] = {
         "mol/ha/jaar": UnitInfo("mol/ha/jaar", "deposition", Decimal("1")),
     },
     **_units("area", m2="1", ha="10000", km2="1000000"),
-    # As CLO and CBS publish areas ("104 duizend hectare"); data files only, since a unit in a rule
-    # is one word (docs/units.md).
+    # As CLO and CBS publish areas ("104 duizend hectare"): data files only (DATA_ONLY).
     "duizend ha": UnitInfo("duizend ha", "area", Decimal("10000000")),
     **_units("length", mm="0.001", cm="0.01", m="1", km="1000"),
     **_units("energy", GWh="1", TWh="1000", PJ="277.7777777777777777777777778"),
@@ -47,6 +46,12 @@ UNITS: dict[str, UnitInfo] = {
     **_units("count", aantal="1", woningen="1"),
     **_units("yes/no", ja_nee="1"),
 }
+
+
+# Units only data files use, as publishers write them: a unit in a rule is one word (docs/units.md).
+DATA_ONLY = frozenset({"duizend ha"})
+# The units a rule can write: what the checker suggests and the editor grammar highlights.
+RULE_UNITS = tuple(name for name in UNITS if name not in DATA_ONLY)
 
 
 # What a calculation gives when it divides a quantity by one of the same dimension (`a / b`), and

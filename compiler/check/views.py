@@ -34,6 +34,18 @@ class Trajectory(StrEnum):
     NONE = "geen"
 
 
+class TargetNature(StrEnum):
+    """`soort` of a `doel`: a target the source sets (the default), or something it only shows: an
+    estimate it gives, an option it names, a proposal of another body it reports. Only a
+    `doelstelling` is judged (docs/evaluation.md, 'Targets').
+    """
+
+    DOELSTELLING = "doelstelling"
+    RAMING = "raming"
+    OPTIE = "optie"
+    VOORSTEL = "voorstel"
+
+
 class Level(StrEnum):
     """`niveau` of an indicator: where its values are measured."""
 
@@ -190,6 +202,7 @@ class Target:
     interims: tuple[InterimValue, ...]
     binding: bool
     indicative: bool
+    nature: TargetNature = TargetNature.DOELSTELLING
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import numpy as np
 from compiler.data.types import Population, Series
 from compiler.evaluate.arithmetic import calculate
 from compiler.evaluate.kleene import Truth, all_of, any_of, compare_numbers, negate, word, yes_no
-from compiler.evaluate.targets import CANNOT_DECIDE, NO_DATA, STATE_MEANING, TargetStatus
+from compiler.evaluate.targets import STATE_MEANING, UNKNOWN_STATES, TargetStatus
 from dsl import nodes
 
 # The truth of `trigger is actief` for each state a trigger in force reaches (the states of
@@ -118,7 +118,7 @@ class NationalConditions:
         status = self.targets.get(name)
         if status is None:
             return Trace(f"target `{name}` is not in force", None)
-        if status.status in (NO_DATA, CANNOT_DECIDE):
+        if status.status in UNKNOWN_STATES:
             return Trace(f"target `{name}` is {test.state}? unknown: {status.reason}", None)
         truth = status.status in STATE_MEANING[test.state]
         return Trace(

@@ -25,6 +25,7 @@ from compiler.evaluate.regionview import (
     find_entity,
 )
 from compiler.evaluate.targetentities import explain_lines
+from compiler.evaluate.targetnature import NATURE_PHRASES
 from compiler.evaluate.targets import EndStatus, RangeEnd, TargetStatus
 from dsl import nodes
 
@@ -114,6 +115,8 @@ def _target(status: TargetStatus, evaluation: Evaluation, index: int | None) -> 
         + _RANGE_END_WORDS.get(status.range_end, ""),
         f"  because {status.reason}",
     ]
+    if status.nature is not None:
+        lines.append(f"  soort {status.nature}: {NATURE_PHRASES[status.nature]}")
     if status.start:
         lines.append(
             f"  the trajectory starts at {status.start[1]:,.2f} {status.unit} in {status.start[0]}"

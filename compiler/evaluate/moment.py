@@ -29,6 +29,7 @@ from compiler.evaluate.entities import (
     ladder_outcome,
 )
 from compiler.evaluate.entitytargets import entity_targets
+from compiler.evaluate.targetnature import unjudged
 from compiler.evaluate.targets import TargetStatus, evaluate_targets
 
 
@@ -129,9 +130,11 @@ def evaluate(
     indicators = policy.views(views.Indicator)
     indicator_units = {i.id: i.unit for i in indicators if i.unit is not None}
     entity_level = frozenset(i.id for i in indicators if i.unit is not None and i.kind is not None)
+    target_views = _views(in_force, views.Target)
     targets = evaluate_targets(
-        policy, _views(in_force, views.Target), monitoring.series, moment, monitoring.population
+        policy, target_views, monitoring.series, moment, monitoring.population
     )
+    targets.update(unjudged(target_views, targets))  # estimates, options, proposals: not judged
     triggers: dict[str, TriggerOutcome] = {}
     national = NationalConditions(
         monitoring.series,
@@ -146,7 +149,8 @@ def evaluate(
         columns = EntityConditions(monitoring.population, national, indicator_units)
     tables = regional_tables(policy, monitoring, columns)
     # before any trigger reads a target's state: targets held per province, waterbody, ...
-    targets.update(entity_targets(policy, _views(in_force, views.Target), tables, moment))
+    per_entity = entity_targets(policy, target_views, tables, moment)
+    targets.update(per_entity | unjudged(target_views, per_entity))
     for trigger in _of_kind(in_force, "trigger"):
         _trigger(trigger, national, triggers)
     issuers = _issuers(in_force, triggers)

@@ -10,6 +10,7 @@ import json
 
 import numpy as np
 
+from compiler.check.views import TargetNature
 from compiler.data.calibration import LABEL as SYNTHETIC_LABEL
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
 from compiler.data.provenance import provenance_json
@@ -126,6 +127,7 @@ def _target_json(evaluation: Evaluation, t: TargetStatus) -> dict:
         "indicator": t.indicator,
         "unit": t.unit,
         "status": t.status,
+        "soort": t.nature or TargetNature.DOELSTELLING,
         "why": t.reason,
         "deadline": t.deadline.isoformat() if t.deadline else None,
         "goal": t.goal,

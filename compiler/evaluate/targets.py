@@ -44,12 +44,14 @@ class TargetState(StrEnum):
     NOT_YET_DUE = "not_yet_due"
     NO_DATA = "no_data"
     CANNOT_DECIDE = "cannot_decide"
+    NOT_JUDGED = "not_judged"  # an estimate, option or proposal: shown, not judged
 
 
 # In this order the terminal and the report list them.
 STATUSES = tuple(TargetState)
-# The two states in which a target's value is unknown (compiler/evaluate/conditions.py).
+# The states in which a state test on a target is unknown (compiler/evaluate/conditions.py).
 NO_DATA, CANNOT_DECIDE = TargetState.NO_DATA, TargetState.CANNOT_DECIDE
+UNKNOWN_STATES = frozenset({NO_DATA, CANNOT_DECIDE, TargetState.NOT_JUDGED})
 
 # What each language-level state test means in terms of statuses (docs/evaluation.md). A range
 # commits to its lenient end, so reaching it is `gehaald`.
@@ -105,6 +107,7 @@ class TargetStatus:
     per_entity: PerEntity | None = None  # a target per entity of another kind (entitytargets.py)
     range_end: RangeEnd | None = None
     ends: tuple[EndStatus, ...] = ()
+    nature: views.TargetNature | None = None  # an estimate, option or proposal (not_judged only)
 
 
 def evaluate_targets(

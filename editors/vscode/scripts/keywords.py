@@ -469,7 +469,7 @@ def collect(repo: Path = REPO) -> Words:
         "PENDING": pending,
         "LOCATION_WORDS": location,
         "KEYWORDS": keywords,
-        "UNITS": set(units.UNITS),
+        "UNITS": set(units.RULE_UNITS),
         "MONEY_SCALES": set(scales.group(1).split("|")) if scales else set(),
     }
     return Words({k: frozenset(v) for k, v in lists.items()}, tuple(problems))
