@@ -85,8 +85,8 @@ def io_failure(path: str, error: Exception) -> LedgerError:
     return LedgerError(
         codes.LEDGER_IO_ERROR,
         f"reading or writing `{path}` failed ({error}); {UNCHANGED}",
-        "check the disk and the file system holding the ledger (a network share, a removed "
-        "drive), then evaluate again",
+        "check the --ledger path (a folder on it that is a file) and the disk or file system "
+        "holding it (a removed drive, a network share), then evaluate again",
     )
 
 
