@@ -141,6 +141,12 @@ def test_a_ledger_locked_by_another_process_is_L006_after_the_timeout(bundled_po
     assert _dump(path) == before
 
 
+def test_an_interrupted_write_read_only_is_L005_saying_how_to_roll_it_back():
+    error = ledgerfailure.from_sqlite("l.sqlite", _sqlite_error(776, "SQLITE_READONLY_ROLLBACK"), 5)
+    assert error.code.id == "L005"
+    assert "interrupted write" in error.message and "beleid evaluate" in error.hint
+
+
 def test_a_ledger_path_through_a_file_is_L007(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(LedgerError) as caught:

@@ -27,6 +27,7 @@ SQLITE_CONSTRAINT = 19
 SQLITE_MISMATCH = 20
 SQLITE_AUTH = 23
 SQLITE_NOTADB = 26
+SQLITE_READONLY_ROLLBACK = SQLITE_READONLY | (3 << 8)  # a hot journal a read-only open cannot undo
 
 _DAMAGED = {SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_ERROR, SQLITE_SCHEMA, SQLITE_MISMATCH}
 _DAMAGED |= {SQLITE_CONSTRAINT}  # a ledger whose rows break its own keys was not written by us
@@ -69,6 +70,16 @@ def read_only(path: str, error: Exception) -> LedgerError:
         f"`{path}` cannot be written: the file or its folder is read-only or not ours ({error})",
         "give write permission on the file and on its folder (SQLite writes a journal beside "
         "it), or pass another --ledger; the ledger itself is intact",
+    )
+
+
+def interrupted(path: str, error: Exception) -> LedgerError:
+    return LedgerError(
+        codes.LEDGER_READ_ONLY,
+        f"`{path}` holds the journal of an interrupted write, which reading alone cannot roll "
+        f"back ({error})",
+        "run `beleid evaluate` (or open the ledger anywhere it can be written) once: that rolls "
+        "the interrupted write back and leaves the ledger as its last commit left it",
     )
 
 
@@ -132,6 +143,8 @@ def from_sqlite(path: str, error: sqlite3.Error, timeout: float) -> LedgerError:
         return locked(path, shown, timeout)
     if code == SQLITE_FULL:
         return disk_full(path, shown)
+    if getattr(error, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK:
+        return interrupted(path, shown)
     if code in _READ_ONLY:
         return read_only(path, shown)
     if code in _DAMAGED or isinstance(error, sqlite3.IntegrityError):
