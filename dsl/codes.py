@@ -277,6 +277,31 @@ NOT_A_LEDGER = Code(
 MOMENT_OUT_OF_ORDER = Code(
     "L003", "moment-out-of-order", E, "a moment lies before one the ledger already holds"
 )
+LEDGER_DISK_FULL = Code(
+    "L004", "ledger-disk-full", E, "the disk holding the ledger is full; nothing was recorded"
+)
+LEDGER_READ_ONLY = Code(
+    "L005",
+    "ledger-read-only",
+    E,
+    "the ledger file or its folder cannot be written (read-only or another owner)",
+)
+LEDGER_LOCKED = Code(
+    "L006",
+    "ledger-locked",
+    E,
+    "another process held the ledger's lock for longer than the run would wait",
+)
+LEDGER_IO_ERROR = Code(
+    "L007", "ledger-io-error", E, "reading or writing the ledger failed in the file system"
+)
+INPUTS_CHANGED = Code(
+    "L008",
+    "inputs-changed",
+    E,
+    "a recorded moment is evaluated again from other files or options than its receipt names; "
+    "`--new-run` records a separate run",
+)
 
 # S0xx: scenario files (compiler/data/)
 SCENARIO_INVALID = Code(

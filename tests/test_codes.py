@@ -53,6 +53,13 @@ TESTED_ELSEWHERE = {
     "D016": "tests/test_monitoring_data.py::test_too_many_rows_is_a_limit",
     "L001": "tests/test_ledger.py::test_other_inputs_for_a_recorded_moment_conflict",
     "L003": "tests/test_ledger.py::test_moments_are_recorded_in_order",
+    "L004": "tests/test_ledger_failures.py::"
+    "test_a_full_disk_is_L004_and_leaves_the_ledger_as_it_was",
+    "L005": "tests/test_ledger_failures.py::test_a_ledger_opened_read_only_is_L005_when_written",
+    "L006": "tests/test_ledger_failures.py::"
+    "test_a_ledger_locked_by_another_process_is_L006_after_the_timeout",
+    "L007": "tests/test_ledger_failures.py::test_a_ledger_path_through_a_file_is_L007",
+    "L008": "tests/test_receipts.py::test_a_changed_byte_in_a_data_file_is_refused_naming_the_file",
 }
 
 

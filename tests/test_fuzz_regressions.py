@@ -107,7 +107,8 @@ def test_a_step_that_is_not_a_number_is_L002(bundled_policy, tmp_path):
         ledger.record(evaluate(bundled_policy, _monitoring(), dt.date(2027, 12, 31)), "p")
     with sqlite3.connect(path) as db:
         db.execute(
-            "INSERT INTO steps VALUES ('2027-12-31', 'handhaving_doelsturing', 'B0000001', 'twee')"
+            "INSERT INTO steps VALUES "
+            "('2027-12-31', 1, 'handhaving_doelsturing', 'B0000001', 'twee')"
         )
     db.close()
     with Ledger(path) as ledger, pytest.raises(LedgerError) as caught:

@@ -83,8 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_.add_argument(
         "--verbose", "-v", action="store_true", help="also list undecidable targets and all duties"
     )
-    evaluate_.add_argument(
-        "--replace", action="store_true", help="record a moment again with changed inputs"
+    rerun = evaluate_.add_mutually_exclusive_group()
+    rerun.add_argument(
+        "--replace",
+        action="store_true",
+        help="record a moment again with changed inputs, overwriting its recorded run",
+    )
+    rerun.add_argument(
+        "--new-run",
+        action="store_true",
+        help="record a moment again with changed inputs as a new run, keeping the recorded one",
     )
     evaluate_.add_argument("--output", "-o", help="write to this file instead of stdout")
 

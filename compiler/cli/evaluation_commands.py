@@ -21,6 +21,7 @@ from compiler.cli.output import (
 )
 from compiler.evaluate import outcomes
 from compiler.evaluate.ledger import LedgerError
+from compiler.evaluate.receipt import computed_from
 from compiler.evaluate.run import (
     DataRequest,
     EvaluationRequest,
@@ -82,7 +83,9 @@ def _stopped(run) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     request = _request(args)
     try:
-        run = evaluate_and_record(request, replace_recorded=args.replace, listener=_Stderr())
+        run = evaluate_and_record(
+            request, replace_recorded=args.replace, new_run=args.new_run, listener=_Stderr()
+        )
     except LedgerError as error:
         return ledger_error(error, args.ledger)
     if run.stop:
@@ -105,8 +108,9 @@ def _ledger_note(run: EvaluationRun, ledger: str | None) -> str | None:
             f"{recorded.moment} was already recorded in {ledger} with the same inputs; "
             "nothing changed"
         )
+    run = f" as run {recorded.run}" if recorded.run > 1 else ""
     return (
-        f"recorded {recorded.moment} in {ledger} ({recorded.obligations:,} open obligations, "
+        f"recorded {recorded.moment}{run} in {ledger} ({recorded.obligations:,} open obligations, "
         f"{recorded.steps:,} ladder steps)"
     )
 
@@ -121,6 +125,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if run.stop:
         return _stopped(run)
     print(run.explanation)
+    print()
+    print(computed_from(run.receipt, run.recorded_run))
     return EXIT_OK
 
 

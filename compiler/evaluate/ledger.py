@@ -1,150 +1,190 @@
 """The ledger: an SQLite file recording every evaluated monitoring moment, and the history the next
 moment reads from it.
 
-One moment is written in one transaction: its digests, trigger states, the obligations open per
-subject with their due dates, the enforcement step of every entity on a ladder, and the compliance
-events known so far. Recording is idempotent (the same moment with the same inputs changes nothing)
-and atomic (a run killed half-way leaves the file as it was: SQLite's rollback journal undoes it).
+One moment is written in one transaction: its digests and receipt, trigger states, the obligations
+open per subject with their due dates, the enforcement step of every entity on a ladder, and the
+compliance events known so far. Recording is idempotent (the same moment with the same inputs
+changes nothing), atomic (a run killed half-way leaves the file as it was: SQLite's rollback journal
+undoes it) and serialised: the write lock is taken before anything it checks is read, so concurrent
+writers wait their turn (up to a bounded time, then L006) and none loses or reorders another's
+moment. A moment evaluated again from other inputs is refused (L001, L008), replaced when asked
+(`replace`), or recorded as a new run of that moment (`new_run`), the earlier run kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import sqlite3
 import sys
 import time
+import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from compiler.data.types import Event
-from compiler.evaluate.duties import DutyStatus
+from compiler.evaluate import ledgerfailure, ledgerschema
+from compiler.evaluate import receipt as receipts
+from compiler.evaluate.ledgerfailure import LedgerError
+from compiler.evaluate.ledgerrows import event_rows, obligation_rows, step_rows
 from compiler.evaluate.moment import Evaluation, History
+from compiler.evaluate.receipt import Receipt
 from dsl import codes
 from dsl.source import Span
 
-APPLICATION_ID = 0x62656C64  # "beld"
-SCHEMA_VERSION = 1
+__all__ = ["LOCK_TIMEOUT", "PAUSE_VARIABLE", "Ledger", "LedgerError", "Recorded", "RecordedRun"]
+
+APPLICATION_ID = ledgerschema.APPLICATION_ID
+SCHEMA_VERSION = ledgerschema.SCHEMA_VERSION
+LOCK_TIMEOUT = 60.0  # seconds a run waits for another process's write lock before L006
 # Fault injection for the crash test: pause for this many seconds after writing half the rows.
 PAUSE_VARIABLE = "BELEID_LEDGER_PAUSE_MIDWAY"
-
-_SCHEMA = """
-CREATE TABLE moments(moment TEXT PRIMARY KEY, policy_digest TEXT NOT NULL,
-                     data_digest TEXT NOT NULL, recorded_at TEXT NOT NULL);
-CREATE TABLE triggers(moment TEXT NOT NULL, trigger TEXT NOT NULL, state TEXT NOT NULL,
-                      PRIMARY KEY(moment, trigger));
-CREATE TABLE obligations(moment TEXT NOT NULL, obligation TEXT NOT NULL, subject TEXT NOT NULL,
-                         issued TEXT NOT NULL, due TEXT, PRIMARY KEY(moment, obligation, subject));
-CREATE TABLE steps(moment TEXT NOT NULL, ladder TEXT NOT NULL, subject TEXT NOT NULL,
-                   step INTEGER NOT NULL, PRIMARY KEY(moment, ladder, subject));
-CREATE TABLE events(subject TEXT NOT NULL, obligation TEXT NOT NULL, event TEXT NOT NULL,
-                    date TEXT NOT NULL, moment TEXT NOT NULL,
-                    PRIMARY KEY(subject, obligation, event, date));
-"""
-
-
-class LedgerError(Exception):
-    """A ledger problem to report as a diagnostic (L0xx) rather than a traceback."""
-
-    def __init__(self, code: codes.Code, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.code, self.message, self.hint = code, message, hint
-
-
-def _damaged(path: str, error: Exception) -> LedgerError:
-    return LedgerError(
-        codes.NOT_A_LEDGER,
-        f"`{path}` is damaged or holds values beleid did not write ({error})",
-        "move the file away and evaluate the moments again into a new ledger",
-    )
 
 
 def _reads(method):
     """A ledger method reading the file: a damaged file, or values in it that beleid did not write
-    (a moment that is not a date, a step that is not a number), is L002, not a traceback.
+    (a moment that is not a date, a step that is not a number), is L002; a lock held too long,
+    a full disk or a read-only file get their own codes; never a traceback.
     """
 
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except (sqlite3.DatabaseError, ValueError, TypeError) as error:
-            raise _damaged(self.path, error) from None
+        except sqlite3.DatabaseError as error:
+            raise ledgerfailure.from_sqlite(self.path, error, self.timeout) from None
+        except (ValueError, TypeError) as error:
+            raise ledgerfailure.damaged(self.path, error) from None
 
     return guarded
 
 
 @dataclass(frozen=True)
 class Recorded:
-    """What recording a moment did: whether anything changed; how many obligation and step rows."""
+    """What recording a moment did: whether anything changed; how many obligation and step rows;
+    the number of the moment's run that now stands (1 unless a new run was asked for).
+    """
 
     moment: dt.date
     changed: bool  # False: the moment was already recorded with the same inputs
     obligations: int
     steps: int
+    run: int = 1
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """The current run of a recorded moment: its number, when, and its receipt (None when it was
+    recorded before receipts).
+    """
+
+    moment: dt.date
+    run: int
+    recorded_at: str
+    policy_digest: str
+    data_digest: str
+    receipt: Receipt | None
 
 
 class Ledger:
-    """An open ledger file (`:memory:` for a throwaway one)."""
+    """An open ledger file (`:memory:` for a throwaway one). `read_only` opens the file without
+    ever writing it (an older version is migrated in a copy in memory); `timeout` bounds the wait
+    for another process's lock.
+    """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
-        except sqlite3.DatabaseError as error:
-            raise LedgerError(
-                codes.NOT_A_LEDGER,
-                f"`{self.path}` is not a beleid ledger ({error})",
-                "give another --ledger path, or move the file away",
-            ) from None
+    def __init__(
+        self, path: str | Path, *, read_only: bool = False, timeout: float = LOCK_TIMEOUT
+    ) -> None:
+        self.path, self.read_only, self.timeout = str(path), read_only, timeout
+        self.db = self._connect()
         try:
             self._prepare()
         except LedgerError:
             self.db.close()  # a refused file is left as it was: no journal or WAL files linger
             raise
-        except (
-            sqlite3.DatabaseError,
-            UnicodeDecodeError,
-        ) as error:  # SQLite's message may quote bad bytes
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # the message may quote bytes
             self.db.close()
-            raise LedgerError(
-                codes.NOT_A_LEDGER,
-                f"`{self.path}` is not a beleid ledger ({error})",
-                "give another --ledger path, or move the file away",
-            ) from None
+            raise self._refused(error) from None
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            if self.path == ":memory:":
+                return sqlite3.connect(self.path, isolation_level=None)
+            if self.read_only:
+                uri = f"file:{urllib.parse.quote(os.path.abspath(self.path))}?mode=ro"
+                return sqlite3.connect(uri, uri=True, timeout=self.timeout, isolation_level=None)
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            return sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        except OSError as error:
+            raise ledgerfailure.from_os(self.path, error) from None
+        except sqlite3.DatabaseError as error:
+            raise self._refused(error) from None
+
+    def _refused(self, error: Exception) -> LedgerError:
+        """Why the file could not be opened as a ledger: not one (or damaged) is L002; a lock, a
+        full disk or a read-only file have their own codes.
+        """
+        if isinstance(error, sqlite3.DatabaseError):
+            code = ledgerfailure.primary_code(error)
+            if code not in (ledgerfailure.SQLITE_NOTADB, ledgerfailure.SQLITE_CORRUPT, None):
+                return ledgerfailure.from_sqlite(self.path, error, self.timeout)
+        return LedgerError(
+            codes.NOT_A_LEDGER,
+            f"`{self.path}` is not a beleid ledger, or is damaged ({error})",
+            "give another --ledger path, or move the file away",
+        )
 
     def _prepare(self) -> None:
         """Create the tables in a new (empty) file, or check that the file is a ledger of this
-        version; the file's settings (journal mode) change only after that check.
+        version (migrating an older one); the file's settings change only after that check.
+        Creating and migrating happen under the write lock, so two first runs cannot both do it.
         """
-        application = self.db.execute("PRAGMA application_id").fetchone()[0]
-        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if application == 0 and tables == 0:
-            self._settings()
-            self.db.execute("BEGIN IMMEDIATE")
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                self.db.execute(statement)
-            self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            self.db.execute("COMMIT")
-            return
+        if self._is_empty():
+            if self.read_only:
+                self._copy_to_memory()
+            with self.writing():
+                if self._is_empty():
+                    ledgerschema.create(self.db)
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if application != APPLICATION_ID or version != SCHEMA_VERSION:
+        application = self.db.execute("PRAGMA application_id").fetchone()[0]
+        if application != APPLICATION_ID or not (
+            version == SCHEMA_VERSION or version in ledgerschema.MIGRATABLE
+        ):
             raise LedgerError(
                 codes.NOT_A_LEDGER,
                 f"`{self.path}` is not a beleid ledger of version {SCHEMA_VERSION}",
                 "give another --ledger path; beleid never changes a file it did not make",
             )
-        self._settings()
-
-    def _settings(self) -> None:
-        self.db.execute("PRAGMA journal_mode=DELETE")
+        if version != SCHEMA_VERSION:
+            self._migrate()
+        if not self.read_only:
+            self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.execute("PRAGMA synchronous=FULL")
+
+    def _is_empty(self) -> bool:
+        application = self.db.execute("PRAGMA application_id").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        return application == 0 and tables == 0
+
+    def _migrate(self) -> None:
+        """Bring an older ledger to this version: in the file under the write lock, or in a copy
+        in memory when the file is only read.
+        """
+        if self.read_only:
+            self._copy_to_memory()
+        with self.writing():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:  # another process may have migrated it meanwhile
+                ledgerschema.migrate(self.db, version)
+
+    def _copy_to_memory(self) -> None:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        self.db.backup(memory)
+        self.db.close()
+        self.db = memory
 
     def close(self) -> None:
         self.db.close()
@@ -155,17 +195,51 @@ class Ledger:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock for the block: read, check and write as one transaction, committed
+        at the end and rolled back on any error. Waits up to `timeout` for another writer (then
+        L006); nested use joins the open transaction.
+        """
+        if self.db.in_transaction:
+            yield
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:  # SQLite has already rolled back after some errors
+                    self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as error:
+            raise ledgerfailure.from_sqlite(self.path, error, self.timeout) from None
+
     # ------------------------------------------------------------------------------------ reading
 
     @_reads
     def moments(self) -> list[dt.date]:
-        rows = self.db.execute("SELECT moment FROM moments ORDER BY moment").fetchall()
+        rows = self.db.execute("SELECT DISTINCT moment FROM moments ORDER BY moment").fetchall()
         return [dt.date.fromisoformat(r[0]) for r in rows]
 
     @_reads
+    def recorded(self, moment: dt.date) -> RecordedRun | None:
+        """The current (latest) run of `moment`, or None when the moment is not recorded."""
+        row = self.db.execute(
+            "SELECT run, recorded_at, policy_digest, data_digest, receipt FROM moments "
+            "WHERE moment=? ORDER BY run DESC LIMIT 1",
+            (moment.isoformat(),),
+        ).fetchone()
+        if row is None:
+            return None
+        run, at, policy, data, receipt = row
+        return RecordedRun(moment, int(run), str(at), policy, data, receipts.from_json(receipt))
+
+    @_reads
     def history(self, moment: dt.date) -> History:
-        """What the ledger knows before `moment`: the previous moment's open obligations and steps,
-        and every event recorded so far.
+        """What the ledger knows before `moment`: the previous moment's open obligations and steps
+        (of its current run), and every event recorded so far.
         """
         earlier = [m for m in self.moments() if m < moment]
         events = tuple(
@@ -174,10 +248,11 @@ class Ledger:
         )
         if not earlier:
             return History(events=events)
-        previous = earlier[-1].isoformat()
+        previous = (earlier[-1].isoformat(), self.recorded(earlier[-1]).run)
         open_obligations: dict[str, dict[str, tuple[dt.date, dt.date | None]]] = {}
         for obligation, subject, issued, due in self.db.execute(
-            "SELECT obligation, subject, issued, due FROM obligations WHERE moment=?", (previous,)
+            "SELECT obligation, subject, issued, due FROM obligations WHERE moment=? AND run=?",
+            previous,
         ):
             open_obligations.setdefault(obligation, {})[subject] = (
                 dt.date.fromisoformat(issued),
@@ -185,96 +260,120 @@ class Ledger:
             )
         steps: dict[str, dict[str, int]] = {}
         for ladder, subject, step in self.db.execute(
-            "SELECT ladder, subject, step FROM steps WHERE moment=?", (previous,)
+            "SELECT ladder, subject, step FROM steps WHERE moment=? AND run=?", previous
         ):
             steps.setdefault(ladder, {})[subject] = int(step)
         return History(earlier[-1], open_obligations, steps, events)
 
     @_reads
     def steps_of(self, ladder: str, subject: str) -> list[tuple[dt.date, int]]:
+        """The steps of `subject` on `ladder` per recorded moment (its current run)."""
         rows = self.db.execute(
-            "SELECT moment, step FROM steps WHERE ladder=? AND subject=? ORDER BY moment",
+            "SELECT s.moment, s.step FROM steps s JOIN "
+            "(SELECT moment, max(run) AS run FROM moments GROUP BY moment) c "
+            "ON s.moment = c.moment AND s.run = c.run "
+            "WHERE s.ladder=? AND s.subject=? ORDER BY s.moment",
             (ladder, subject),
         )
-        return [(dt.date.fromisoformat(m), s) for m, s in rows]
+        return [(dt.date.fromisoformat(m), int(s)) for m, s in rows]
 
     # ------------------------------------------------------------------------------------ writing
 
-    @_reads
     def check_order(
-        self, moment: dt.date, policy_digest: str, data_digest: str, *, replace: bool
+        self,
+        moment: dt.date,
+        policy_digest: str,
+        data_digest: str,
+        *,
+        replace: bool,
+        receipt: Receipt | None = None,
+        new_run: bool = False,
     ) -> bool:
         """True when `moment` is already recorded with these inputs (nothing to do); raises on
-        conflict.
+        conflict. Call it under `writing()`, or what it checked may change before the write.
         """
-        row = self.db.execute(
-            "SELECT policy_digest, data_digest FROM moments WHERE moment=?", (moment.isoformat(),)
-        ).fetchone()
-        later = [m for m in self.moments() if m > moment]
-        if row is not None and tuple(row) == (policy_digest, data_digest):
-            return True
-        if row is not None and not replace:
-            raise LedgerError(
-                codes.LEDGER_CONFLICT,
-                f"{moment} is already recorded in `{self.path}` with other policy or data",
-                "pass --replace to record it again, or use another --ledger",
-            )
-        if later:
-            raise LedgerError(
-                codes.MOMENT_OUT_OF_ORDER,
-                f"`{self.path}` already holds {later[-1]}, after {moment}",
-                "evaluate moments in order; start a new ledger to re-run history",
-            )
-        return False
+        return self._run_to_write(moment, policy_digest, data_digest, receipt, replace, new_run) < 0
 
     def record(
-        self, evaluation: Evaluation, policy_digest: str, *, replace: bool = False
+        self,
+        evaluation: Evaluation,
+        policy_digest: str,
+        *,
+        replace: bool = False,
+        receipt: Receipt | None = None,
+        new_run: bool = False,
     ) -> Recorded:
-        """Write one moment in one transaction; a no-op when it is already recorded identically."""
+        """Write one moment in one transaction (under the write lock, which it takes unless the
+        caller holds it); a no-op when it is already recorded identically.
+        """
         moment = evaluation.moment
         data_digest = evaluation.monitoring.digest()
-        if self.check_order(moment, policy_digest, data_digest, replace=replace):
-            return Recorded(moment, False, 0, 0)
-        obligations = list(_obligation_rows(evaluation))
-        steps = list(_step_rows(evaluation))
-        events = list(_event_rows(evaluation))
-        key = moment.isoformat()
-        try:
-            self._write(key, evaluation, policy_digest, data_digest, obligations, steps, events)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
-            raise _damaged(self.path, error) from None
-        return Recorded(moment, True, len(obligations), len(steps))
+        with self.writing():
+            run = self._run_to_write(moment, policy_digest, data_digest, receipt, replace, new_run)
+            if run < 0:
+                return Recorded(moment, False, 0, 0, -run)
+            obligations = list(obligation_rows(evaluation, run))
+            steps = list(step_rows(evaluation, run))
+            try:
+                self._write(evaluation, run, (policy_digest, data_digest, receipt), obligations)
+                self.db.executemany("INSERT INTO steps VALUES (?, ?, ?, ?, ?)", steps)
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)", event_rows(evaluation)
+                )
+            except UnicodeDecodeError as error:
+                raise ledgerfailure.damaged(self.path, error) from None
+        return Recorded(moment, True, len(obligations), len(steps), run)
 
-    def _write(
-        self, key, evaluation, policy_digest, data_digest, obligations, steps, events
-    ) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            for table in ("moments", "triggers", "obligations", "steps", "events"):
-                self.db.execute(f"DELETE FROM {table} WHERE moment=?", (key,))  # noqa: S608 - fixed names
-            self.db.execute(
-                "INSERT INTO moments VALUES (?, ?, ?, ?)",
-                (key, policy_digest, data_digest, dt.datetime.now(dt.UTC).isoformat()),
-            )
-            self.db.executemany(
-                "INSERT INTO triggers VALUES (?, ?, ?)",
-                [(key, t.trigger, t.state) for t in evaluation.triggers.values()],
-            )
-            half = len(obligations) // 2
-            self.db.executemany(
-                "INSERT INTO obligations VALUES (?, ?, ?, ?, ?)", obligations[:half]
-            )
-            _pause_if_asked()
-            self.db.executemany(
-                "INSERT INTO obligations VALUES (?, ?, ?, ?, ?)", obligations[half:]
-            )
-            self.db.executemany("INSERT INTO steps VALUES (?, ?, ?, ?)", steps)
-            self.db.executemany("INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)", events)
-            self.db.execute("COMMIT")
-        except BaseException:
-            if self.db.in_transaction:  # SQLite has already rolled back after some errors
-                self.db.execute("ROLLBACK")
-            raise
+    @_reads
+    def _run_to_write(self, moment, policy_digest, data_digest, receipt, replace, new_run) -> int:
+        """The run number to write `moment` as, or minus the current run's number when it is
+        already recorded with these inputs; raises L001, L008 or L003 on conflict.
+        """
+        current = self.recorded(moment)
+        if current is not None and self._same_inputs(current, policy_digest, data_digest, receipt):
+            return -current.run
+        if current is not None and not (replace or new_run):
+            changes = current.receipt.changes(receipt) if current.receipt and receipt else []
+            raise ledgerfailure.conflict(self.path, current, changes)
+        later = [m for m in self.moments() if m > moment]
+        if later:
+            raise ledgerfailure.out_of_order(self.path, moment, later[-1])
+        if current is None:
+            return 1
+        return current.run + 1 if new_run else current.run
+
+    @staticmethod
+    def _same_inputs(current: RecordedRun, policy_digest, data_digest, receipt) -> bool:
+        if (current.policy_digest, current.data_digest) != (policy_digest, data_digest):
+            return False
+        return receipt is None or current.receipt is None or not current.receipt.changes(receipt)
+
+    def _write(self, evaluation, run, fingerprint, obligations) -> None:
+        """Replace the rows of `run` of the moment by this evaluation's (the caller commits)."""
+        key = evaluation.moment.isoformat()
+        policy_digest, data_digest, receipt = fingerprint
+        for table in ledgerschema.PER_MOMENT:
+            self.db.execute(f"DELETE FROM {table} WHERE moment=? AND run=?", (key, run))  # noqa: S608 - fixed names
+        self.db.execute("DELETE FROM events WHERE moment=?", (key,))
+        self.db.execute(
+            "INSERT INTO moments VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                run,
+                policy_digest,
+                data_digest,
+                dt.datetime.now(dt.UTC).isoformat(),
+                receipt.to_json() if receipt else None,
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO triggers VALUES (?, ?, ?, ?)",
+            [(key, run, t.trigger, t.state) for t in evaluation.triggers.values()],
+        )
+        half = len(obligations) // 2
+        self.db.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?, ?)", obligations[:half])
+        _pause_if_asked()
+        self.db.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?, ?)", obligations[half:])
 
 
 def _pause_if_asked() -> None:
@@ -282,46 +381,3 @@ def _pause_if_asked() -> None:
     if seconds:
         print("ledger: paused mid-write", file=sys.stderr, flush=True)
         time.sleep(float(seconds))
-
-
-def _obligation_rows(evaluation: Evaluation):
-    key = evaluation.moment.isoformat()
-    for duty in evaluation.duties:
-        if duty.status in (DutyStatus.DUE, DutyStatus.OVERDUE):
-            yield key, duty.declaration, duty.actor, key, duty.due.isoformat() if duty.due else None
-    population = evaluation.population
-    for obligation in evaluation.entity_obligations.values():
-        rows = np.flatnonzero(obligation.selected)
-        issued = obligation.issued_of(rows)
-        due = obligation.due_of(rows)
-        for index, i, d in zip(rows.tolist(), issued.tolist(), due.tolist(), strict=True):
-            yield (
-                key,
-                obligation.obligation,
-                population.label(index),
-                dt.date.fromordinal(i).isoformat(),
-                dt.date.fromordinal(d).isoformat() if d else None,
-            )
-
-
-def _step_rows(evaluation: Evaluation):
-    key = evaluation.moment.isoformat()
-    population = evaluation.population
-    for ladder in evaluation.ladders.values():
-        rows = np.flatnonzero(ladder.steps)
-        for index, step in zip(rows.tolist(), ladder.steps[rows].tolist(), strict=True):
-            yield key, ladder.ladder, population.label(index), step
-
-
-def _event_rows(evaluation: Evaluation):
-    """Events from the data, and `ended` where an obligation's selection no longer holds (e.g. the
-    norm is met).
-    """
-    key = evaluation.moment.isoformat()
-    for event in evaluation.monitoring.events:
-        if event.date <= evaluation.moment:
-            yield event.subject, event.obligation, event.event, event.date.isoformat(), key
-    population = evaluation.population
-    for obligation in evaluation.entity_obligations.values():
-        for index in np.flatnonzero(obligation.ended).tolist():
-            yield population.label(index), obligation.obligation, "ended", key, key

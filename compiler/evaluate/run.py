@@ -17,9 +17,12 @@ from compiler.check.resolve import did_you_mean
 from compiler.check.run import DEFAULT_POLICY, NotFound
 from compiler.data import datasets
 from compiler.data.types import Monitoring
+from compiler.evaluate import receipt as receipts
 from compiler.evaluate.explain import ExplainError, explain
-from compiler.evaluate.ledger import Ledger, Recorded
+from compiler.evaluate.ledger import Ledger, Recorded, RecordedRun
 from compiler.evaluate.moment import Evaluation, History, evaluate
+from compiler.evaluate.receipt import Receipt
+from compiler.evaluate.regionview import farms_are_synthetic
 from dsl.diagnostics import Diagnostics
 
 
@@ -93,6 +96,8 @@ class EvaluationRun:
     evaluation: Evaluation | None = None
     recorded: Recorded | None = None
     explanation: str | None = None
+    receipt: Receipt | None = None  # what this evaluation was computed from
+    recorded_run: RecordedRun | None = None  # the ledger's current run of the moment, if any
 
 
 def prepare(request: EvaluationRequest, listener: Listener | None = None) -> EvaluationRun:
@@ -115,21 +120,34 @@ def prepare(request: EvaluationRequest, listener: Listener | None = None) -> Eva
 
 
 def evaluate_and_record(
-    request: EvaluationRequest, *, replace_recorded: bool = False, listener: Listener | None = None
+    request: EvaluationRequest,
+    *,
+    replace_recorded: bool = False,
+    new_run: bool = False,
+    listener: Listener | None = None,
 ) -> EvaluationRun:
     """Evaluate the moment and record it in the ledger (when one is given); LedgerError on a bad
-    ledger. `replace_recorded` records a moment again although its inputs changed.
+    ledger. `replace_recorded` records a moment again although its inputs changed; `new_run`
+    records it as a separate run, keeping the recorded one. The ledger's write lock is held from
+    reading the history to the commit, so a concurrent run cannot slip a moment in between.
     """
     run = prepare(request, listener)
     if run.stop:
         return run
     if request.ledger is None:
-        return _evaluated(run, request.moment, None)
-    with Ledger(request.ledger) as ledger:
-        run = _evaluated(run, request.moment, ledger)
+        return _with_receipt(_evaluated(run, request.moment, None), request)
+    with Ledger(request.ledger) as ledger, ledger.writing():
+        run = _with_receipt(_evaluated(run, request.moment, ledger), request)
         digest = policy_digest(run.compilation.files)
-        recorded = ledger.record(run.evaluation, digest, replace=replace_recorded)
-    return replace(run, recorded=recorded)
+        recorded = ledger.record(
+            run.evaluation,
+            digest,
+            replace=replace_recorded,
+            receipt=run.receipt,
+            new_run=new_run,
+        )
+        current = ledger.recorded(request.moment)
+    return replace(run, recorded=recorded, recorded_run=current)
 
 
 def evaluate_with_history(
@@ -140,7 +158,7 @@ def evaluate_with_history(
     if run.stop:
         return run
     with _existing_ledger(request.ledger) as ledger:
-        return _evaluated(run, request.moment, ledger)
+        return _with_receipt(_evaluated(run, request.moment, ledger), request, ledger)
 
 
 def explain_moment(
@@ -158,7 +176,7 @@ def explain_moment(
         return run
     policy = run.compilation.policy
     with _existing_ledger(request.ledger) as ledger:
-        run = _evaluated(run, request.moment, ledger)
+        run = _with_receipt(_evaluated(run, request.moment, ledger), request, ledger)
         try:
             text = explain(policy, run.evaluation, subject, farm, ledger, entity)
         except ExplainError as error:
@@ -179,11 +197,34 @@ def _evaluated(run: EvaluationRun, moment: dt.date, ledger: Ledger | None) -> Ev
     return replace(run, evaluation=evaluation)
 
 
+def _with_receipt(
+    run: EvaluationRun, request: EvaluationRequest, ledger: Ledger | None = None
+) -> EvaluationRun:
+    """The run with the receipt of its inputs, and the ledger's current run of the moment."""
+    recorded = ledger.recorded(request.moment) if ledger else None
+    return replace(run, receipt=receipt_of(run, request), recorded_run=recorded)
+
+
+def receipt_of(run: EvaluationRun, request: EvaluationRequest) -> Receipt:
+    """What an evaluated run was computed from: its rule files, source texts and data files, and
+    the options that shaped its data (the synthetic population's size and seed when no farm
+    table was read).
+    """
+    choice = request.data.choice(list(request.paths))
+    options: dict[str, object] = {"keep_valid_rows": choice.keep_valid_rows}
+    if farms_are_synthetic(run.evaluation):
+        options |= {"farm_count": choice.farm_size, "seed": choice.farm_seed}
+    sources = sorted({text.path for text in run.compilation.policy.sources.values()})
+    return receipts.make(run.compilation.files, sources, run.monitoring.files, options)
+
+
 @contextlib.contextmanager
 def _existing_ledger(path: str | None) -> Iterator[Ledger | None]:
-    """The ledger at `path` when that file exists, else None (a missing ledger is no history)."""
+    """The ledger at `path` when that file exists, opened only to read, else None (a missing
+    ledger is no history).
+    """
     if path is None or not Path(path).exists():
         yield None
         return
-    with Ledger(path) as ledger:
+    with Ledger(path, read_only=True) as ledger:
         yield ledger

@@ -12,6 +12,7 @@ from pathlib import Path
 from compiler.check.pipeline import Compilation, compile_paths, policy_digest
 from compiler.data import datasets
 from compiler.data.scenario import Scenario, apply_assumptions, load_scenario
+from compiler.evaluate import receipt as receipts
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.simulate import MomentSummary, render_timeline, simulate
 from dsl.diagnostics import Diagnostics
@@ -57,9 +58,25 @@ def run_scenario(
     if diags.has_errors:
         return SimulationRun(compilation, diags, stopped=True, scenario=scenario)
     digest = policy_digest(compilation.files)
+    receipt = _receipt(compilation, scenario_path, monitoring)
     with Ledger(ledger_path) as ledger:
-        summaries = simulate(compilation.policy, scenario, monitoring, ledger, digest, progress)
+        summaries = simulate(
+            compilation.policy, scenario, monitoring, ledger, digest, progress, receipt
+        )
     return SimulationRun(compilation, diags, False, scenario, tuple(summaries))
+
+
+def _receipt(compilation: Compilation, scenario_path: Path, monitoring) -> receipts.Receipt:
+    """The simulation's inputs: rule files, source texts, the scenario and the data it names, and
+    the synthetic population's size and seed when no farm table was read.
+    """
+    sources = sorted({text.path for text in compilation.policy.sources.values()})
+    options: dict[str, object] = {}
+    population = monitoring.population
+    if population is not None and population.labels is None:
+        options = {"farm_count": population.size}
+    data = [str(scenario_path), *monitoring.files]
+    return receipts.make(compilation.files, sources, data, options)
 
 
 def _data_choice(scenario: Scenario) -> datasets.DataChoice:

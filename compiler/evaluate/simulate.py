@@ -20,6 +20,7 @@ from compiler.data.types import Event, Monitoring, Population
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import Evaluation, TriggerState, evaluate
+from compiler.evaluate.receipt import Receipt
 from compiler.evaluate.targets import TargetState
 from dsl.source import Span
 
@@ -44,7 +45,11 @@ def simulate(
     ledger: Ledger,
     policy_digest: str,
     progress=None,
+    receipt: Receipt | None = None,
 ) -> list[MomentSummary]:
+    """Evaluate and record each moment of the scenario in turn (each under the ledger's write
+    lock, from reading its history to the commit), the farms behaving between moments.
+    """
     policy = apply_assumptions(policy, scenario.assumptions)
     assumed = frozenset(f"{a.declaration}.{a.field}" for a in scenario.assumptions)
     behaviour = scenario.behaviour
@@ -55,8 +60,10 @@ def simulate(
     for year in scenario.moments:
         moment = dt.date(year, 12, 31)
         monitoring = dataclasses.replace(base, population=population, events=tuple(events))
-        evaluation = evaluate(policy, monitoring, moment, ledger.history(moment), assumed=assumed)
-        ledger.record(evaluation, policy_digest)
+        with ledger.writing():
+            history = ledger.history(moment)
+            evaluation = evaluate(policy, monitoring, moment, history, assumed=assumed)
+            ledger.record(evaluation, policy_digest, receipt=receipt)
         summaries.append(summarise(evaluation))
         if progress:
             progress(f"simulated {moment}")

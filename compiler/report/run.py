@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.check.pipeline import Compilation, compile_paths
+from compiler.evaluate import receipt as receipts
 from compiler.evaluate.run import EvaluationRequest, Listener, Stop, evaluate_with_history
 from compiler.report import handbook, site
 from compiler.report import state as report_state
@@ -41,7 +42,8 @@ def write_report(
         run = evaluate_with_history(request, listener)
         if run.stop:
             return ReportRun(run.compilation, run.stop)
-        compilation, state = run.compilation, report_state.build(run.evaluation)
+        computed_from = receipts.summary(run.receipt, run.recorded_run)
+        compilation, state = run.compilation, report_state.build(run.evaluation, computed_from)
     book = handbook.build(compilation.policy)
     count = site.write(book, state, out, request.moment, listener.progress)
     listener.progress(f"wrote {count} files; open {out / 'index.html'}")

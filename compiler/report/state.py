@@ -39,6 +39,8 @@ class MonitoringState:
     # Per obligation on another kind (`regional_obligations` of the data): its entities' columns,
     # each {"id", "unit", "computed"} (computed from farms, or read from the kind's table).
     regional_columns: dict[str, list[dict]] = field(default_factory=dict)
+    # What the figures were computed from (compiler/evaluate/receipt.py `summary`), if known.
+    receipt: dict | None = None
 
     @property
     def regional(self) -> list[dict]:
@@ -52,7 +54,8 @@ class MonitoringState:
         return next((t for t in self.targets if t["id"] == ident), None)
 
 
-def build(evaluation: Evaluation) -> MonitoringState:
+def build(evaluation: Evaluation, receipt: dict | None = None) -> MonitoringState:
+    """The report's view of the evaluation; `receipt` is what it was computed from."""
     data = outcomes.to_json(evaluation)
     counts = {
         status: sum(1 for t in data["targets"] if t["status"] == status) for status in STATUSES
@@ -85,6 +88,7 @@ def build(evaluation: Evaluation) -> MonitoringState:
         population.size if population is not None else None,
         farms_are_synthetic(evaluation),
         {o["id"]: _columns(evaluation, o) for o in data["regional_obligations"]},
+        receipt,
     )
 
 
