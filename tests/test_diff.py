@@ -219,7 +219,9 @@ def test_frozen_value_change_is_caught(tmp_path):
         f"base/stikstof/borging.policy:{borging}",
     ]
     assert "doelsturingsnormen_bevroren" in guard.message
-    assert guard_errors(diff, base, head, dt.date(2035, 1, 1)) == []
+    # `vast_tot 2035` lasts through 2035: still frozen on its last day, free the day after
+    assert codes_of(guard_errors(diff, base, head, dt.date(2035, 12, 31))) == ["G001"]
+    assert guard_errors(diff, base, head, dt.date(2036, 1, 1)) == []
 
 
 def test_loosening_the_freeze_itself_is_caught_G001(tmp_path):

@@ -232,17 +232,24 @@ def _compare_single(
         _joined(keyword, before, canonical=True, names=names),
         _joined(keyword, after, canonical=True),
     ]
-    if canonical[0] == canonical[1]:
+    if canonical[0] == canonical[1] and bool(before) == bool(after):
         return []
     return [
         make(
             keyword,
-            _joined(keyword, before) if before else None,
-            _joined(keyword, after) if after else None,
+            _shown(keyword, before),
+            _shown(keyword, after),
             before[0].span if before else old.span,
             after[0].span if after else new.span,
         )
     ]
+
+
+def _shown(keyword: str, found: list[nodes.Field]) -> str | None:
+    """A field's value as the change shows it (a flag such as `bindend`: the empty text), or None
+    when the version does not have the field.
+    """
+    return _joined(keyword, found) if found else None
 
 
 def _joined(

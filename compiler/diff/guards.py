@@ -82,9 +82,7 @@ def _freezes(base: Policy, as_of: dt.date) -> dict[str, list[_Freeze]]:
     found: dict[str, list[_Freeze]] = {}
     for borging in base.of_kind("borging"):
         field_ = borging.node.get("vast_tot")
-        until = (
-            parse_when(field_.value) if field_ and isinstance(field_.value, nodes.When) else None
-        )
+        until = _first_day_unfrozen(field_.value) if field_ else None
         if until is None or as_of >= until:
             continue
         freeze = _Freeze(borging, until, field_.span)
@@ -92,6 +90,18 @@ def _freezes(base: Policy, as_of: dt.date) -> dict[str, list[_Freeze]]:
             found.setdefault(ref.name, []).append(freeze)
         found.setdefault(borging.id, []).append(freeze)
     return found
+
+
+def _first_day_unfrozen(value: object) -> dt.date | None:
+    """The first day a `vast_tot` no longer freezes: `vast_tot 2035` lasts through 2035, so 1
+    January 2036; `vast_tot 2035-06-30` freezes until that day, as `tot` does everywhere.
+    """
+    if not isinstance(value, nodes.When):
+        return None
+    until = parse_when(value)
+    if until is not None and value.is_year:
+        return dt.date(until.year + 1, 1, 1)
+    return until
 
 
 def _frozen(diff: PolicyDiff, base: Policy, head: Policy, as_of: dt.date) -> list[Diagnostic]:
