@@ -227,7 +227,7 @@ def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[Row]:
         record = {
             str(k): ("" if v is None else v)
             for k, v in item.items()
-            if k not in ("__line__", "__columns__")
+            if k not in ("__line__", "__columns__", "__lines__")
         }
         rows.append(Row(line, record, columns))
     if len(data) > MAX_ROWS:

@@ -179,13 +179,16 @@ TextDateLoader.add_constructor("tag:yaml.org,2002:float", _strict_float)
 
 
 class LineLoader(TextDateLoader):
-    """A safe YAML loader that remembers the line and column of every mapping and its keys."""
+    """A safe YAML loader that remembers the line of every mapping (`__line__`) and the column
+    and line of each of its keys (`__columns__`, `__lines__`).
+    """
 
 
 def _construct_mapping(loader: LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     mapping = loader.construct_mapping(node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__columns__"] = {str(k.value): k.start_mark.column + 1 for k, _ in node.value}
+    mapping["__lines__"] = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return mapping
 
 
