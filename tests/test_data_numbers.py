@@ -240,3 +240,16 @@ def test_calibration_numbers_follow_the_data_grammar(tmp_path):
     model.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", "utf-8")
     with pytest.raises(calibration_module.CalibrationError, match="row 2, field value: '1_0'"):
         calibration_module.load_calibration(folder)
+
+
+def test_a_negative_value_in_a_policy_test_series_is_refused(capsys, tmp_path):
+    test = tmp_path / "t.yaml"
+    test.write_text(
+        "cases:\n  - name: x\n    series: {nh3_landbouw: {2021: -5}}\n    moments:\n"
+        "      - as_of: 2027\n        expect: {}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "test", test, "--policy", POLICY)
+    assert code == 1
+    assert f"{test}:3:1: error[T002]: `nh3_landbouw` in 2021 is negative" in out + err
+    assert "0 moments" in out

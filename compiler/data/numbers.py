@@ -61,9 +61,12 @@ def is_finite_number(value: object) -> bool:
 
 
 def fault(text: str) -> NumberFault | None:
-    """Why `text` is not a finite number of the grammar; None for a text that does not look like
-    a number at all (a word, a decimal comma, a unit after the number: the caller's D008).
+    """Why `text` is not a finite number of the grammar; None for a number of the grammar and for
+    a text that does not look like a number at all (a word, a decimal comma, a unit after the
+    number: the caller's D008).
     """
+    if read_number(text) is not None:
+        return None
     stripped = text.strip()
     words = stripped.lower().lstrip("+-")
     if words in NOT_FINITE_WORDS:

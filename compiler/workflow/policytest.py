@@ -239,7 +239,15 @@ def _inline_series(
             f"`{period}` is not a year or a date",
             hint="write a year (2027) or a date as YYYY-MM-DD (2027-06-30)",
         )
-    if wrong:
+    negative = _negative_values(policy, values, known)
+    for name, period in negative:
+        diags.add(
+            codes.TEST_DATA_INVALID,
+            Span.point(str(path), line),
+            f"`{name}` in {period} is negative",
+            hint=f"`{name}` cannot be negative: its indicator does not say `negatief_toegestaan`",
+        )
+    if wrong or negative:
         return Series()
     return Series.from_values(
         {
@@ -250,6 +258,17 @@ def _inline_series(
         "measured",
         path.name,
     )
+
+
+def _negative_values(policy: Policy, values: dict, known: set[str]) -> list[tuple[str, str]]:
+    """(indicator, period) of each negative value of an indicator not `negatief_toegestaan`."""
+    return [
+        (name, str(period))
+        for name, by_period in sorted(values.items())
+        if name in known and not policy.declarations[name].view.may_be_negative
+        for period, value in by_period.items()
+        if value < 0
+    ]
 
 
 def _paths(path: Path, given, line: int, diags: Diagnostics) -> list[Path]:
