@@ -260,6 +260,19 @@ UNKNOWN_ENTITY = Code(
 WRONG_ENTITY_KIND = Code(
     "D022", "wrong-entity-kind", E, "a regional table holds an entity of another kind"
 )
+NUMBER_SYNTAX = Code(
+    "D023",
+    "number-syntax",
+    E,
+    "a number is not written in the data grammar (ASCII digits, a sign, a decimal point)",
+)
+NOT_FINITE = Code(
+    "D024", "not-finite", E, "a value is not a finite number (nan, inf, or too large to read)"
+)
+CONVERSION_OVERFLOW = Code(
+    "D025", "conversion-overflow", E, "a value becomes infinite when converted to its unit"
+)
+DUPLICATE_COLUMN = Code("D026", "duplicate-column", E, "a CSV header names the same column twice")
 
 # L0xx: the ledger (compiler/evaluate/)
 LEDGER_CONFLICT = Code(

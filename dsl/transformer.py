@@ -110,6 +110,7 @@ class PolicyTransformer:
     bindend = _flag_field("bindend")
     indicatief = _flag_field("indicatief")
     wettelijk = _flag_field("wettelijk")
+    negatief_toegestaan = _flag_field("negatief_toegestaan")
     eenheid = _value_field("eenheid")
     cadans = _value_field("cadans")
     eerste = _value_field("eerste")

@@ -52,6 +52,7 @@ from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import decode_source, parse_file, parse_text
 from dsl.source import SourceFile
+from fuzz.datanumbers import numbers_dictionary, numbers_seeds, run_numbers
 from tests.fixtures.diff import cases as diffcases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -986,6 +987,14 @@ def _setup_bundled() -> None:
     bundled_policy()
 
 
+@functools.cache
+def _numbers_folder() -> Path:
+    """Where the `numbers` target writes its series files."""
+    folder = workspace() / "numbers"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in (
@@ -1056,6 +1065,17 @@ TARGETS: dict[str, Target] = {
             setup=lambda: (_repository(), _setup_bundled())[1],
             max_len=8_192,
             dictionary=yaml_dictionary,
+            instrument=("dsl", "compiler", "yaml"),
+        ),
+        Target(
+            "numbers",
+            "one data value's text: the number grammar, then a CSV cell and a YAML scalar of a "
+            "series in one of five units (finite, exact, never negative, or refused located)",
+            lambda data: run_numbers(data, bundled_policy(), _numbers_folder()),
+            numbers_seeds,
+            setup=lambda: (_numbers_folder(), _setup_bundled())[1],
+            max_len=256,
+            dictionary=numbers_dictionary,
             instrument=("dsl", "compiler", "yaml"),
         ),
         Target(

@@ -175,7 +175,7 @@ def test_a_policy_test_may_not_read_data_outside_the_repository(tmp_path, capsys
     )
     code, out, err = run_cli(capsys, "test", tests / "lek.yaml", "--policy", repo / "policy")
     assert code == 1
-    assert "P012" in out + err and "lek.yaml:6" in out + err
+    assert "P012" in out + err and "lek.yaml:4:" in out + err  # the `farms:` line
     assert "B1" not in out + err
 
 

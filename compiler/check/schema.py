@@ -17,7 +17,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "actor": (frozenset({"soort"}), frozenset()),
     "indicator": (
         frozenset({"eenheid", "niveau"}),
-        frozenset({"sector", "cadans", "eerste", "berekend"}),
+        frozenset({"sector", "cadans", "eerste", "berekend", "negatief_toegestaan"}),
     ),
     "doel": (
         frozenset({"indicator", "uiterlijk"}),

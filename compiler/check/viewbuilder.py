@@ -61,6 +61,7 @@ def _indicator(decl: nodes.Declaration) -> views.Indicator:
         _member(views.Level, level),
         level if level and level not in schema.SERIES_LEVELS else None,
         _aggregate(decl.value("berekend")),
+        may_be_negative=decl.get("negatief_toegestaan") is not None,
     )
 
 

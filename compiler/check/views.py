@@ -167,7 +167,8 @@ class Aggregate:
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """An `indicator`: its unit and level; `kind` the entity kind it has one value per entity of
-    (None for a national or sector series); `aggregate` how it is computed from another kind.
+    (None for a national or sector series); `aggregate` how it is computed from another kind;
+    `may_be_negative` whether its data may hold negative values (`negatief_toegestaan`).
     """
 
     id: str
@@ -175,6 +176,7 @@ class Indicator:
     level: Level | None
     kind: str | None = None
     aggregate: Aggregate | None = None
+    may_be_negative: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,7 +97,7 @@ def _excerpt(d: Diagnostic, file_lines: tuple[str, ...], paint) -> list[str]:
     width = len(str(span.line))
     gutter = paint(_BLUE, " " * width + " |")
     end = span.end_column if span.end_line == span.line else len(text) + 1
-    carets = "^" * max(1, min(end, len(text) - 1) - span.column)
+    carets = "^" * max(1, min(end, len(text) + 1) - span.column)
     return [
         gutter,
         paint(_BLUE, f"{span.line} |") + f" {text}",

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
+from compiler.data.numbers import read_number
 
 MONITORING = Path(__file__).resolve().parents[2] / "monitoring"
 FIGURES_FILE = "calibration.csv"
@@ -147,8 +148,8 @@ def load_calibration(folder: Path = MONITORING) -> Calibration:
     """Both calibration files of `folder` (the bundled monitoring/ by default), checked."""
     figures = tuple(_figure(row, line) for line, row in _rows(folder / FIGURES_FILE))
     model = {
-        (row["parameter"], row["sector"]): float(row["value"])
-        for _, row in _rows(folder / MODEL_FILE)
+        (row["parameter"], row["sector"]): _value(row["value"], f"{MODEL_FILE} row {line}")
+        for line, row in _rows(folder / MODEL_FILE)
         if row["value"]
     }
     return Calibration(figures, model)
@@ -156,7 +157,23 @@ def load_calibration(folder: Path = MONITORING) -> Calibration:
 
 def _rows(path: Path):
     with path.open(encoding="utf-8", newline="") as handle:
-        yield from enumerate(csv.DictReader(handle), start=2)
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            raise CalibrationError(f"{path.name} row 1: the header names {repeated[0]!r} twice")
+        yield from enumerate(reader, start=2)
+
+
+def _value(text: str, where: str) -> float:
+    """A calibration value: a finite number of the data grammar, never negative."""
+    value = read_number(text)
+    if value is None or value < 0:
+        raise CalibrationError(
+            f"{where}, field value: {text!r} is not a number of 0 or more in the data grammar"
+            " (ASCII digits, a decimal point)"
+        )
+    return float(value)
 
 
 def _figure(row: dict[str, str], line: int) -> Figure:
@@ -177,7 +194,7 @@ def _figure(row: dict[str, str], line: int) -> Figure:
         province=row["province"],
         indicator=row["indicator"],
         period=row["period"],
-        value=float(row["value"]),
+        value=_value(row["value"], where),
         unit=row["unit"],
         url=row["url"],
         quote=row["quote"],

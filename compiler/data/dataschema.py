@@ -136,21 +136,28 @@ def _observation(policy: Policy) -> dict:
         "allOf": [
             {
                 "if": {"properties": {"indicator": {"const": d.id}}, "required": ["indicator"]},
-                "then": {"properties": {"unit": {"enum": compatible_units(unit_of(d))}}},
+                "then": {"properties": _observed_value(d)},
             }
             for d in indicators
         ],
     }
 
 
+def _observed_value(indicator: CheckedDeclaration) -> dict:
+    """What a series record of `indicator` must hold beyond the common fields: a unit that
+    converts to the indicator's, and a value of at least 0 unless it is `negatief_toegestaan`.
+    """
+    rules: dict = {"unit": {"enum": compatible_units(unit_of(indicator))}}
+    if not indicator.view.may_be_negative:
+        rules["value"] = {"minimum": 0}
+    return rules
+
+
 def _entity_value(indicator: CheckedDeclaration) -> dict:
     if unit_of(indicator) == "ja_nee":
         return {"enum": [0, 1], "description": f"{indicator.title} (0 = nee, 1 = ja)"}
-    return {
-        "type": "number",
-        "minimum": 0,
-        "description": f"{indicator.title} ({unit_of(indicator)})",
-    }
+    value = {"type": "number", "description": f"{indicator.title} ({unit_of(indicator)})"}
+    return value if indicator.view.may_be_negative else {**value, "minimum": 0}
 
 
 def _farm(policy: Policy) -> dict:

@@ -15,6 +15,7 @@ from compiler.check import units
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.data import dataschema
+from compiler.data.numbers import OVERFLOW_HINT, finite_product
 from compiler.data.tables import HEADER_UNIT, DataFile, Row, cell_number, csv_rows, read_data_text
 from compiler.data.types import Population
 from compiler.data.validation import RecordValidator, report_error
@@ -155,11 +156,29 @@ def _valid_entity_rows(
             )
             continue
         first_line[record["id"]] = row.line
-        for name, factor in columns.values():
-            if factor != 1.0:
-                record[name] = record[name] * factor
-        kept.append(record)
+        if converted_to_units(ctx, row, record, columns):
+            kept.append(record)
     return kept
+
+
+def converted_to_units(ctx: DataFile, row: Row, record: dict, columns) -> bool:
+    """Converts a record's values to their indicators' units in place; False after a D025 for a
+    value the conversion makes infinite.
+    """
+    for cell, (name, factor) in columns.items():
+        if factor == 1.0 or record.get(name) is None:
+            continue
+        converted = finite_product(record[name], factor)
+        if converted is None:
+            ctx.diags.add(
+                codes.CONVERSION_OVERFLOW,
+                ctx.span(row, cell),
+                f"`{record[name]}` in column `{cell}` is infinite in the indicator's unit",
+                hint=OVERFLOW_HINT,
+            )
+            return False
+        record[name] = converted
+    return True
 
 
 def _population(records: list[dict], columns, policy: Policy, origin: str) -> Population:

@@ -24,6 +24,7 @@ from compiler.check.kinds import entity_kinds
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.data import dataschema
+from compiler.data.entities import converted_to_units
 from compiler.data.provenance import SOURCE_HINTS, SOURCE_PROBLEMS, missing_source
 from compiler.data.tables import HEADER_UNIT, DataFile, Row, cell_number, csv_rows, read_data_text
 from compiler.data.types import Population
@@ -191,10 +192,8 @@ def _records(
         if not _sourced(ctx, row, record, text):
             continue
         first_line[key] = row.line
-        for name, factor in columns.values():
-            if factor != 1.0 and record.get(name) is not None:
-                record[name] = record[name] * factor
-        kept.append(record)
+        if converted_to_units(ctx, row, record, columns):
+            kept.append(record)
     return kept
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
+import yaml
 
 from compiler.check.layout import within_repository
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.check.viewbuilder import with_value
-from compiler.data.yamlsafe import UNREADABLE, read_yaml_file
+from compiler.data.yamlsafe import UNREADABLE, TextDateLoader, read_yaml_file
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import parse_text
@@ -151,7 +152,7 @@ def load_scenario(path: Path, policy: Policy, diags: Diagnostics) -> Scenario | 
         where = "/".join(map(str, error.path)) or "(top level)"
         diags.add(
             codes.SCENARIO_INVALID,
-            Span.point(str(path), _line_of(path, error.path)),
+            _span_of(path, list(error.path)),
             f"`{where}`: {error.message}",
             hint="see docs/evaluation.md, 'Scenarios', for the format",
         )
@@ -164,12 +165,15 @@ def load_scenario(path: Path, policy: Policy, diags: Diagnostics) -> Scenario | 
         within_repository(
             [base / name for name in names if isinstance(name, str)],
             path,
-            _line_of(path, [key]),
+            _span_of(path, [key], at_key=True).line,
             diags,
         )
     assumptions = tuple(
         a
-        for a in (_assumption(item, policy, path, diags) for item in data.get("assumptions", []))
+        for a in (
+            _assumption(item, policy, _span_of(path, ["assumptions", index, "declaration"]), diags)
+            for index, item in enumerate(data.get("assumptions", []))
+        )
         if a is not None
     )
     if diags.has_errors:
@@ -188,19 +192,40 @@ def load_scenario(path: Path, policy: Policy, diags: Diagnostics) -> Scenario | 
     )
 
 
-def _line_of(path: Path, where) -> int:
-    """The line of the first key on the error's path, found by a plain text search (good enough)."""
-    keys = [k for k in where if isinstance(k, str)]
-    if not keys:
-        return 1
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip().startswith(f"{keys[-1]}:") or f" {keys[-1]}:" in line:
-            return number
-    return 1
+def _span_of(path: Path, keys: list, *, at_key: bool = False) -> Span:
+    """Where the value at `keys` (a path into the scenario's data: keys and list indexes) is
+    written (with `at_key`, the last key itself), or the nearest enclosing value the file holds;
+    the file's start when it cannot be composed again.
+    """
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=TextDateLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        node = None
+    if node is None:
+        return Span.point(str(path))
+    for key in keys:
+        found = _child(node, key)
+        if found is None:
+            break
+        key_node, node = found
+    if at_key and keys and found is not None and key_node is not None:
+        node = key_node
+    return Span.point(str(path), node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _assumption(item: dict, policy: Policy, path: Path, diags: Diagnostics) -> Assumption | None:
-    where = Span.point(str(path), _line_of(path, ["declaration"]))
+def _child(node: yaml.Node, key) -> tuple[yaml.Node | None, yaml.Node] | None:
+    """The key and value nodes of `key` in a composed mapping, or (None, item `key`) of a
+    sequence; None when the node holds no such key or item.
+    """
+    if isinstance(node, yaml.MappingNode):
+        return next((p for p in node.value if getattr(p[0], "value", None) == str(key)), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return None, node.value[key]
+    return None
+
+
+def _assumption(item: dict, policy: Policy, where: Span, diags: Diagnostics) -> Assumption | None:
+    """The assumption of one item, or None after an S002 at `where` (its `declaration` value)."""
     decl = policy.declarations.get(item["declaration"])
     if decl is None:
         diags.add(
@@ -223,7 +248,7 @@ def _assumption(item: dict, policy: Policy, path: Path, diags: Diagnostics) -> A
             hint="a scenario may only fill in values the sources leave open",
         )
         return None
-    value = parse_value(item["field"], item["value"], path)
+    value = parse_value(item["field"], item["value"], Path(where.path))
     if value is None:
         diags.add(
             codes.ASSUMPTION_INVALID,

@@ -7,12 +7,14 @@ of the same publication are D009.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from pathlib import Path
 
 from compiler.check import units
 from compiler.check.model import Policy
 from compiler.data import dataschema
+from compiler.data.numbers import OVERFLOW_HINT
 from compiler.data.provenance import (
     SOURCE_HINTS,
     SOURCE_PROBLEMS,
@@ -138,6 +140,14 @@ def _observation(ctx, row, record, validator, entity_level, units_of) -> Observa
         if unit is None or target is None
         else float(units.convert(_decimal(record["value"]), unit, target))
     )
+    if not math.isfinite(value):
+        ctx.diags.add(
+            codes.CONVERSION_OVERFLOW,
+            ctx.span(row, "value"),
+            f"`{record['value']}` {record['unit']} is infinite in {units_of[indicator]}",
+            hint=OVERFLOW_HINT,
+        )
+        return None
     text = {k: str(record.get(k) or "") for k in ("source", "url", "publisher", "published")}
     return Observation(
         indicator,

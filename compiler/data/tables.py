@@ -3,9 +3,10 @@
 
 A file that cannot be trusted or parsed is a located diagnostic, never an exception: D001 (missing,
 too large, binary, not UTF-8), D002 (malformed CSV or YAML, an unknown file type), D003 and D004 (a
-header without a required column or with an unknown one), D014 (a ragged row), D016 (more rows than
-MAX_ROWS), D017 (a header without rows). The loaders (series.py, entities.py, events.py) turn the
-records into values; validation.py checks them against the JSON Schema.
+header without a required column or with an unknown one), D026 (a column named twice), D014 (a
+ragged row), D016 (more rows than MAX_ROWS), D017 (a header without rows). A cell is a number only
+in the grammar of compiler/data/numbers.py. The loaders (series.py, entities.py, events.py) turn
+the records into values; validation.py checks them against the JSON Schema.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.check.resolve import did_you_mean
+from compiler.data.numbers import read_number
 from compiler.data.yamlsafe import UNREADABLE, LineLoader, load_yaml_text
 from dsl import codes
-from dsl.diagnostics import Diagnostics
+from dsl.diagnostics import Diagnostics, Related
 from dsl.source import Span
 
 MAX_DATA_BYTES = 2 * 1024**3
@@ -144,6 +146,8 @@ def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | Non
         header = next(reader, None)
         if header is None:
             return [], []
+        if _repeated_column(path, header, diags):
+            return None, []
         rows: list[Row] = []
         for cells in reader:
             if not cells or cells == [""]:
@@ -177,6 +181,28 @@ def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | Non
         return None, []
 
 
+def _repeated_column(path: Path, header: list[str], diags: Diagnostics) -> bool:
+    """Whether the header names a column twice (D026, at the second): a dict of the row would
+    keep only the last value, silently.
+    """
+    first: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        match = HEADER_UNIT.match(cell)
+        name = match.group(1) if match else cell.strip()
+        column = sum(len(h) + 1 for h in header[:position]) + 1
+        if name in first:
+            diags.add(
+                codes.DUPLICATE_COLUMN,
+                Span.point(str(path), 1, column),
+                f"the header names column `{name}` twice",
+                hint="keep one column of each name; rename or remove the other",
+                related=(Related("first named here", Span.point(str(path), 1, first[name])),),
+            )
+            return True
+        first[name] = column
+    return False
+
+
 def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[Row]:
     """The records of a YAML data file: a list of mappings, optionally under one top-level key."""
     data = load_yaml_text(text, path, diags, codes.DATA_SYNTAX, LineLoader)
@@ -201,7 +227,7 @@ def _yaml_rows(path: Path, text: str, diags: Diagnostics) -> list[Row]:
         record = {
             str(k): ("" if v is None else v)
             for k, v in item.items()
-            if k not in ("__line__", "__columns__")
+            if k not in ("__line__", "__columns__", "__lines__")
         }
         rows.append(Row(line, record, columns))
     if len(data) > MAX_ROWS:
@@ -258,23 +284,17 @@ def _column_of(row: Row, name: str, header: list[str] | None, lines: list[str]) 
 
 
 def cell_number(text):
-    """A CSV cell as the JSON value it stands for: a number where it reads as one, else the text."""
+    """A cell as the JSON value it stands for: a finite number of the data grammar
+    (compiler/data/numbers.py) where it writes one, None when empty, else the text, which the
+    schema then refuses as not a number (D008, D023, D024).
+    """
     if not isinstance(text, str):
-        return text
+        return text if not isinstance(text, float) or math.isfinite(text) else repr(text)
     stripped = text.strip()
     if stripped == "":
         return None
-    try:
-        value = float(stripped)
-    except ValueError:
-        return stripped
-    if not math.isfinite(value):
-        return stripped
-    return (
-        int(value)
-        if value.is_integer() and "." not in stripped and "e" not in stripped.lower()
-        else value
-    )
+    value = read_number(stripped)
+    return stripped if value is None else value
 
 
 def cell_text(value) -> object:

@@ -12,6 +12,7 @@ import re
 import jsonschema
 
 from compiler.check.resolve import did_you_mean
+from compiler.data import numbers
 from compiler.data.tables import DataFile, Row
 from dsl import codes
 
@@ -122,6 +123,9 @@ def _classify_error(
     error, name: str, value, field_codes: dict[str, codes.Code]
 ) -> tuple[codes.Code, str]:
     if error.validator == "type" and error.validator_value == "number":
+        refused = numbers.fault(value) if isinstance(value, str) else None
+        if refused is not None:
+            return refused.code, refused.hint
         hint = (
             "write decimals with a point (1.5, not 1,5)"
             if isinstance(value, str) and "," in value
@@ -141,7 +145,10 @@ def _classify_error(
     if error.validator == "pattern":
         return codes.INVALID_PERIOD, "write a year (2027), a month (2027-06) or a date (2027-06-30)"
     if error.validator == "minimum":
-        return codes.VALUE_OUT_OF_RANGE, f"`{name}` cannot be negative"
+        return (
+            codes.VALUE_OUT_OF_RANGE,
+            f"`{name}` cannot be negative: its indicator does not say `negatief_toegestaan`",
+        )
     if error.validator == "enum":
         choices = [str(c) for c in error.validator_value]
         code = field_codes.get(name, codes.INVALID_CHOICE)
@@ -168,7 +175,8 @@ def _describe(error: jsonschema.ValidationError, name: str, value, record: dict)
     if error.validator == "enum" and name in _ENUM_PHRASES:
         return _ENUM_PHRASES[name].format(value=value, indicator=record.get("indicator"))
     if error.validator == "type":
-        return f"`{value}` is not a number"
+        refused = numbers.fault(value) if isinstance(value, str) else None
+        return refused.description if refused else f"`{value}` is not a number"
     if error.validator == "pattern" and name == "url":
         return f"`{value}` is not a web address"
     if error.validator == "pattern":

@@ -1,8 +1,11 @@
 """The hardened YAML reader shared by monitoring data, scenarios and policy tests.
 
 Always a `yaml.SafeLoader` subclass: dates stay text (the schema rejects `2027-13-40` with a
-location), nesting deeper than MAX_YAML_DEPTH and alias bombs are located errors, and a scalar its
-tag cannot build is a located error instead of an exception from PyYAML's constructor. Every fault
+location), nesting deeper than MAX_YAML_DEPTH, alias bombs and a key given twice in one mapping are
+located errors, and a scalar its tag cannot build is a located error instead of an exception from
+PyYAML's constructor. Numbers follow the data grammar (compiler/data/numbers.py): what YAML reads
+as a number beyond it (`.nan`, `.inf`, `0x1F`, `1_000`) stays text, so its reader refuses it with
+a location instead of reading a value nobody wrote. Every fault
 becomes one diagnostic with the caller's code; `UNREADABLE` is returned in its place.
 """
 
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from compiler.data import numbers
 from dsl import codes
 from dsl.diagnostics import Diagnostics
 from dsl.source import Span
@@ -116,18 +120,75 @@ class TextDateLoader(yaml.SafeLoader):
                 None, None, f"`{node.value}` is not a valid {tag}", node.start_mark
             ) from None
 
+    def construct_mapping(self, node, deep=False):
+        """A mapping, refused when it names a key twice: PyYAML would keep the last silently."""
+        if isinstance(node, yaml.MappingNode):
+            _refuse_repeated_keys(self, node)
+        return super().construct_mapping(node, deep=deep)
+
+
+class YamlRepeatedKey(yaml.constructor.ConstructorError):
+    """A YAML mapping that names the same key twice."""
+
+    hint = "keep one of the two; YAML would silently use only the last"
+
+
+def _refuse_repeated_keys(loader: TextDateLoader, node: yaml.MappingNode) -> None:
+    """Raises YamlRepeatedKey at the second of two equal keys written in one mapping (keys a
+    merge (`<<: *a`) brings in may be overridden, as YAML intends).
+    """
+    seen: dict[object, yaml.Node] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node)
+        try:
+            first = seen.setdefault(key, key_node)
+        except TypeError:  # an unhashable key: PyYAML's own constructor reports it
+            continue
+        if first is not key_node:
+            raise YamlRepeatedKey(
+                None,
+                None,
+                f"the key `{key}` is given twice (first on line {first.start_mark.line + 1})",
+                key_node.start_mark,
+            )
+
+
+def _strict_int(loader: TextDateLoader, node: yaml.ScalarNode):
+    """An int as the data grammar writes it (compiler/data/numbers.py); YAML's other ints (`0x1F`,
+    `1_000`, `1:30`) stay text, for the reader of the value to refuse with its location.
+    """
+    yaml.SafeLoader.construct_yaml_int(loader, node)  # a text no int: a located error
+    strict = numbers.read_number(node.value)
+    return strict if isinstance(strict, int) else node.value
+
+
+def _strict_float(loader: TextDateLoader, node: yaml.ScalarNode):
+    """A float as the data grammar writes it, and finite; YAML's other floats (`.nan`, `.inf`,
+    `1_0.5`, `1.0e+999`) stay text, for the reader of the value to refuse with its location.
+    """
+    yaml.SafeLoader.construct_yaml_float(loader, node)  # a text no float: a located error
+    strict = numbers.read_number(node.value)
+    return node.value if strict is None else float(strict)
+
 
 TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+TextDateLoader.add_constructor("tag:yaml.org,2002:int", _strict_int)
+TextDateLoader.add_constructor("tag:yaml.org,2002:float", _strict_float)
 
 
 class LineLoader(TextDateLoader):
-    """A safe YAML loader that remembers the line and column of every mapping and its keys."""
+    """A safe YAML loader that remembers the line of every mapping (`__line__`) and the column
+    and line of each of its keys (`__columns__`, `__lines__`).
+    """
 
 
 def _construct_mapping(loader: LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping = loader.construct_mapping(node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__columns__"] = {str(k.value): k.start_mark.column + 1 for k, _ in node.value}
+    mapping["__lines__"] = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return mapping
 
 

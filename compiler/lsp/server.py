@@ -14,7 +14,9 @@ hover.py, navigation.py, completion.py and formatting.py; positions and diagnost
 in convert.py.
 
 Every handler is guarded: a bug inside one is logged to the client (`window/logMessage`) and the
-request answers with an empty result, so one bad document never stops the server.
+request answers with an empty result, so one bad document never stops the server. A request whose
+parameters do not fit the protocol is answered with an error, and the input finds its next frame
+after one without `Content-Length` (protocol.py).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from compiler.lsp.convert import (
 from compiler.lsp.formatting import formatting
 from compiler.lsp.hover import Explainer, hover
 from compiler.lsp.navigation import definition, references, symbols
+from compiler.lsp.protocol import FramedInput, PolicyProtocol
 from compiler.lsp.workspace import (
     Checks,
     ModuleCache,
@@ -65,7 +68,10 @@ class PolicyServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(
-            SERVER_NAME, SERVER_VERSION, text_document_sync_kind=lsp.TextDocumentSyncKind.Full
+            SERVER_NAME,
+            SERVER_VERSION,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Full,
+            protocol_cls=PolicyProtocol,
         )
         self.modules = ModuleCache()
         self.checks = Checks(self)
@@ -254,7 +260,7 @@ def serve() -> int:
     As the protocol asks: 0 when the client asked for a shutdown before exiting, 1 otherwise.
     """
     server = build_server()
-    server.start_io()
+    server.start_io(stdin=FramedInput(sys.stdin.buffer))
     return 0 if server.shut_down else 1
 
 

@@ -65,21 +65,23 @@ def run(policy: Policy, files: list[Path], diags: Diagnostics) -> Outcome:
     return outcome
 
 
+# The data inputs a case or one of its moments may name.
+INPUTS = ("series", "farms", "events", "tables")
+
+
 def _run_case(policy: Policy, path: Path, case: dict, outcome: Outcome, diags: Diagnostics) -> None:
     assumed = _assumptions(policy, path, case, diags)
     if assumed is None:
         return
     outcome.cases += 1
     ledger = Ledger(":memory:")
-    inputs = {
-        "series": case.get("series"),
-        "farms": case.get("farms"),
-        "events": case.get("events"),
-        "tables": case.get("tables"),
-    }
+    inputs = {k: case.get(k) for k in INPUTS}
+    named_at = {k: _key_line(case, k) for k in INPUTS if k in case}
     for step in case["moments"]:
-        inputs.update({k: step[k] for k in ("series", "farms", "events", "tables") if k in step})
-        monitoring = _monitoring(assumed, path, inputs, step["__line__"], diags)
+        inputs.update({k: step[k] for k in INPUTS if k in step})
+        named_at.update({k: _key_line(step, k) for k in INPUTS if k in step})
+        lines = {k: named_at.get(k, step["__line__"]) for k in INPUTS}
+        monitoring = _monitoring(assumed, path, inputs, lines, diags)
         moment = _moment(step["as_of"])
         if monitoring is None or moment is None:
             if moment is None:
@@ -154,24 +156,32 @@ def _moment(value) -> dt.date | None:
         return None
 
 
+def _key_line(mapping: dict, key: str) -> int:
+    """The line `key` is written on in a mapping the loader read, else the mapping's own line."""
+    return mapping.get("__lines__", {}).get(key, mapping["__line__"])
+
+
 def _monitoring(
-    policy: Policy, path: Path, inputs: dict, line: int, diags: Diagnostics
+    policy: Policy, path: Path, inputs: dict, lines: dict[str, int], diags: Diagnostics
 ) -> Monitoring | None:
+    """The monitoring data a moment's inputs name; `lines` says where each input is named, for
+    the diagnostics about it (a path out of the repository, a missing file).
+    """
     schema = dataschema.data_schema(policy)
     before = len(diags)
     given = inputs["series"]
     if isinstance(given, dict):
         series = _inline_series(
-            policy, path, without_lines(given), given.get("__line__", line), diags
+            policy, path, without_lines(given), given.get("__line__", lines["series"]), diags
         )
     else:
-        series = load_series(_paths(path, given, line, diags), policy, diags, schema)
-    farms = _paths(path, inputs["farms"], line, diags)
+        series = load_series(_paths(path, given, lines["series"], diags), policy, diags, schema)
+    farms = _paths(path, inputs["farms"], lines["farms"], diags)
     population = load_entities(farms[0], policy, diags, schema) if farms else None
     events = load_events(
-        _paths(path, inputs["events"], line, diags), policy, population, diags, schema
+        _paths(path, inputs["events"], lines["events"], diags), policy, population, diags, schema
     )
-    tables = _tables(policy, path, inputs.get("tables"), line, diags, schema)
+    tables = _tables(policy, path, inputs.get("tables"), lines["tables"], diags, schema)
     if len(diags) > before and diags.has_errors:
         return None
     return Monitoring(series, population, events, tables=tables)
@@ -229,7 +239,15 @@ def _inline_series(
             f"`{period}` is not a year or a date",
             hint="write a year (2027) or a date as YYYY-MM-DD (2027-06-30)",
         )
-    if wrong:
+    negative = _negative_values(policy, values, known)
+    for name, period in negative:
+        diags.add(
+            codes.TEST_DATA_INVALID,
+            Span.point(str(path), line),
+            f"`{name}` in {period} is negative",
+            hint=f"`{name}` cannot be negative: its indicator does not say `negatief_toegestaan`",
+        )
+    if wrong or negative:
         return Series()
     return Series.from_values(
         {
@@ -240,6 +258,17 @@ def _inline_series(
         "measured",
         path.name,
     )
+
+
+def _negative_values(policy: Policy, values: dict, known: set[str]) -> list[tuple[str, str]]:
+    """(indicator, period) of each negative value of an indicator not `negatief_toegestaan`."""
+    return [
+        (name, str(period))
+        for name, by_period in sorted(values.items())
+        if name in known and not policy.declarations[name].view.may_be_negative
+        for period, value in by_period.items()
+        if value < 0
+    ]
 
 
 def _paths(path: Path, given, line: int, diags: Diagnostics) -> list[Path]:

@@ -174,7 +174,9 @@ def load(path: Path, diags: Diagnostics) -> dict | None:
 
 
 def without_lines(data):
-    """The data without the `__line__` and `__columns__` keys the loader adds (for validation)."""
+    """The data without the `__line__`, `__columns__` and `__lines__` keys the loader adds (for
+    validation).
+    """
     if isinstance(data, dict):
         return {k: without_lines(v) for k, v in data.items() if not str(k).startswith("__")}
     if isinstance(data, list):
