@@ -97,7 +97,8 @@ def test_a_farm_as_an_entity_is_the_farm_explained(capsys):
 def test_unknown_entities_are_usage_errors(capsys):
     for spec, said in (
         ("provincie:gelderlnd", "did you mean `gelderland`?"),
-        ("gemeente:utrecht", "no entity kind `gemeente`"),
+        ("dorp:utrecht", "no entity kind `dorp`"),
+        ("gemeente:utrecht", "kind `gemeente` has no entities: no table of gemeente was given"),
         ("gelderland", "is not KIND:KEY"),
     ):
         code, _, err = run(capsys, "explain", "--entity", spec, "--farm-count", "5", *MOMENT)

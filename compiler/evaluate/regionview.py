@@ -146,6 +146,11 @@ def find_entity(evaluation: Evaluation, kind: str, key: str) -> int:
     if table is None:
         kinds = ", ".join(sorted(evaluation.regional_tables)) or "none"
         raise LookupError(f"no entity kind `{kind}` (kinds: {kinds}, bedrijf)")
+    if table.size == 0:
+        raise LookupError(
+            f"kind `{kind}` has no entities: no table of {kind} was given"
+            " (declare its `tabel` in the `entiteit` and put the file in the monitoring folder)"
+        )
     index = int(table.index_of([key])[0])
     if index < 0:
         labels = [table.label(i) for i in range(table.size)]
