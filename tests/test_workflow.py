@@ -116,7 +116,9 @@ def test_a_failing_check_skips_nothing():
         condition = step.get("if", "")
         assert "!cancelled()" in condition or "always()" in condition, step["name"]
         assert "continue-on-error" not in step, step["name"]
-    assert "always()" in after_install[-1]["if"] and "GITHUB_STEP_SUMMARY" in after_install[-1]["run"]
+    assert (
+        "always()" in after_install[-1]["if"] and "GITHUB_STEP_SUMMARY" in after_install[-1]["run"]
+    )
 
 
 def test_sarif_is_uploaded_only_where_permitted():

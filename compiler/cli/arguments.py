@@ -38,6 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="also list which declarations are in force on this date",
     )
+    check.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="show only diagnostics on lines changed since this git revision (for annotations on "
+        "a pull request); the exit code still counts all",
+    )
+    check.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="append every diagnostic to FILE as Markdown (the job summary, $GITHUB_STEP_SUMMARY)",
+    )
 
     graph = sub.add_parser("graph", help="export the dependency graph")
     graph.add_argument(
