@@ -327,6 +327,29 @@ ASSUMPTION_INVALID = Code(
     "a scenario assumes a value for something that is not pending, or writes it wrongly",
 )
 
+# S010-S019: adding a source document (`beleid add-source`, compiler/workflow/)
+NOT_A_PDF = Code(
+    "S010", "not-a-pdf", E, "a file given as a PDF is not one, or is too damaged to read"
+)
+PDF_ENCRYPTED = Code(
+    "S011", "pdf-encrypted", E, "a PDF is encrypted and cannot be opened without a password"
+)
+PDF_WITHOUT_TEXT = Code(
+    "S012", "pdf-without-text", E, "a PDF has no text layer (a scan), so there is no text to cite"
+)
+SOURCE_TAKEN = Code(
+    "S013",
+    "source-taken",
+    E,
+    "a new source's id is already declared, or the same document is already a source text",
+)
+SOURCE_UNREADABLE = Code(
+    "S014",
+    "source-unreadable",
+    E,
+    "a file to add as a source cannot be read, is not UTF-8 text, or is larger than the limit",
+)
+
 # T0xx: policy scenario tests (compiler/workflow/)
 TEST_FILE_INVALID = Code(
     "T001",

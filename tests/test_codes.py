@@ -60,6 +60,11 @@ TESTED_ELSEWHERE = {
     "test_a_ledger_locked_by_another_process_is_L006_after_the_timeout",
     "L007": "tests/test_ledger_failures.py::test_a_ledger_path_through_a_file_is_L007",
     "L008": "tests/test_receipts.py::test_a_changed_byte_in_a_data_file_is_refused_naming_the_file",
+    "S010": "tests/test_add_source.py::test_a_file_that_is_not_a_pdf_is_S010",
+    "S011": "tests/test_add_source.py::test_an_encrypted_pdf_is_S011",
+    "S012": "tests/test_add_source.py::test_a_pdf_without_a_text_layer_is_S012",
+    "S013": "tests/test_add_source.py::test_an_id_already_declared_is_S013",
+    "S014": "tests/test_add_source.py::test_a_text_file_that_cannot_be_a_source_is_S014",
 }
 
 

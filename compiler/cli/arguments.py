@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from pathlib import Path
 
 from compiler.check.run import GRAPH_FORMATS
@@ -38,6 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="also list which declarations are in force on this date",
     )
+    check.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="show only diagnostics on lines changed since this git revision (for annotations on "
+        "a pull request); the exit code still counts all",
+    )
+    check.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="append every diagnostic to FILE as Markdown (the job summary, $GITHUB_STEP_SUMMARY)",
+    )
 
     graph = sub.add_parser("graph", help="export the dependency graph")
     graph.add_argument(
@@ -66,6 +78,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a document's coverage is below PCT percent",
     )
     sources.add_argument("--output", "-o", help="write to this file instead of stdout")
+
+    add_source = sub.add_parser(
+        "add-source",
+        help="turn a PDF or text file into a numbered source text with a `document` skeleton",
+    )
+    add_source.add_argument("file", type=Path, help="the document: a PDF or a UTF-8 .txt file")
+    add_source.add_argument(
+        "--id", required=True, type=_identifier, help="the new document's id, e.g. nmp_2026"
+    )
+    add_source.add_argument("--title", help="its title (default: the PDF's own, or the file name)")
+    add_source.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="its date")
+    add_source.add_argument("--kind", metavar="SOORT", help="its `soort`, e.g. kamerbrief")
+    add_source.add_argument(
+        "--policy",
+        type=Path,
+        default=Path("policy"),
+        metavar="DIR",
+        help="the policy folder whose sources/ gets the text (default: policy)",
+    )
+    add_source.add_argument(
+        "--to",
+        type=Path,
+        metavar="FILE.policy",
+        help="append the declaration to this rule file (default: print it)",
+    )
 
     schema = sub.add_parser(
         "schema", help="print the JSON Schema of monitoring data the policy implies"
@@ -269,6 +306,14 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"`{text}` is not a date; write YYYY-MM-DD") from None
+
+
+def _identifier(text: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", text):
+        raise argparse.ArgumentTypeError(
+            f"`{text}` is not an id; write lower-case letters, digits and `_`, e.g. nmp_2026"
+        )
+    return text
 
 
 def _moment(text: str) -> dt.date:

@@ -22,6 +22,7 @@ COMMANDS = {
     "graph": "policy_commands",
     "sources": "policy_commands",
     "schema": "policy_commands",
+    "add-source": "workflow_commands",
     "evaluate": "evaluation_commands",
     "explain": "evaluation_commands",
     "simulate": "evaluation_commands",
@@ -36,7 +37,7 @@ COMMANDS = {
 def run_command(args: argparse.Namespace) -> int:
     """Import the module of `args.command` (only that one) and run the command."""
     module = importlib.import_module(f"compiler.cli.{COMMANDS[args.command]}")
-    return getattr(module, f"cmd_{args.command}")(args)
+    return getattr(module, f"cmd_{args.command.replace('-', '_')}")(args)
 
 
 def _render_usage_error(error: UsageError, command: str) -> None:

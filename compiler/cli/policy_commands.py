@@ -21,6 +21,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     run = check(args.paths, args.as_of)
     compilation = run.compilation
     diagnostics = compilation.diagnostics.sorted()
+    if args.changed_since is not None or args.summary is not None:
+        diagnostics = _pull_request(args, diagnostics, len(compilation.files))
     colour = args.colour == "always" or (args.colour == "auto" and is_terminal(args.output))
     rendered = formats.render(diagnostics, args.format, colour=colour)
     if args.format == "text":
@@ -31,6 +33,25 @@ def cmd_check(args: argparse.Namespace) -> int:
         rendered = _with_timeline(rendered, args.format, run)
     emit(rendered, args.output)
     return exit_code(compilation.diagnostics)
+
+
+def _pull_request(args: argparse.Namespace, diagnostics: list, files: int) -> list:
+    """The diagnostics on lines changed since --changed-since; all of them to --summary."""
+    from compiler.workflow import changedlines, prannotations
+
+    try:
+        changed = (
+            changedlines.changed_since(args.changed_since)
+            if args.changed_since is not None
+            else None
+        )
+    except changedlines.RevisionError as error:
+        raise UsageError(error.message, error.hint) from None
+    view = prannotations.on_changed_lines(diagnostics, changed)
+    if args.summary is not None:
+        with open(args.summary, "a", encoding="utf-8") as summary:
+            summary.write(prannotations.summary_markdown(view, files))
+    return list(view.annotated)
 
 
 def _with_timeline(rendered: str, output_format: str, run) -> str:

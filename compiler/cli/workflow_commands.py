@@ -1,6 +1,7 @@
-"""The commands of the pull-request workflow, `fmt`, `test` and `diff`, and `lsp` for editors. Each
-calls one library function and renders its result: diffs and reports on stdout, what was changed
-or found on stderr. Each imports its stage inside the function, so none pays for another.
+"""The commands of the pull-request workflow, `fmt`, `test` and `diff`, `add-source` for a new
+source document, and `lsp` for editors. Each calls one library function and renders its result:
+diffs and reports on stdout, what was changed or found on stderr. Each imports its stage inside
+the function, so none pays for another.
 """
 
 from __future__ import annotations
@@ -88,3 +89,35 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     from compiler.lsp.server import serve  # pygls is loaded only for editors
 
     return serve()
+
+
+def cmd_add_source(args: argparse.Namespace) -> int:
+    from compiler.workflow.pdftext import SourceIntakeError
+    from compiler.workflow.sourceadd import SourceRequest, add_source
+    from dsl.diagnostics import Diagnostics
+    from dsl.source import Span
+
+    if not args.policy.is_dir():
+        raise UsageError(f"no policy folder `{args.policy}`", "give it with --policy DIR")
+    if args.to is not None and not args.to.resolve().is_relative_to(args.policy.resolve()):
+        raise UsageError(
+            f"`{args.to}` is outside the policy folder `{args.policy}`",
+            "write the declaration into a rule file of that folder",
+        )
+    request = SourceRequest(
+        args.file, args.id, args.policy, args.title, args.date, args.kind, args.to
+    )
+    try:
+        added = add_source(request)
+    except SourceIntakeError as error:
+        found = Diagnostics()
+        found.add(error.code, Span.point(str(args.file)), error.message, hint=error.hint)
+        raise UsageError(error.message, diagnostics=found) from None
+    warn(f"beleid add-source: wrote {added.text_path} ({added.lines} lines)")
+    if added.readme is not None:
+        warn(f"beleid add-source: added a row to {added.readme}")
+    if added.rule_file is not None:
+        warn(f"beleid add-source: appended `document {args.id}` to {added.rule_file}")
+    else:
+        emit(added.declaration, None)
+    return EXIT_OK
