@@ -28,9 +28,18 @@ _FAMILIES = {
     "D0": "Monitoring data",
     "L0": "The ledger",
     "S0": "Scenario files",
+    "S01": "Adding source documents (`beleid add-source`)",
+    "C0": "Configuration and baselines of `beleid check`",
     "T0": "Policy test files (`beleid test`)",
     "G0": "Commitment guards of `beleid diff`",
 }
+
+
+def _family(code_id: str) -> str:
+    """The heading a code stands under: its first three characters where they name a family of
+    their own (S01: adding sources, within S0: scenarios), else its first two.
+    """
+    return code_id[:3] if code_id[:3] in _FAMILIES else code_id[:2]
 
 
 def diagnostics_markdown() -> str:
@@ -65,9 +74,9 @@ def diagnostics_markdown() -> str:
     ]
     family = None
     for code in codes.ALL_CODES:
-        if code.id[:2] != family:
-            family = code.id[:2]
-            lines += ["", f"## {family}xx: {_FAMILIES[family]}"]
+        if _family(code.id) != family:
+            family = _family(code.id)
+            lines += ["", f"## {family}{'x' * (4 - len(family))}: {_FAMILIES[family]}"]
         lines += [
             "",
             f"### {code.id}",
