@@ -30,6 +30,7 @@ _FAMILIES = {
     "S0": "Scenario files",
     "T0": "Policy test files (`beleid test`)",
     "G0": "Commitment guards of `beleid diff`",
+    "C0": "Configuration and baseline of `beleid check`",
 }
 
 
