@@ -60,6 +60,12 @@ TESTED_ELSEWHERE = {
     "test_a_ledger_locked_by_another_process_is_L006_after_the_timeout",
     "L007": "tests/test_ledger_failures.py::test_a_ledger_path_through_a_file_is_L007",
     "L008": "tests/test_receipts.py::test_a_changed_byte_in_a_data_file_is_refused_naming_the_file",
+    "C001": "tests/test_check_triage.py::test_bad_toml_and_unknown_keys_are_C001",
+    "C002": "tests/test_check_triage.py::test_codes_beleid_check_never_reports_are_C002",
+    "C003": "tests/test_check_triage.py::test_an_unknown_severity_is_C003",
+    "C004": "tests/test_check_triage.py::test_a_bad_path_pattern_is_C004",
+    "C005": "tests/test_check_triage.py::test_lowering_or_ignoring_an_error_is_C005",
+    "C006": "tests/test_check_triage.py::test_a_bad_baseline_is_a_located_error",
 }
 
 
