@@ -2,7 +2,8 @@
 
 Families: P0xx reading and syntax, P1xx names, P2xx semantics, P3xx graph, P4xx warnings,
 P5xx consistency between sources; D0xx monitoring data, L0xx the ledger, S0xx scenario files,
-T0xx policy tests, G0xx the commitment guards of the semantic diff.
+T0xx policy tests, G0xx the commitment guards of the semantic diff, C0xx the configuration
+and baseline of `beleid check`.
 """
 
 from __future__ import annotations
@@ -379,6 +380,48 @@ SUPERSEDED_EDITED = Code(
 )
 CITATION_DROPPED = Code(
     "G003", "citation-dropped", E, "a declaration loses a citation without re-citing the same lines"
+)
+
+# C0xx: the configuration of `beleid check` (`[tool.beleid]` in pyproject.toml) and its baseline
+# file of accepted findings (compiler/check/settings.py, compiler/check/baseline.py)
+CONFIG_INVALID = Code(
+    "C001",
+    "config-invalid",
+    E,
+    "`[tool.beleid]` in pyproject.toml is not valid TOML, or holds a key or value of the wrong "
+    "shape",
+)
+CONFIG_UNKNOWN_CODE = Code(
+    "C002",
+    "config-unknown-code",
+    E,
+    "the configuration names a code that `beleid check` never reports",
+)
+CONFIG_UNKNOWN_SEVERITY = Code(
+    "C003",
+    "config-unknown-severity",
+    E,
+    "the configuration sets a severity other than `error`, `warning` or `info`",
+)
+CONFIG_BAD_GLOB = Code(
+    "C004",
+    "config-bad-glob",
+    E,
+    "a path pattern of `[tool.beleid.ignore]` is empty, absolute, leaves its folder, or is "
+    "malformed",
+)
+CONFIG_LOWERS_ERROR = Code(
+    "C005",
+    "config-lowers-error",
+    E,
+    "the configuration lowers or ignores a code that is an error, which every other command "
+    "still refuses",
+)
+BASELINE_INVALID = Code(
+    "C006",
+    "baseline-invalid",
+    E,
+    "a baseline file cannot be read or is not a baseline `beleid check --write-baseline` wrote",
 )
 
 ALL_CODES: tuple[Code, ...] = tuple(

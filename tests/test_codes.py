@@ -65,6 +65,12 @@ TESTED_ELSEWHERE = {
     "S012": "tests/test_add_source.py::test_a_pdf_without_a_text_layer_is_S012",
     "S013": "tests/test_add_source.py::test_an_id_already_declared_is_S013",
     "S014": "tests/test_add_source.py::test_a_text_file_that_cannot_be_a_source_is_S014",
+    "C001": "tests/test_check_triage.py::test_bad_toml_and_unknown_keys_are_C001",
+    "C002": "tests/test_check_triage.py::test_codes_beleid_check_never_reports_are_C002",
+    "C003": "tests/test_check_triage.py::test_an_unknown_severity_is_C003",
+    "C004": "tests/test_check_triage.py::test_a_bad_path_pattern_is_C004",
+    "C005": "tests/test_check_triage.py::test_lowering_or_ignoring_an_error_is_C005",
+    "C006": "tests/test_check_triage.py::test_a_bad_baseline_is_a_located_error",
 }
 
 

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from compiler.check.run import GRAPH_FORMATS
+from compiler.check.settings import SEVERITIES
 from compiler.cli import formats
 
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="append every diagnostic to FILE as Markdown (the job summary, $GITHUB_STEP_SUMMARY)",
     )
+    _triage_arguments(check)
 
     graph = sub.add_parser("graph", help="export the dependency graph")
     graph.add_argument(
@@ -251,6 +253,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="accepted because many editor clients pass it; stdio is the only transport",
     )
     return parser
+
+
+def _triage_arguments(check: argparse.ArgumentParser) -> None:
+    """The options of `check` that choose which findings are shown and fail the run."""
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="show errors and the summary line only"
+    )
+    check.add_argument(
+        "--min-severity",
+        choices=SEVERITIES,
+        default="info",
+        help="show findings of this severity and above (default: info, everything)",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="exit 1 on findings of this severity and above (default: error)",
+    )
+    accepted = check.add_mutually_exclusive_group()
+    accepted.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="accept the findings this baseline file lists: show and fail on new ones only",
+    )
+    accepted.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="write the current findings to FILE as the accepted baseline, and exit",
+    )
 
 
 def _evaluation_arguments(parser: argparse.ArgumentParser) -> None:

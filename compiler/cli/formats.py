@@ -51,14 +51,29 @@ def render(
     return "\n".join(render_text(d, colour=colour, lines=lines) for d in diagnostics)
 
 
-def summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
+def summary(diagnostics: Iterable[Diagnostic], files: int, *, triage=None) -> str:
+    """One line: files checked, errors and warnings (and notes when there are any); with a
+    `triage`, also what the baseline accepted, the configuration ignored and was not shown.
+    """
     items = list(diagnostics)
     errors = sum(1 for d in items if d.severity is Severity.ERROR)
     warnings = sum(1 for d in items if d.severity is Severity.WARNING)
-    return (
+    notes = sum(1 for d in items if d.severity is Severity.INFO)
+    line = (
         f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
         f"{warnings} warning{'s' * (warnings != 1)}"
     )
+    if notes:
+        line += f", {notes} note{'s' * (notes != 1)}"
+    if triage is None:
+        return line
+    dropped = [
+        (triage.accepted, "accepted by the baseline"),
+        (triage.ignored, "ignored by pyproject.toml"),
+        (triage.hidden, f"below {triage.min_severity.value} not shown"),
+    ]
+    said = [f"{count} {what}" for count, what in dropped if count]
+    return line + ("; " + ", ".join(said) if said else "")
 
 
 # text ------------------------------------------------------------------------------------------

@@ -7,32 +7,63 @@ from __future__ import annotations
 import argparse
 import json
 
-from compiler.check.run import NotFound, check, export_graph
+from compiler.check.run import CheckOptions, NotFound, check, export_graph
 from compiler.check.timeline import render_text as render_timeline
 from compiler.check.timeline import to_json as timeline_json
+from compiler.check.triage import for_people
 from compiler.cli import formats
-from compiler.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from compiler.cli.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from compiler.cli.output import emit, exit_code, is_terminal, policy_errors, warn
 from compiler.data.schemaexport import export_schema
+from compiler.workflow.atomicwrite import write_text_atomically
 from compiler.workflow.sources import source_coverage
+from dsl import codes
+from dsl.codes import Severity
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    run = check(args.paths, args.as_of)
-    compilation = run.compilation
-    diagnostics = compilation.diagnostics.sorted()
+    run = check(args.paths, args.as_of, _check_options(args))
+    if run.compilation is None:
+        raise UsageError("the check's configuration or baseline is wrong", diagnostics=run.setup)
+    if run.baseline_text is not None:
+        return _write_baseline(run, args.write_baseline)
+    triaged = run.triage
+    shown = list(triaged.shown)
     if args.changed_since is not None or args.summary is not None:
-        diagnostics = _pull_request(args, diagnostics, len(compilation.files))
+        shown = _pull_request(args, shown, len(run.compilation.files))
     colour = args.colour == "always" or (args.colour == "auto" and is_terminal(args.output))
-    rendered = formats.render(diagnostics, args.format, colour=colour)
     if args.format == "text":
-        rendered = "\n\n".join(
-            filter(None, [rendered, formats.summary(diagnostics, len(compilation.files))])
-        )
+        rendered = formats.render(for_people(shown), "text", colour=colour)
+        line = formats.summary(triaged.findings, len(run.compilation.files), triage=triaged)
+        rendered = "\n\n".join(filter(None, [rendered, line]))
+    else:
+        rendered = formats.render(shown, args.format, colour=colour)
     if run.as_of:
         rendered = _with_timeline(rendered, args.format, run)
     emit(rendered, args.output)
-    return exit_code(compilation.diagnostics)
+    if _unreadable(run):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if triaged.fails(Severity(args.fail_on)) else EXIT_OK
+
+
+def _check_options(args: argparse.Namespace) -> CheckOptions:
+    least = Severity.ERROR if args.quiet else Severity(args.min_severity)
+    return CheckOptions(args.baseline, args.write_baseline, least)
+
+
+def _write_baseline(run, path) -> int:
+    """Write the baseline accepting every current finding; exit 2 when a path was unreadable."""
+    write_text_atomically(path, run.baseline_text)
+    findings = len(run.triage.findings)
+    warn(
+        f"beleid check: wrote {findings} finding{'s' * (findings != 1)} to {path}; "
+        f"`beleid check --baseline {path}` now shows only new ones"
+    )
+    return EXIT_USAGE if _unreadable(run) else EXIT_OK
+
+
+def _unreadable(run) -> bool:
+    return any(d.code is codes.UNREADABLE_FILE for d in run.compilation.diagnostics)
 
 
 def _pull_request(args: argparse.Namespace, diagnostics: list, files: int) -> list:

@@ -32,7 +32,6 @@ from compiler.evaluate.ledgerfailure import LedgerError
 from compiler.evaluate.ledgerrows import event_rows, obligation_rows, step_rows
 from compiler.evaluate.moment import Evaluation, History
 from compiler.evaluate.receipt import Receipt
-from dsl import codes
 from dsl.source import Span
 
 __all__ = ["LOCK_TIMEOUT", "PAUSE_VARIABLE", "Ledger", "LedgerError", "Recorded", "RecordedRun"]
@@ -131,11 +130,7 @@ class Ledger:
             code = ledgerfailure.primary_code(error)
             if code not in (ledgerfailure.SQLITE_NOTADB, ledgerfailure.SQLITE_CORRUPT, None):
                 return ledgerfailure.from_sqlite(self.path, error, self.timeout)
-        return LedgerError(
-            codes.NOT_A_LEDGER,
-            f"`{self.path}` is not a beleid ledger, or is damaged ({error})",
-            "give another --ledger path, or move the file away",
-        )
+        return ledgerfailure.not_a_ledger(self.path, error)
 
     def _prepare(self) -> None:
         """Create the tables in a new (empty) file, or check that the file is a ledger of this
@@ -153,11 +148,7 @@ class Ledger:
         if application != APPLICATION_ID or not (
             version == SCHEMA_VERSION or version in ledgerschema.MIGRATABLE
         ):
-            raise LedgerError(
-                codes.NOT_A_LEDGER,
-                f"`{self.path}` is not a beleid ledger of version {SCHEMA_VERSION}",
-                "give another --ledger path; beleid never changes a file it did not make",
-            )
+            raise ledgerfailure.other_version(self.path, SCHEMA_VERSION)
         if version != SCHEMA_VERSION:
             self._migrate()
         if not self.read_only:

@@ -52,7 +52,8 @@ def damaged(path: str, error: Exception) -> LedgerError:
     return LedgerError(
         codes.NOT_A_LEDGER,
         f"`{path}` is damaged or holds values beleid did not write ({error})",
-        "move the file away and evaluate the moments again into a new ledger",
+        "move the file away, or pass another --ledger, and evaluate the moments again into a "
+        "new ledger (--no-ledger evaluates without reading or writing one)",
     )
 
 
@@ -60,7 +61,8 @@ def disk_full(path: str, error: Exception) -> LedgerError:
     return LedgerError(
         codes.LEDGER_DISK_FULL,
         f"the disk (or the size limit) of `{path}` is full; {UNCHANGED} ({error})",
-        "free space on that disk and evaluate again; the ledger itself is intact",
+        "free space on that disk and evaluate again, or pass another --ledger on a disk with "
+        "room; the ledger itself is intact",
     )
 
 
@@ -79,7 +81,8 @@ def interrupted(path: str, error: Exception) -> LedgerError:
         f"`{path}` holds the journal of an interrupted write, which reading alone cannot roll "
         f"back ({error})",
         "run `beleid evaluate` (or open the ledger anywhere it can be written) once: that rolls "
-        "the interrupted write back and leaves the ledger as its last commit left it",
+        "the interrupted write back and leaves the ledger as its last commit left it; "
+        "--no-ledger evaluates without it",
     )
 
 
@@ -88,7 +91,8 @@ def locked(path: str, error: Exception, timeout: float) -> LedgerError:
         codes.LEDGER_LOCKED,
         f"`{path}` is locked by another process; gave up after waiting {timeout:g} s ({error})",
         "wait until the other run (an evaluate, simulate or a program holding the file) ends, "
-        "then evaluate again; the ledger itself is intact",
+        "then evaluate again, or pass another --ledger (or --no-ledger); the ledger itself is "
+        "intact",
     )
 
 
@@ -98,6 +102,24 @@ def io_failure(path: str, error: Exception) -> LedgerError:
         f"reading or writing `{path}` failed ({error}); {UNCHANGED}",
         "check the --ledger path (a folder on it that is a file) and the disk or file system "
         "holding it (a removed drive, a network share), then evaluate again",
+    )
+
+
+def not_a_ledger(path: str, error: Exception) -> LedgerError:
+    """The file could not be opened as a ledger at all: not SQLite, or damaged past reading."""
+    return LedgerError(
+        codes.NOT_A_LEDGER,
+        f"`{path}` is not a beleid ledger, or is damaged ({error})",
+        "give another --ledger path (or --no-ledger), or move the file away",
+    )
+
+
+def other_version(path: str, version: int) -> LedgerError:
+    """The file is SQLite, but not a ledger of a version this beleid reads."""
+    return LedgerError(
+        codes.NOT_A_LEDGER,
+        f"`{path}` is not a beleid ledger of version {version}",
+        "give another --ledger path (or --no-ledger); beleid never changes a file it did not make",
     )
 
 
@@ -125,7 +147,8 @@ def out_of_order(path: str, moment, latest) -> LedgerError:
     return LedgerError(
         codes.MOMENT_OUT_OF_ORDER,
         f"`{path}` already holds {latest}, after {moment}",
-        "evaluate moments in order; start a new ledger to re-run history",
+        f"evaluate moments in order; to evaluate {moment} anyway, pass --no-ledger (nothing "
+        "is recorded) or another --ledger PATH (a new ledger, to re-run history from there)",
     )
 
 
