@@ -194,11 +194,14 @@ async def test_rename_changes_every_use_across_two_files(client: LanguageClient,
     assert prepared.range == lsp.Range(
         start=start, end=lsp.Position(line=start.line, character=start.character + 11)
     )
-    keyword = position_of(texts[extra], "wettelijk")
-    assert (
-        await client.text_document_prepare_rename_async(lsp.PrepareRenameParams(**at(uri, keyword)))
-        is None
-    )
+    for needle in ("wettelijk", "soort   monitoring"):  # a keyword; a word, though an id too
+        elsewhere = position_of(texts[extra], needle, shift=len(needle) - 2)
+        assert (
+            await client.text_document_prepare_rename_async(
+                lsp.PrepareRenameParams(**at(uri, elsewhere))
+            )
+            is None
+        )
 
     edit = await client.text_document_rename_async(
         lsp.RenameParams(**at(uri, where), new_name="nh3_per_bedrijf")

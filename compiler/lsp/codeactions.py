@@ -98,7 +98,7 @@ def apply_suggestion(fixer: Fixer, diagnostic: lsp.Diagnostic) -> lsp.CodeAction
     """Replace the word at the diagnostic with the name its "did you mean" hint proposes."""
     found = DID_YOU_MEAN.search(hint_of(diagnostic))
     written = fixer.text_in(diagnostic.range)
-    if found is None or not written or written.split() != [written]:
+    if found is None or not written.strip() or "\n" in written:
         return None
     name = found.group(1)
     edit = lsp.TextEdit(range=diagnostic.range, new_text=name)

@@ -65,11 +65,20 @@ def rename(ls: PolicyServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | No
 
 
 def declared_name(ls: PolicyServer, cursor: Cursor) -> str | None:
-    """The id under the cursor when some declaration of the tree has it."""
+    """The id under the cursor where it declares or names a declaration of the tree (not a
+    vocabulary word or a budget post that happens to be written the same).
+    """
     name = cursor.identifier()
     if name is None or not ls.declarations(scope_for(cursor.document.uri), name):
         return None
-    return name
+    module = ls.modules.from_text(cursor.document.name, cursor.document.text).module
+    offset = cursor.offset
+    for declaration in module.declarations:
+        spans = [declaration.id.span] if declaration.id.name == name else []
+        spans.extend(use.ref.span for use in uses(declaration) if use.ref.name == name)
+        if any(span.start <= offset <= span.end for span in spans):
+            return name
+    return None
 
 
 def refusal_of(ls: PolicyServer, cursor: Cursor, old: str, new: str) -> str | None:
