@@ -1,6 +1,7 @@
-"""Completion: declaration kinds at the top level; inside a declaration the fields its kind allows,
-the words a field takes, the ids it can refer to and units. The enclosing kind is found from the
-parsed declarations, or by counting braces while the text does not parse.
+"""Completion of what may stand at the cursor (expected.py says what): declaration kinds at the
+top level, the fields a kind allows at the start of a line inside it, and after a field keyword
+the words, ids or units it takes; filtered by the word typed so far and capped. The enclosing kind
+is found from the parsed declarations, or by counting braces while the text does not parse.
 """
 
 from __future__ import annotations
@@ -12,23 +13,50 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from compiler.check import schema
-from compiler.check.resolve import FIELD_REFERENCES
-from compiler.check.units import UNITS
+from compiler.check.units import RULE_UNITS, UNITS
+from compiler.lsp.expected import expected_at
 from compiler.lsp.workspace import Cursor, cursor_at, scope_for
 from dsl import nodes
 
 if TYPE_CHECKING:
     from compiler.lsp.server import PolicyServer
 
+MAX_ITEMS = 50  # more than a completion menu shows; the rest come as the prefix grows
+_TYPED = re.compile(r"[A-Za-z0-9_.]*$")
+_QUOTED = re.compile(r'"[^"]*"')
 _ALL_FIELDS = frozenset(schema.COMMON).union(
     *(required | optional for required, optional in schema.FIELDS.values())
 )
 
 
 def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-    """Everything that may be typed at the cursor, ranked by how likely it is wanted there."""
+    """What may be typed at the cursor and starts with the word typed so far, best first; at most
+    `MAX_ITEMS`, the list marked incomplete when there were more, so the client asks again.
+    """
     cursor = cursor_at(ls, params.text_document.uri, params.position)
-    return lsp.CompletionList(is_incomplete=False, items=completion_items(ls, cursor))
+    typed = typed_prefix(cursor)
+    wanted = typed.lower()
+    items = [i for i in completion_items(ls, cursor) if i.label.lower().startswith(wanted)]
+    items.sort(key=lambda item: (item.sort_text or item.label, item.label))
+    return lsp.CompletionList(is_incomplete=len(items) > MAX_ITEMS, items=items[:MAX_ITEMS])
+
+
+def typed_prefix(cursor: Cursor) -> str:
+    return _TYPED.search(cursor.lines[cursor.line][: cursor.column]).group()
+
+
+def words_before(cursor: Cursor) -> list[str] | None:
+    """The words on the cursor's line before the word being typed (a quoted text one word), or
+    None when the cursor stands in a quoted text or a comment.
+    """
+    line = cursor.lines[cursor.line][: cursor.column]
+    line = line[: len(line) - len(typed_prefix(cursor))]
+    if line.count('"') % 2:
+        return None
+    line = _QUOTED.sub('""', line)
+    if "#" in line:
+        return None
+    return line.replace(",", " ").split()
 
 
 def enclosing_kind(module: nodes.Module, text: str, offset: int) -> str | None:
@@ -120,10 +148,10 @@ def unit_items(rank: str) -> list[lsp.CompletionItem]:
         lsp.CompletionItem(
             label=name,
             kind=lsp.CompletionItemKind.Unit,
-            detail=unit.dimension,
+            detail=UNITS[name].dimension,
             sort_text=f"{rank}{name}",
         )
-        for name, unit in UNITS.items()
+        for name in RULE_UNITS
     ]
 
 
@@ -137,24 +165,32 @@ def word_items(words: Iterable[str], detail: str) -> list[lsp.CompletionItem]:
 
 
 def completion_items(server: PolicyServer, cursor: Cursor) -> list[lsp.CompletionItem]:
-    line = cursor.lines[cursor.line][: cursor.column]
-    typed = re.search(r"[A-Za-z0-9_]*$", line).group()
-    before = line[: len(line) - len(typed)].split()
+    """The items of everything that may stand at the cursor, before filtering by the prefix."""
+    before = words_before(cursor)
+    if before is None:
+        return []
     parsed = server.modules.from_text(cursor.document.name, cursor.document.text)
     kind = enclosing_kind(parsed.module, parsed.text, cursor.offset)
-    if kind is None:
-        return kind_items() if not before else []
-    keyword = before[0] if before else None
-    vocabulary = schema.vocabulary(kind, keyword) if keyword else None
-    wanted = FIELD_REFERENCES.get(keyword, ((),))[0] if keyword else ()
-    if keyword == "bron":
-        wanted = ("document",)
-    declarations = [
-        d for p in server.tree(scope_for(cursor.document.uri)) for d in p.module.declarations
-    ]
-    return (
-        word_items(vocabulary or (), f"{keyword} of {kind}")
-        + keyword_items(kind, "0" if keyword is None else "4")
-        + id_items(declarations, wanted)
-        + unit_items("0" if keyword == "eenheid" else "2")
-    )
+    expected = expected_at(kind, before)
+    items = word_items(expected.words, expected.word_detail or "keyword")
+    if expected.kinds:
+        items += kind_items()
+    if expected.fields_of is not None:
+        items += keyword_items(expected.fields_of, "0")
+    if expected.units:
+        items += unit_items("0")
+    if expected.id_kinds or expected.entity_kinds:
+        declarations = [
+            d for p in server.tree(scope_for(cursor.document.uri)) for d in p.module.declarations
+        ]
+        if expected.entity_kinds:
+            items += entity_kind_items(declarations)
+        wanted = set(expected.id_kinds)
+        items += id_items([d for d in declarations if d.kind in wanted], expected.id_kinds)
+    return items
+
+
+def entity_kind_items(declarations: list[nodes.Declaration]) -> list[lsp.CompletionItem]:
+    """The built-in entity kinds and those the tree declares with `entiteit`."""
+    declared = [d.id.name for d in declarations if d.kind == "entiteit"]
+    return word_items(dict.fromkeys([*schema.ENTITY_KINDS, *declared]), "entity kind")

@@ -1,5 +1,6 @@
 """Hover: on a declaration's id, the report's sentences (Dutch, then English) and its quotes; on a
-unit, its dimension and the units it converts to exactly. Texts come from the latest check of the
+unit, its dimension and the units it converts to exactly; on a keyword, what it means (from
+docs/language.md, via keywords.py). Texts come from the latest check of the
 tree (`compiler.report.handbook` and the report's templates), headings alone while none is done.
 """
 
@@ -14,8 +15,10 @@ from lsprotocol import types as lsp
 
 from compiler.check.pipeline import Compilation
 from compiler.check.units import UNITS
+from compiler.lsp.completion import enclosing_kind
 from compiler.lsp.convert import Positions
-from compiler.lsp.workspace import ID_PATTERN, cursor_at, scope_for
+from compiler.lsp.keywords import is_keyword, keyword_markdown
+from compiler.lsp.workspace import ID_PATTERN, Cursor, Parsed, cursor_at, scope_for
 from compiler.report import handbook as handbook_data
 from compiler.report.sentences import Sentences, environment
 from dsl import nodes
@@ -43,11 +46,36 @@ async def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     scope = scope_for(cursor.document.uri)
     declarations = ls.declarations(scope, word) if ID_PATTERN.fullmatch(word) else []
     if not declarations:
-        return markdown_hover(unit_markdown(word), word_range) if word in UNITS else None
+        if word in UNITS:
+            return markdown_hover(unit_markdown(word), word_range)
+        return keyword_hover(parsed, cursor, word, word_range)
     compilation = await ls.checks.settled(scope)
     if compilation is None:
         return markdown_hover(declaration_heading(declarations[0]), word_range)
     return markdown_hover(ls.explainer(scope, compilation).markdown(declarations[0]), word_range)
+
+
+def keyword_hover(
+    parsed: Parsed, cursor: Cursor, word: str, word_range: lsp.Range
+) -> lsp.Hover | None:
+    """What a keyword means, from docs/language.md; nothing in texts and comments."""
+    line = cursor.lines[cursor.line]
+    if not is_keyword(word) or in_text_or_comment(line, cursor.column):
+        return None
+    kind = enclosing_kind(parsed.module, parsed.text, cursor.offset)
+    text = keyword_markdown(word, kind or None)
+    return markdown_hover(text, word_range) if text else None
+
+
+def in_text_or_comment(line: str, column: int) -> bool:
+    """Whether a column of a line stands in a quoted text or a comment."""
+    in_text = False
+    for char in line[:column]:
+        if char == '"':
+            in_text = not in_text
+        elif char == "#" and not in_text:
+            return True
+    return in_text
 
 
 def markdown_hover(text: str, where: lsp.Range) -> lsp.Hover:

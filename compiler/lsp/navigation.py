@@ -36,6 +36,11 @@ _SYMBOL_KINDS = {
 }
 
 
+def symbol_kind(kind: str) -> lsp.SymbolKind:
+    """The symbol icon a kind of declaration shows with."""
+    return _SYMBOL_KINDS.get(kind, lsp.SymbolKind.Object)
+
+
 def _identifier_at(ls: PolicyServer, params) -> tuple[Cursor, str | None, Positions]:
     """The cursor of a position request, the id under it (if any) and positions in its text."""
     cursor = cursor_at(ls, params.text_document.uri, params.position)
@@ -88,7 +93,7 @@ def document_symbols(
         lsp.DocumentSymbol(
             name=d.id.name,
             detail=d.title,
-            kind=_SYMBOL_KINDS.get(d.kind, lsp.SymbolKind.Object),
+            kind=symbol_kind(d.kind),
             range=where.range(d.span),
             selection_range=where.range(d.id.span),
             children=part_symbols(d, where) or None,

@@ -1,7 +1,8 @@
 """The language server for rule files (`beleid lsp`, `python -m compiler.lsp.server`): the pygls
 server with the state of one editing session, the document-sync notifications, and every request
-handler registered and guarded; diagnostics as you type, hover, go to definition, find
-references, completion, the outline and formatting, over stdio.
+handler registered and guarded; diagnostics as you type, hover (also on keywords), go to
+definition, find references, completion, the outline, formatting, quick fixes, rename and
+workspace symbols, over stdio.
 
 An open document is checked in the context of its policy tree (workspace.py): every rule file under
 the tree's root is parsed, open documents from their unsaved text and the others from disk, and the
@@ -10,11 +11,12 @@ diagnostics `beleid check` prints. A check runs in a worker thread after a short
 hover waits for the latest one. Definitions, references, completion and the outline read freshly
 parsed modules, so they follow the text at once, and because the parser keeps every sound
 declaration of a broken file they keep working while a file has syntax errors. The handlers live in
-hover.py, navigation.py, completion.py and formatting.py; positions and diagnostics are translated
-in convert.py.
+hover.py, navigation.py, completion.py, formatting.py, codeactions.py, rename.py and symbols.py;
+positions and diagnostics are translated in convert.py.
 
 Every handler is guarded: a bug inside one is logged to the client (`window/logMessage`) and the
-request answers with an empty result, so one bad document never stops the server. A request whose
+request answers with an empty result, so one bad document never stops the server. A refusal
+(a rename to a name that is taken) is an error response with a message, not a bug. A request whose
 parameters do not fit the protocol is answered with an error, and the input finds its next frame
 after one without `Content-Length` (protocol.py).
 """
@@ -29,9 +31,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from compiler.check.pipeline import Compilation
+from compiler.lsp.codeactions import code_actions
 from compiler.lsp.completion import completion
 from compiler.lsp.convert import (
     SERVER_NAME,
@@ -45,6 +49,8 @@ from compiler.lsp.formatting import formatting
 from compiler.lsp.hover import Explainer, hover
 from compiler.lsp.navigation import definition, references, symbols
 from compiler.lsp.protocol import FramedInput, PolicyProtocol
+from compiler.lsp.rename import prepare_rename, rename
+from compiler.lsp.symbols import workspace_symbols
 from compiler.lsp.workspace import (
     Checks,
     ModuleCache,
@@ -182,6 +188,8 @@ def guarded(empty: object = None) -> Callable:
             async def run_async(ls: PolicyServer, params=None):
                 try:
                     return await handler(ls, params)
+                except JsonRpcException:
+                    raise  # a refusal the client shows, not a bug
                 except Exception:
                     ls.log_failure(handler.__name__)
                     return empty
@@ -192,6 +200,8 @@ def guarded(empty: object = None) -> Callable:
         def run(ls: PolicyServer, params=None):
             try:
                 return handler(ls, params)
+            except JsonRpcException:
+                raise  # a refusal the client shows, not a bug
             except Exception:
                 ls.log_failure(handler.__name__)
                 return empty
@@ -243,6 +253,15 @@ _FEATURES: tuple[tuple[str, Callable, object, object], ...] = (
     (lsp.TEXT_DOCUMENT_COMPLETION, completion, lsp.CompletionOptions(), None),
     (lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, symbols, None, None),
     (lsp.TEXT_DOCUMENT_FORMATTING, formatting, None, []),
+    (
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        code_actions,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+        [],
+    ),
+    (lsp.TEXT_DOCUMENT_PREPARE_RENAME, prepare_rename, None, None),
+    (lsp.TEXT_DOCUMENT_RENAME, rename, None, None),
+    (lsp.WORKSPACE_SYMBOL, workspace_symbols, None, []),
 )
 
 
