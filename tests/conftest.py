@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from dsl import cache
+
+# Tests never touch the user's cache: one private directory per session, inherited by every
+# subprocess a test starts, removed at the end (pytest_unconfigure).
+os.environ[cache.DIRECTORY_VARIABLE] = tempfile.mkdtemp(prefix="beleid-test-cache-")
+os.environ.pop(cache.SWITCH_VARIABLE, None)
 
 from compiler import compile_paths
 from compiler.cli.main import main
@@ -42,6 +51,10 @@ def show_fuzz_report(pytestconfig):
         pytestconfig.stash[FUZZ_REPORT] = report
 
     return keep
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ[cache.DIRECTORY_VARIABLE], ignore_errors=True)
 
 
 def pytest_addoption(parser):

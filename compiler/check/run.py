@@ -12,7 +12,6 @@ from compiler.check import timeline
 from compiler.check.pipeline import Compilation, compile_paths
 from compiler.check.resolve import did_you_mean
 
-GRAPH_FORMATS = ("dot", "mermaid", "json")
 DEFAULT_POLICY = ("policy",)  # the rule files a command reads when given none
 
 
@@ -35,7 +34,7 @@ class CheckRun:
 
 @dataclass(frozen=True)
 class GraphExport:
-    """The compilation and its graph (or the focused part of it) in one of GRAPH_FORMATS."""
+    """The compilation and its graph (or the focused part of it) as dot, mermaid or json text."""
 
     compilation: Compilation
     text: str
