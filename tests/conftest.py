@@ -9,15 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dsl import cache
-
-# Tests never touch the user's cache: one private directory per session, inherited by every
-# subprocess a test starts, removed at the end (pytest_unconfigure).
-os.environ[cache.DIRECTORY_VARIABLE] = tempfile.mkdtemp(prefix="beleid-test-cache-")
-os.environ.pop(cache.SWITCH_VARIABLE, None)
-
 from compiler import compile_paths
 from compiler.cli.main import main
+from dsl import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -53,8 +47,20 @@ def show_fuzz_report(pytestconfig):
     return keep
 
 
+_CACHE_KEY = pytest.StashKey[str]()
+
+
+def pytest_configure(config):
+    """Tests never touch the user's cache: one private directory per session, inherited by every
+    subprocess a test starts, removed at the end.
+    """
+    config.stash[_CACHE_KEY] = tempfile.mkdtemp(prefix="beleid-test-cache-")
+    os.environ[cache.DIRECTORY_VARIABLE] = config.stash[_CACHE_KEY]
+    os.environ.pop(cache.SWITCH_VARIABLE, None)
+
+
 def pytest_unconfigure(config):
-    shutil.rmtree(os.environ[cache.DIRECTORY_VARIABLE], ignore_errors=True)
+    shutil.rmtree(config.stash.get(_CACHE_KEY, ""), ignore_errors=True)
 
 
 def pytest_addoption(parser):
