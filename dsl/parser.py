@@ -7,16 +7,15 @@ still gets every sound declaration.
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
-from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from dsl import codes
+from dsl import codes, parsecache
 from dsl.diagnostics import Diagnostics
 from dsl.expressions import deepest_calculation
+from dsl.grammar import bare_parser
 from dsl.nodes import KINDS, AllOf, AnyOf, Comparison, Module, Not
 from dsl.source import SourceFile, Span
 from dsl.transformer import PolicyTransformer
@@ -65,27 +64,19 @@ _TERMINAL_WORDS = {
 }
 
 
-@functools.cache
-def bare_parser() -> Lark:
-    """The LALR parser building a plain Lark tree; also the baseline in benchmarks/check.py."""
-    return Lark.open(
-        "policy.lark",
-        rel_to=__file__,
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
-
-
 def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | None:
     """Read a rule file as UTF-8 text within the size limit; report why not otherwise."""
+    data = _read_bytes(path, display, diags)
+    return None if data is None else decode_source(data, display, diags)
+
+
+def _read_bytes(path: Path, display: str, diags: Diagnostics) -> bytes | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             _too_large(size, display, diags)
             return None
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         diags.add(
             codes.UNREADABLE_FILE,
@@ -94,7 +85,6 @@ def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | No
             hint="check that the path exists and is readable",
         )
         return None
-    return decode_source(data, display, diags)
 
 
 def _too_large(size: int, display: str, diags: Diagnostics) -> None:
@@ -371,8 +361,15 @@ def _hint_for_character(char: str, error: UnexpectedCharacters) -> str:
 
 
 def parse_file(path: Path, display: str, diags: Diagnostics) -> Module:
-    """Read and parse one file, reporting every problem as a diagnostic."""
-    source = read_source(path, display, diags)
-    if source is None:
+    """Read and parse one file, reporting every problem as a diagnostic; an unchanged file comes
+    from the cache of parsed files (dsl/parsecache.py) with the same module and diagnostics.
+    """
+    data = _read_bytes(path, display, diags)
+    if data is None:
         return Module(display, ())
-    return parse_text(source, diags)
+    return parsecache.parse_cached(data, display, diags, _parse_bytes)
+
+
+def _parse_bytes(data: bytes, display: str, diags: Diagnostics) -> Module:
+    source = decode_source(data, display, diags)
+    return Module(display, ()) if source is None else parse_text(source, diags)

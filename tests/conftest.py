@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from compiler import compile_paths
 from compiler.cli.main import main
+from dsl import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -42,6 +45,22 @@ def show_fuzz_report(pytestconfig):
         pytestconfig.stash[FUZZ_REPORT] = report
 
     return keep
+
+
+_CACHE_KEY = pytest.StashKey[str]()
+
+
+def pytest_configure(config):
+    """Tests never touch the user's cache: one private directory per session, inherited by every
+    subprocess a test starts, removed at the end.
+    """
+    config.stash[_CACHE_KEY] = tempfile.mkdtemp(prefix="beleid-test-cache-")
+    os.environ[cache.DIRECTORY_VARIABLE] = config.stash[_CACHE_KEY]
+    os.environ.pop(cache.SWITCH_VARIABLE, None)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(config.stash.get(_CACHE_KEY, ""), ignore_errors=True)
 
 
 def pytest_addoption(parser):

@@ -206,7 +206,8 @@ def test_one_file_of_a_tree_is_checked_in_context(capsys, tmp_path):
     assert str(broken) not in out
 
 
-HEAVY = ("numpy", "jinja2", "pygls", "jsonschema")
+HEAVY = ("numpy", "jinja2", "pygls", "jsonschema", "lark", "networkx", "yaml")
+READING = ("numpy", "jinja2", "pygls", "jsonschema")  # what reading the policy must not load
 _PROBE = """
 import contextlib, io, json, sys
 from compiler.cli.main import main
@@ -241,6 +242,14 @@ def _heavy_modules_loaded_by(*argv) -> tuple[int, list[str]]:
     ids=lambda argv: argv[0] if isinstance(argv, tuple) else None,
 )
 def test_reading_the_policy_imports_no_evaluation_report_or_editor_library(argv):
+    code, loaded = _heavy_modules_loaded_by(*argv)
+    assert code == 0
+    assert set(loaded).isdisjoint(READING)
+
+
+@pytest.mark.parametrize("argv", [("--help",), ("check", "--help"), ("evaluate", "--help")])
+def test_help_imports_no_parser_checker_or_data_library(argv):
+    """`beleid --help` parses no rule text, so it loads none of the libraries (not even Lark)."""
     code, loaded = _heavy_modules_loaded_by(*argv)
     assert code == 0
     assert loaded == []

@@ -19,7 +19,6 @@ from compiler.check.triage import Triage, triage
 from dsl.codes import Severity
 from dsl.diagnostics import Diagnostics
 
-GRAPH_FORMATS = ("dot", "mermaid", "json")
 DEFAULT_POLICY = ("policy",)  # the rule files a command reads when given none
 
 
@@ -60,7 +59,7 @@ class CheckRun:
 
 @dataclass(frozen=True)
 class GraphExport:
-    """The compilation and its graph (or the focused part of it) in one of GRAPH_FORMATS."""
+    """The compilation and its graph (or the focused part of it) as dot, mermaid or json text."""
 
     compilation: Compilation
     text: str

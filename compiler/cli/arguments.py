@@ -11,9 +11,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from compiler.check.run import GRAPH_FORMATS
 from compiler.check.settings import SEVERITIES
 from compiler.cli import formats
+
+GRAPH_FORMATS = ("dot", "mermaid", "json")  # the exports of compiler/check/run.py:export_graph
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="accepted because many editor clients pass it; stdio is the only transport",
     )
+    for command in sub.choices.values():
+        command.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="parse every rule file afresh: no cache is read or written (also BELEID_CACHE=0)",
+        )
     return parser
 
 

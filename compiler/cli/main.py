@@ -9,6 +9,7 @@ Exit codes: 0 fine, 1 findings (errors), 2 usage or unreadable input, 3 internal
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 import traceback
@@ -16,6 +17,7 @@ import traceback
 from compiler.cli import formats
 from compiler.cli.arguments import build_parser
 from compiler.cli.errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError
+from dsl import cache
 
 COMMANDS = {
     "check": "policy_commands",
@@ -35,9 +37,13 @@ COMMANDS = {
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Import the module of `args.command` (only that one) and run the command."""
+    """Import the module of `args.command` (only that one) and run the command; with
+    `--no-cache`, no cache is read or written while it runs.
+    """
     module = importlib.import_module(f"compiler.cli.{COMMANDS[args.command]}")
-    return getattr(module, f"cmd_{args.command.replace('-', '_')}")(args)
+    without_cache = cache.switched_off() if args.no_cache else contextlib.nullcontext()
+    with without_cache:
+        return getattr(module, f"cmd_{args.command.replace('-', '_')}")(args)
 
 
 def _render_usage_error(error: UsageError, command: str) -> None:
