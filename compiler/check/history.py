@@ -154,8 +154,7 @@ def _check_order(name, decl, decls, periods, diags: Diagnostics) -> None:
                 f"`{name}` {_verb(f.value)} `{target}` from {when}, "
                 f"before `{target}` starts on {target_start}",
                 hint=(
-                    "a declaration can only supersede one that is already in force; "
-                    "check the dates"
+                    "a declaration can only supersede one that is already in force; check the dates"
                 ),
                 related=(Related(f"`{target}` is declared here", decls[target].id.span),),
             )
