@@ -161,6 +161,14 @@ RETAINS_UNRELATED = Code(
     "`behoudt` names a declaration that the stopped one does not lead to",
 )
 
+# P28x: history (compiler/check/history.py)
+RECURRING_WITHOUT_FIRST = Code(
+    "P280",
+    "recurring-without-first",
+    E,
+    "a recurring duty (`cadans`) has no first year (`eerste`), so it never becomes due",
+)
+
 # P27x: entity kinds, selections and aggregates (compiler/check/kinds.py)
 SELECTION_WRONG_KIND = Code(
     "P270",

@@ -106,6 +106,7 @@ class PolicyTransformer:
     eigenaar = _ref_field("eigenaar")
     handhaving = _ref_field("handhaving")
     door = _ref_field("door")
+    onderdeel_van = _ref_field("onderdeel_van")
     aan = _ref_field("aan")
     bindend = _flag_field("bindend")
     indicatief = _flag_field("indicatief")

@@ -95,7 +95,8 @@ def test_a_changed_number_in_table_1_is_caught(tmp_path, old, new, codes):
             {
                 "nplg": "ended",
                 "transitiefonds": "ended",
-                "nplg_kdw_2030": "in force",
+                "nplg_krw_2027": "in force",  # kept by `behoudt`
+                "nplg_kdw_2030": "ended",  # replaced by the spoedwet's emission targets
                 "uitvoeringsgerichte_gebiedsspecifieke_aanpak": "in force",
             },
         ),

@@ -1,7 +1,7 @@
-"""Semantic checks on resolved declarations: fields per kind, vocabularies, dates, history, pending.
+"""Semantic checks on resolved declarations: fields per kind, vocabularies, dates, pending.
 
-Reports P201-P204, P105, P220-P224, P240-P241 and P401. Units, citations and budget tables have
-their own modules (unitcheck.py, citations.py, budgets.py).
+Reports P201-P204, P105, P220-P224 and P401. Units, citations, budget tables and history have
+their own modules (unitcheck.py, citations.py, budgets.py, history.py).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from compiler.check import schema
-from compiler.check.model import Reference
 from compiler.check.resolve import did_you_mean
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics, Related
@@ -278,90 +277,3 @@ def _out_of_order(diags, when, what, other, other_span, *, after=False) -> None:
         hint="check both dates against the source",
         related=(Related(f"{other} is set here", other_span),),
     )
-
-
-# History ---------------------------------------------------------------------
-
-
-def validity(
-    decls: dict[str, nodes.Declaration],
-) -> dict[str, tuple[dt.date | None, dt.date | None]]:
-    """Each declaration's validity period: explicit `geldig`, else from its first cited document."""
-    periods: dict[str, tuple[dt.date | None, dt.date | None]] = {}
-    for name, decl in decls.items():
-        start = end = None
-        period = decl.value("geldig")
-        if isinstance(period, nodes.Validity):
-            start = parse_when(period.start) if period.start else None
-            end = parse_when(period.end) if period.end else None
-        if start is None:
-            start = _document_date(decl, decls)
-        periods[name] = (start, end)
-    for name, decl in decls.items():
-        for f in decl.all("vervangt") + decl.all("stopt"):
-            _apply_supersession(name, f.value, periods)
-    return periods
-
-
-def _document_date(decl: nodes.Declaration, decls: dict[str, nodes.Declaration]) -> dt.date | None:
-    if decl.kind == "document":
-        datum = decl.value("datum")
-        return parse_when(datum) if isinstance(datum, nodes.When) else None
-    for f in decl.all("bron"):
-        document = decls.get(f.value.document.name)
-        if document is not None and document.kind == "document":
-            return _document_date(document, decls)
-    return None
-
-
-def _apply_supersession(name, supersession: nodes.Supersession, periods) -> None:
-    target = supersession.target.name
-    if target not in periods:
-        return
-    when = parse_when(supersession.when) if supersession.when else periods[name][0]
-    start, end = periods[target]
-    if when is not None and (end is None or when < end):
-        periods[target] = (start, when)
-
-
-def check_history(
-    decls: dict[str, nodes.Declaration],
-    periods: dict[str, tuple[dt.date | None, dt.date | None]],
-    references: list[Reference],
-    diags: Diagnostics,
-) -> None:
-    """A declaration may only supersede an earlier one; `behoudt` must name something related."""
-    linked = {(r.source, r.target) for r in references} | {(r.target, r.source) for r in references}
-    for name, decl in decls.items():
-        own_start = periods[name][0]
-        for f in decl.all("vervangt") + decl.all("stopt"):
-            target = f.value.target.name
-            if target not in decls:
-                continue
-            target_start = periods[target][0]
-            when = parse_when(f.value.when) if f.value.when else own_start
-            if target_start and when and when < target_start:
-                diags.add(
-                    codes.SUPERSEDES_LATER,
-                    f.value.target.span,
-                    f"`{name}` {_verb(f.value)} `{target}` from {when}, "
-                    f"before `{target}` starts on {target_start}",
-                    hint=(
-                        "a declaration can only supersede one that is already in force; "
-                        "check the dates"
-                    ),
-                    related=(Related(f"`{target}` is declared here", decls[target].id.span),),
-                )
-        stopped = [f.value.target.name for f in decl.all("stopt")]
-        for ref in decl.value("behoudt", ()) or ():
-            if ref.name in decls and not any((ref.name, s) in linked for s in stopped):
-                diags.add(
-                    codes.RETAINS_UNRELATED,
-                    ref.span,
-                    f"`{ref.name}` is retained, but nothing that `{name}` stops refers to it",
-                    hint="`behoudt` lists what a stopped declaration led to and what stands",
-                )
-
-
-def _verb(supersession: nodes.Supersession) -> str:
-    return "replaces" if supersession.mode == "replaces" else "stops"

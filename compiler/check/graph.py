@@ -19,7 +19,16 @@ from dsl.diagnostics import Diagnostics, Related
 # evaluation reads: they are drawn, but they never form a cycle. A measure's contribution to a
 # target shows in later monitoring data, not in the target's status at the same moment.
 NON_LOGICAL = frozenset(
-    {"cites", "vervangt", "stopt", "behoudt", "uitgever", "draagt_bij_aan", "effect"}
+    {
+        "cites",
+        "vervangt",
+        "stopt",
+        "behoudt",
+        "onderdeel_van",
+        "uitgever",
+        "draagt_bij_aan",
+        "effect",
+    }
 )
 
 

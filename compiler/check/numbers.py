@@ -1,5 +1,7 @@
 """Numbers rest on quotes: every number a declaration states (values, ranges, effects, budget
 amounts, years of deadlines and baselines) must be written in one of its own quotes. Reports P250.
+One exception: the first year of a recurring duty (`eerste`) where the source names none may rest
+instead on a `bevinding` about the duty whose `wat` states the year chosen.
 
 The quote is read the way the sources write numbers: a decimal comma (12,5), a point or a space
 between thousands (280.000), and amounts in the scale the rule uses (€ 2.6 mld ~ "€2,6 mld.").
@@ -17,19 +19,37 @@ from dsl.diagnostics import Diagnostics
 _DIGITS = re.compile(r"\d[\d.,]*\d|\d")
 
 
-def check_numbers(decl: nodes.Declaration, diags: Diagnostics) -> None:
+def check_numbers(decl: nodes.Declaration, diags: Diagnostics, recorded: str = "") -> None:
+    """P250 for every number `decl` states; `recorded` is the text of the findings about it."""
     quotes = [f.value.quote for f in decl.all("bron")]
     if not quotes:
         return  # no citation at all: P204 says so
     written = _numbers_in(" ".join(quotes))
+    chosen = _numbers_in(recorded)
     for number, span in _stated_numbers(decl):
-        if number not in written:
+        if number not in written and not (span in _first_years(decl) and number in chosen):
             diags.add(
                 codes.NUMBER_NOT_IN_QUOTE,
                 span,
                 f"{_show(number)} in `{decl.id.name}` does not appear in any of its quotes",
                 hint="quote the passage that states this number, or correct the number",
             )
+
+
+def recorded_choices(decls: dict[str, nodes.Declaration]) -> dict[str, str]:
+    """For each declaration, the `wat` of every `bevinding` whose `betreft` names it."""
+    found: dict[str, list[str]] = {}
+    for decl in decls.values():
+        what = decl.value("wat")
+        if decl.kind != "bevinding" or not isinstance(what, str):
+            continue
+        for ref in decl.value("betreft", ()) or ():
+            found.setdefault(ref.name, []).append(what)
+    return {name: " ".join(texts) for name, texts in found.items()}
+
+
+def _first_years(decl: nodes.Declaration) -> list:
+    return [f.value.span for f in decl.all("eerste") if isinstance(f.value, nodes.When)]
 
 
 def _numbers_in(text: str) -> set[Decimal]:

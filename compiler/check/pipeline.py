@@ -14,14 +14,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.check import budgets, fields, viewbuilder
+from compiler.check import budgets, fields, history, viewbuilder
 from compiler.check.citations import CitationChecker, load_source
 from compiler.check.consistency import check_consistency
 from compiler.check.graph import PolicyGraph
 from compiler.check.kinds import check_kinds
 from compiler.check.layout import RULE_SUFFIX, escapes, policy_root, repository_root
 from compiler.check.model import Policy
-from compiler.check.numbers import check_numbers
+from compiler.check.numbers import check_numbers, recorded_choices
 from compiler.check.resolve import build_symbols, resolve
 from compiler.check.unitcheck import UnitChecker
 from dsl import codes, nodes
@@ -241,14 +241,15 @@ def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Poli
     check_kinds(symbols, diags)
     sources = _load_sources(symbols, diags)
     citations = CitationChecker(sources, diags)
+    choices = recorded_choices(symbols)
     for decl in symbols.values():
         citations.check(decl)
-        check_numbers(decl, diags)
+        check_numbers(decl, diags, choices.get(decl.id.name, ""))
     UnitChecker(symbols, diags).check()
     _check_budgets(symbols, diags)
     check_consistency(symbols, diags)
-    periods = fields.validity(symbols)
-    fields.check_history(symbols, periods, references, diags)
+    periods = history.validity(symbols)
+    history.check_history(symbols, periods, references, diags)
     policy = Policy(viewbuilder.build_declarations(symbols, periods), tuple(references), sources)
     graph = PolicyGraph.build(policy)
     graph.check_cycles(diags)

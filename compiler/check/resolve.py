@@ -27,6 +27,7 @@ FIELD_REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
     "handhaving": (("handhaving",), "out"),
     "betreft": (nodes.KINDS, "in"),
     "behoudt": (tuple(k for k in nodes.KINDS if k != "document"), "history"),
+    "onderdeel_van": (("maatregel",), "history"),  # the programme a declaration is part of
 }
 CONSEQUENCE_KINDS = {"verplichting": "verplichting", "besluit": "besluit", "maatregel": "maatregel"}
 STATE_KINDS = {"actief": ("trigger",)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from compiler.check.history import owners
 from compiler.check.model import CheckedDeclaration, Policy
 
 
@@ -31,10 +32,21 @@ def as_of(policy: Policy, on: dt.date) -> list[Status]:
 
 
 def _enders(policy: Policy) -> dict[str, tuple[str, ...]]:
+    """What ended each declaration: a `vervangt` or `stopt` naming it, else what it belongs to
+    and ended with (shown as "with ID").
+    """
     found: dict[str, list[str]] = {}
     for ref in policy.references:
         if ref.relation in ("vervangt", "stopt"):
             found.setdefault(ref.source, []).append(ref.target)
+    decls = policy.declarations
+    for member, of in owners({d.id: d.node for d in decls.values()}).items():
+        end = decls[member].valid_to
+        if member in found or end is None:
+            continue
+        with_ = [f"with {o}" for o in of if o in decls and decls[o].valid_to == end]
+        if with_:
+            found[member] = with_
     return {name: tuple(sorted(by)) for name, by in found.items()}
 
 
@@ -62,7 +74,8 @@ def render_text(statuses: list[Status], on: dt.date) -> str:
         for s in chosen:
             d = s.declaration
             period = f"{d.valid_from or '…'} – {d.valid_to or '…'}"
-            by = f"  (by {', '.join(s.ended_by)})" if s.ended_by else ""
+            label = ", ".join(s.ended_by)
+            by = f"  ({label})" if label.startswith("with ") else f"  (by {label})" if label else ""
             out.append(f"  {d.kind:<12} {d.id:<40} {period}{by}")
     return "\n".join(out)
 
