@@ -14,7 +14,7 @@ from pathlib import Path
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from dsl import codes
+from dsl import codes, files
 from dsl.diagnostics import Diagnostics
 from dsl.expressions import deepest_calculation
 from dsl.nodes import KINDS, AllOf, AnyOf, Comparison, Module, Not
@@ -79,20 +79,21 @@ def bare_parser() -> Lark:
 
 
 def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | None:
-    """Read a rule file as UTF-8 text within the size limit; report why not otherwise."""
+    """Read a rule file as UTF-8 text within the size limit (a regular file only, read through
+    the bounded reader of `dsl/files.py`); report why not otherwise.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            _too_large(size, display, diags)
-            return None
-        data = path.read_bytes()
-    except OSError as error:
-        diags.add(
-            codes.UNREADABLE_FILE,
-            Span.point(display),
-            f"cannot read file: {error.strerror}",
-            hint="check that the path exists and is readable",
-        )
+        data = files.read_bytes(path, MAX_FILE_BYTES)
+    except files.FileRefused as refused:
+        if refused.reason is files.Refusal.TOO_LARGE:
+            _too_large(refused.size or MAX_FILE_BYTES + 1, display, diags)
+        else:
+            diags.add(
+                codes.UNREADABLE_FILE,
+                Span.point(display),
+                f"cannot read file: {refused.message}",
+                hint="check that the path exists and is a readable rule file",
+            )
         return None
     return decode_source(data, display, diags)
 

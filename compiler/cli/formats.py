@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from dsl import codes
+from compiler.check.citations import MAX_SOURCE_BYTES
+from compiler.check.layout import repository_root
+from dsl import codes, files
 from dsl.codes import Severity
 from dsl.diagnostics import Diagnostic
 
@@ -24,12 +27,19 @@ _COLOURS = {
 _BOLD, _BLUE, _RESET = "\033[1m", "\033[34m", "\033[0m"
 
 
+# The excerpt under a diagnostic is read through the bounded reader: at most this many bytes, a
+# regular file only, never through a link out of the repository; otherwise no excerpt is shown.
+EXCERPT_MAX_BYTES = MAX_SOURCE_BYTES
+
+
 @functools.lru_cache(maxsize=256)
 def _file_lines(path: str) -> tuple[str, ...]:
     try:
-        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError):
+        boundary = repository_root(Path(os.path.abspath(path)).parent)
+        text = files.read_bytes(path, EXCERPT_MAX_BYTES, boundary=boundary).decode("utf-8")
+    except (files.FileRefused, OSError, UnicodeDecodeError, ValueError):
         return ()
+    return tuple(text.splitlines())
 
 
 def render(

@@ -19,8 +19,8 @@ from compiler.check.layout import within_repository
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.check.viewbuilder import with_value
-from compiler.data.yamlsafe import UNREADABLE, read_yaml_file
-from dsl import codes, nodes
+from compiler.data.yamlsafe import MAX_YAML_BYTES, UNREADABLE, read_yaml_file
+from dsl import codes, files, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import parse_text
 from dsl.source import SourceFile, Span
@@ -193,7 +193,11 @@ def _line_of(path: Path, where) -> int:
     keys = [k for k in where if isinstance(k, str)]
     if not keys:
         return 1
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = files.read_bytes(path, MAX_YAML_BYTES).decode("utf-8")
+    except (files.FileRefused, UnicodeDecodeError):
+        return 1
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.strip().startswith(f"{keys[-1]}:") or f" {keys[-1]}:" in line:
             return number
     return 1

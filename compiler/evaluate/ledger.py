@@ -23,7 +23,7 @@ import numpy as np
 from compiler.data.types import Event
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation, History
-from dsl import codes
+from dsl import codes, files
 from dsl.source import Span
 
 APPLICATION_ID = 0x62656C64  # "beld"
@@ -62,6 +62,19 @@ def _damaged(path: str, error: Exception) -> LedgerError:
     )
 
 
+def _refuse_unless_regular(path: str) -> None:
+    """A FIFO, device or folder given as the ledger is refused before SQLite opens (and blocks
+    on) it.
+    """
+    kind = files.not_regular(path)
+    if kind is not None:
+        raise LedgerError(
+            codes.NOT_A_LEDGER,
+            f"`{path}` is {kind}, not a ledger file",
+            "give the path of a ledger file (or of a new one) as --ledger",
+        )
+
+
 def _reads(method):
     """A ledger method reading the file: a damaged file, or values in it that beleid did not write
     (a moment that is not a date, a step that is not a number), is L002, not a traceback.
@@ -93,6 +106,7 @@ class Ledger:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         if self.path != ":memory:":
+            _refuse_unless_regular(self.path)
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
