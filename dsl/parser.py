@@ -79,11 +79,17 @@ def bare_parser() -> Lark:
 
 
 def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | None:
-    """Read a rule file as UTF-8 text within the size limit (a regular file only, read through
-    the bounded reader of `dsl/files.py`); report why not otherwise.
+    """Read a rule file as UTF-8 text within the limits; report why not otherwise."""
+    data = read_rule_bytes(path, display, diags)
+    return None if data is None else decode_source(data, display, diags)
+
+
+def read_rule_bytes(path: Path, display: str, diags: Diagnostics) -> bytes | None:
+    """A rule file's bytes within the size limit, a regular file only (read through the bounded
+    reader of `dsl/files.py`), or None after P006 or P008.
     """
     try:
-        data = files.read_bytes(path, MAX_FILE_BYTES)
+        return files.read_bytes(path, MAX_FILE_BYTES)
     except files.FileRefused as refused:
         if refused.reason is files.Refusal.TOO_LARGE:
             _too_large(refused.size or MAX_FILE_BYTES + 1, display, diags)
@@ -95,7 +101,6 @@ def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | No
                 hint="check that the path exists and is a readable rule file",
             )
         return None
-    return decode_source(data, display, diags)
 
 
 def _too_large(size: int, display: str, diags: Diagnostics) -> None:
