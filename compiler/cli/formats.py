@@ -15,6 +15,7 @@ from compiler.check.layout import repository_root
 from dsl import codes, files
 from dsl.codes import Severity
 from dsl.diagnostics import Diagnostic
+from dsl.printable import escape_controls
 
 FORMATS = ("text", "json", "github", "sarif")
 TOOL_URI = "https://github.com/beleid/beleid"
@@ -78,19 +79,20 @@ def render_text(
     d: Diagnostic, *, colour: bool = False, lines: Callable[[str], tuple[str, ...]] = _file_lines
 ) -> str:
     paint = (lambda code, text: f"{code}{text}{_RESET}") if colour else (lambda code, text: text)
-    where = f"{d.span}: " if d.span else ""
+    safe = escape_controls  # what came from a file is escaped; only our own colours reach the tty
+    where = safe(f"{d.span}: ") if d.span else ""
     head = (
         paint(_BOLD, where)
         + paint(_COLOURS[d.severity], f"{d.severity.value}[{d.code.id}]")
-        + paint(_BOLD, f": {d.message}")
+        + paint(_BOLD, f": {safe(d.message)}")
     )
     out = [head]
     if d.span is not None:
         out.extend(_excerpt(d, lines(d.span.path), paint))
     if d.hint:
-        out.append(paint(_BLUE, "   = ") + f"hint: {d.hint}")
+        out.append(paint(_BLUE, "   = ") + f"hint: {safe(d.hint)}")
     for related in d.related:
-        out.append(paint(_BLUE, "   = ") + f"note: {related.span}: {related.message}")
+        out.append(paint(_BLUE, "   = ") + safe(f"note: {related.span}: {related.message}"))
     return "\n".join(out)
 
 
@@ -110,7 +112,7 @@ def _excerpt(d: Diagnostic, file_lines: tuple[str, ...], paint) -> list[str]:
     carets = "^" * max(1, min(end, len(text) - 1) - span.column)
     return [
         gutter,
-        paint(_BLUE, f"{span.line} |") + f" {text}",
+        paint(_BLUE, f"{span.line} |") + f" {escape_controls(text)}",
         gutter + " " + " " * (span.column - 1) + paint(_COLOURS[d.severity], carets),
     ]
 

@@ -21,6 +21,7 @@ from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import Evaluation, TriggerState, evaluate
 from compiler.evaluate.targets import TargetState
+from dsl.printable import escaped
 from dsl.source import Span
 
 
@@ -140,6 +141,7 @@ _DECIDED = (
 )
 
 
+@escaped
 def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:
     out = [f"Scenario: {scenario.name} ({len(summaries)} moments)"]
     for a in scenario.assumptions:
