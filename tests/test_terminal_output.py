@@ -61,7 +61,7 @@ def test_diagnostic_text_escapes_every_field_but_keeps_its_own_colours():
     ],
 )
 def test_every_text_renderer_escapes_control_characters(renderer):
-    """Each text renderer of evaluate, explain, simulate, test and sources goes through the helper."""
+    """Each text renderer of evaluate, explain, simulate, test and sources uses the helper."""
     assert renderer.__wrapped__ is not None
     assert renderer.__qualname__ != "escaped.<locals>.safe"
 
