@@ -52,6 +52,7 @@ def write(
     progress: Callable[[str], None] = lambda message: None,
 ) -> int:
     """Write every page under `out`; returns the number of files written."""
+    out = _resolved(out)
     _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -102,6 +103,15 @@ def pages(
         yield from written
 
 
+def _resolved(out: Path) -> Path:
+    """The output folder as one physical path, resolved before anything is moved: `R/../R` names
+    `R` itself, so moving the old `R` aside cannot make the path point nowhere.
+    """
+    if out.name in ("", ".", ".."):
+        return out.resolve()
+    return out.parent.resolve() / out.name
+
+
 def _check_target(out: Path) -> None:
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise ReportError(
@@ -117,7 +127,12 @@ def _swap(staging: Path, out: Path) -> None:
         old = out.with_name(f".{out.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         os.replace(out, old)
-    os.replace(staging, out)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)  # the old report back in place, never lost
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
