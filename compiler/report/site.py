@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from compiler.check import timeline
-from compiler.report import svg
+from compiler.report import markdown, svg
 from compiler.report.handbook import Entry, Handbook
 from compiler.report.phrases import LANGUAGES
 from compiler.report.provinces import PROVINCE_NAMES, TILES
@@ -81,7 +81,8 @@ def pages(
     progress: Callable[[str], None] = lambda message: None,
 ) -> Iterator[Page]:
     env = environment()
-    env.filters["md"] = _md
+    env.filters["md"] = markdown.inline
+    env.filters["md_code_block"] = markdown.code_block
     labels = yaml.safe_load(
         resources.files("compiler.report").joinpath("templates/labels.yaml").read_text("utf-8")
     )
@@ -307,7 +308,7 @@ class _Site:
         return (
             f'<a href="{escape(link)}">{escape(text)}</a>'
             if self.form == "html"
-            else f"[{_md(text)}]({link})"
+            else f"[{markdown.inline(text)}]({link})"
         )
 
     def picture(self, entry: Entry) -> str:
@@ -379,21 +380,11 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _md(text: str) -> str:
-    """Text safe inside Markdown: characters that would start markup are escaped."""
-    for char in "\\`*_[]|<>#":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
 def _mermaid(entry: Entry, uses: list[tuple[str, str]], used_by: list[tuple[str, str]]) -> str:
     def node(ident: str, title: str) -> str:
-        shown = title if len(title) <= 40 else title[:39] + "…"
-        for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
-            shown = shown.replace(char, code)
-        return f'{ident}["{shown}"]'
+        return f'{ident}["{markdown.mermaid_label(title)}"]'
 
-    lines = ["```mermaid", "flowchart LR", f"  {node(entry.id, entry.title)}"]
+    lines = [f"  {node(entry.id, entry.title)}"]
     lines += [f"  {node(i, t)} --> {entry.id}" for i, t in uses[:8]]
     lines += [f"  {entry.id} --> {node(i, t)}" for i, t in used_by[:8]]
-    return "\n".join(lines + ["```"])
+    return markdown.code_block(["flowchart LR", *lines], "mermaid")
