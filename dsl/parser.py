@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from dsl import codes, parsecache
+from dsl import codes, files, parsecache
 from dsl.diagnostics import Diagnostics
 from dsl.expressions import deepest_calculation
 from dsl.grammar import bare_parser
@@ -65,25 +65,27 @@ _TERMINAL_WORDS = {
 
 
 def read_source(path: Path, display: str, diags: Diagnostics) -> SourceFile | None:
-    """Read a rule file as UTF-8 text within the size limit; report why not otherwise."""
-    data = _read_bytes(path, display, diags)
+    """Read a rule file as UTF-8 text within the limits; report why not otherwise."""
+    data = read_rule_bytes(path, display, diags)
     return None if data is None else decode_source(data, display, diags)
 
 
-def _read_bytes(path: Path, display: str, diags: Diagnostics) -> bytes | None:
+def read_rule_bytes(path: Path, display: str, diags: Diagnostics) -> bytes | None:
+    """A rule file's bytes within the size limit, a regular file only (read through the bounded
+    reader of `dsl/files.py`), or None after P006 or P008.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            _too_large(size, display, diags)
-            return None
-        return path.read_bytes()
-    except OSError as error:
-        diags.add(
-            codes.UNREADABLE_FILE,
-            Span.point(display),
-            f"cannot read file: {error.strerror}",
-            hint="check that the path exists and is readable",
-        )
+        return files.read_bytes(path, MAX_FILE_BYTES)
+    except files.FileRefused as refused:
+        if refused.reason is files.Refusal.TOO_LARGE:
+            _too_large(refused.size or MAX_FILE_BYTES + 1, display, diags)
+        else:
+            diags.add(
+                codes.UNREADABLE_FILE,
+                Span.point(display),
+                f"cannot read file: {refused.message}",
+                hint="check that the path exists and is a readable rule file",
+            )
         return None
 
 
@@ -364,7 +366,7 @@ def parse_file(path: Path, display: str, diags: Diagnostics) -> Module:
     """Read and parse one file, reporting every problem as a diagnostic; an unchanged file comes
     from the cache of parsed files (dsl/parsecache.py) with the same module and diagnostics.
     """
-    data = _read_bytes(path, display, diags)
+    data = read_rule_bytes(path, display, diags)
     if data is None:
         return Module(display, ())
     return parsecache.parse_cached(data, display, diags, _parse_bytes)

@@ -52,6 +52,7 @@ from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import decode_source, parse_file, parse_text
 from dsl.source import SourceFile
+from fuzz import rendertargets
 from fuzz.datanumbers import numbers_dictionary, numbers_seeds, run_numbers
 from tests.fixtures.diff import cases as diffcases
 
@@ -1077,6 +1078,26 @@ TARGETS: dict[str, Target] = {
             max_len=256,
             dictionary=numbers_dictionary,
             instrument=("dsl", "compiler", "yaml"),
+        ),
+        Target(
+            "markdown",
+            "bytes as titles, quotes and why-lines through every Markdown context of the report: "
+            "inline text, Mermaid labels, code blocks; nothing leaves its place",
+            rendertargets.run_markdown,
+            rendertargets.markdown_seeds,
+            max_len=2_048,
+            dictionary=rendertargets.markdown_dictionary,
+            instrument=("compiler.report",),
+        ),
+        Target(
+            "diagnostics",
+            "a diagnostic on a regular file, a link out of the repository or a FIFO, in every "
+            "format: no raw control characters, nothing read from outside, no hang",
+            rendertargets.run_diagnostic_text,
+            rendertargets.diagnostic_seeds,
+            setup=lambda: (rendertargets._renderer_tree(), None)[1],
+            max_len=4_096,
+            instrument=("dsl", "compiler.cli"),
         ),
         Target(
             "selftest",

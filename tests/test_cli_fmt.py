@@ -73,3 +73,61 @@ def test_rewriting_leaves_only_the_rule_files_and_check_mode_writes_nothing(tmp_
     written = format_files([str(tmp_path)], write=True)
     assert path.read_text(encoding="utf-8") == written.files[0].formatted != MESSY
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.policy"]  # no temporary file left
+
+
+# ------------------------------------------------------------- hostile files (issue 20, item 4)
+
+
+def test_fmt_non_utf8_file_is_a_located_error(capsys, tmp_path):
+    path = tmp_path / "latin1.policy"
+    original = 'doel x "Caf\xe9" {\n    indicator nh3_landbouw\n}\n'.encode("latin-1")
+    path.write_bytes(original)
+    code, _, err = run(capsys, "fmt", path)
+    assert code == 1
+    assert f"{path}:1:12: error[P004]: byte 0xe9 is not valid UTF-8" in err
+    assert path.read_bytes() == original
+
+
+def test_fmt_has_the_size_limit_of_check(capsys, tmp_path, monkeypatch):
+    from dsl import parser
+
+    monkeypatch.setattr(parser, "MAX_FILE_BYTES", 40)
+    path = tmp_path / "groot.policy"
+    path.write_text(MESSY, encoding="utf-8")
+    code, _, err = run(capsys, "fmt", path)
+    assert code == 1 and "error[P006]" in err and "over the limit of 40" in err
+    assert path.read_text(encoding="utf-8") == MESSY
+
+
+def test_fmt_keeps_symlink(capsys, tmp_path):
+    (tmp_path / "echt").mkdir()
+    real = tmp_path / "echt" / "x.policy"
+    real.write_text(MESSY, encoding="utf-8")
+    link = tmp_path / "link.policy"
+    link.symlink_to("echt/x.policy")
+    assert run(capsys, "fmt", link)[0] == 0
+    assert link.is_symlink() and link.readlink().as_posix() == "echt/x.policy"
+    assert real.read_text(encoding="utf-8").startswith('doel x "X" {\n    indicator  nh3_landbouw')
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["echt", "link.policy", "x.policy"]
+
+
+def test_fmt_keeps_the_file_mode(capsys, tmp_path):
+    path = tmp_path / "x.policy"
+    path.write_text(MESSY, encoding="utf-8")
+    path.chmod(0o664)
+    assert run(capsys, "fmt", path)[0] == 0
+    assert path.read_text(encoding="utf-8") != MESSY
+    assert path.stat().st_mode & 0o7777 == 0o664
+
+
+def test_output_file_gets_the_umask_mode_not_0600(capsys, tmp_path):
+    import os
+
+    from compiler.workflow.atomicwrite import write_text_atomically
+
+    previous = os.umask(0o022)
+    try:
+        write_text_atomically(tmp_path / "nieuw.txt", "tekst")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "nieuw.txt").stat().st_mode & 0o777 == 0o644

@@ -18,7 +18,7 @@ import pytest
 from fuzz.targets import DEFAULT_TARGETS
 from tests.conftest import ROOT
 
-SECONDS = 8  # per target; two run at once on two cores, so all six take about 40 s
+SECONDS = 8  # per target; two run at once on two cores, so all eight take about 55 s
 
 if importlib.util.find_spec("atheris") is None:
     if os.environ.get("BELEID_REQUIRE_FUZZ"):

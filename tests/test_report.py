@@ -479,3 +479,18 @@ def test_an_impossible_date_is_written_as_given_not_a_crash(tmp_path):
     bad = next(entry for entry in book.entries.values() if entry.declaration.id == "rare_datum")
     for language in ("nl", "en"):
         assert "2025-13-01" in Sentences(environment(), language, book).of(bad)
+
+
+def test_report_output_path_with_dotdot(tmp_path, monkeypatch, capsys):
+    """`-o R/../R` with an existing report R: R is replaced by the new report, nothing is lost and
+    no staging or old folder is left behind (issue 20, item 9).
+    """
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "R"
+    argv = ["report", "--policy", "tests/fixtures/base", "--handbook-only", "--as-of", "2027"]
+    assert main([*argv, "-o", str(out)]) == 0
+    (out / "stale.txt").write_text("from the old report", encoding="utf-8")
+    assert main([*argv, "-o", str(out / ".." / "R")]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert (out / site.MARKER).is_file() and not (out / "stale.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["R"]

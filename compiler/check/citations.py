@@ -13,7 +13,7 @@ from pathlib import Path
 
 from compiler.check.layout import policy_root
 from compiler.check.model import SourceText
-from dsl import codes, nodes
+from dsl import codes, files, nodes
 from dsl.diagnostics import Diagnostics
 
 _HYPHENS = ("-", "\u00ad")
@@ -120,22 +120,19 @@ def load_source(
                 hint="keep source texts inside the policy tree, e.g. under policy/sources/",
             )
             return None
-        if (
-            path.exists() and not path.is_file()
-        ):  # a folder, a pipe or a device: never a text to read
-            _unreadable(field, "it is not a regular file", diags)
-            return None
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
+        text = files.read_bytes(path, MAX_SOURCE_BYTES, boundary=tree).decode("utf-8")
+    except files.FileRefused as refused:
+        if refused.reason is files.Refusal.TOO_LARGE:
             diags.add(
                 codes.FILE_TOO_LARGE,
                 field.span,
-                f"source file `{field.value}` is {size:,} bytes, "
+                f"source file `{field.value}` is {refused.size:,} bytes, "
                 f"over the limit of {MAX_SOURCE_BYTES:,}",
                 hint="cite the document as plain text; the largest bundled source is under 0.5 MB",
             )
-            return None
-        text = path.read_text(encoding="utf-8")
+        else:  # a folder, a pipe or a device is never a text to read
+            _unreadable(field, refused.message, diags)
+        return None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         reason = {
             UnicodeDecodeError: "it is not UTF-8 text",

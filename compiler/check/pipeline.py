@@ -24,9 +24,9 @@ from compiler.check.model import Policy
 from compiler.check.numbers import check_numbers, recorded_choices
 from compiler.check.resolve import build_symbols, resolve
 from compiler.check.unitcheck import UnitChecker
-from dsl import codes, nodes
+from dsl import codes, files, nodes
 from dsl.diagnostics import Diagnostics
-from dsl.parser import parse_file, parse_text
+from dsl.parser import MAX_FILE_BYTES, parse_file, parse_text
 from dsl.source import SourceFile, Span
 
 # Far above any real policy (the bundled tree has a few hundred; benchmarks/check.py checks 100
@@ -289,9 +289,11 @@ def _check_budgets(symbols: dict[str, nodes.Declaration], diags: Diagnostics) ->
         budgets.check_budget_reference(decl, tables, diags)
 
 
-def policy_digest(files: list[str]) -> str:
-    """A fingerprint of the rule files' content, for the ledger."""
+def policy_digest(paths: list[str]) -> str:
+    """A fingerprint of the rule files' content, for the ledger (read within the rule-file
+    limit, as the checker read them).
+    """
     digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(Path(name).read_bytes())
+    for name in sorted(paths):
+        digest.update(files.read_bytes(name, MAX_FILE_BYTES))
     return digest.hexdigest()

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from dsl import codes
+from compiler.check.citations import MAX_SOURCE_BYTES
+from compiler.check.layout import repository_root
+from dsl import codes, files
 from dsl.codes import Severity
 from dsl.diagnostics import Diagnostic
+from dsl.printable import escape_controls
 
 FORMATS = ("text", "json", "github", "sarif")
 TOOL_URI = "https://github.com/beleid/beleid"
@@ -24,12 +28,19 @@ _COLOURS = {
 _BOLD, _BLUE, _RESET = "\033[1m", "\033[34m", "\033[0m"
 
 
+# The excerpt under a diagnostic is read through the bounded reader: at most this many bytes, a
+# regular file only, never through a link out of the repository; otherwise no excerpt is shown.
+EXCERPT_MAX_BYTES = MAX_SOURCE_BYTES
+
+
 @functools.lru_cache(maxsize=256)
 def _file_lines(path: str) -> tuple[str, ...]:
     try:
-        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError):
+        boundary = repository_root(Path(os.path.abspath(path)).parent)
+        text = files.read_bytes(path, EXCERPT_MAX_BYTES, boundary=boundary).decode("utf-8")
+    except (files.FileRefused, OSError, UnicodeDecodeError, ValueError):
         return ()
+    return tuple(text.splitlines())
 
 
 def render(
@@ -83,19 +94,20 @@ def render_text(
     d: Diagnostic, *, colour: bool = False, lines: Callable[[str], tuple[str, ...]] = _file_lines
 ) -> str:
     paint = (lambda code, text: f"{code}{text}{_RESET}") if colour else (lambda code, text: text)
-    where = f"{d.span}: " if d.span else ""
+    safe = escape_controls  # what came from a file is escaped; only our own colours reach the tty
+    where = safe(f"{d.span}: ") if d.span else ""
     head = (
         paint(_BOLD, where)
         + paint(_COLOURS[d.severity], f"{d.severity.value}[{d.code.id}]")
-        + paint(_BOLD, f": {d.message}")
+        + paint(_BOLD, f": {safe(d.message)}")
     )
     out = [head]
     if d.span is not None:
         out.extend(_excerpt(d, lines(d.span.path), paint))
     if d.hint:
-        out.append(paint(_BLUE, "   = ") + f"hint: {d.hint}")
+        out.append(paint(_BLUE, "   = ") + f"hint: {safe(d.hint)}")
     for related in d.related:
-        out.append(paint(_BLUE, "   = ") + f"note: {related.span}: {related.message}")
+        out.append(paint(_BLUE, "   = ") + safe(f"note: {related.span}: {related.message}"))
     return "\n".join(out)
 
 
@@ -115,7 +127,7 @@ def _excerpt(d: Diagnostic, file_lines: tuple[str, ...], paint) -> list[str]:
     carets = "^" * max(1, min(end, len(text) + 1) - span.column)
     return [
         gutter,
-        paint(_BLUE, f"{span.line} |") + f" {text}",
+        paint(_BLUE, f"{span.line} |") + f" {escape_controls(text)}",
         gutter + " " + " " * (span.column - 1) + paint(_COLOURS[d.severity], carets),
     ]
 

@@ -13,6 +13,7 @@ from compiler.cli.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from compiler.workflow.atomicwrite import write_text_atomically
 from dsl import codes
 from dsl.diagnostics import Diagnostic, Diagnostics
+from dsl.printable import escape_controls
 from dsl.source import Span
 
 
@@ -26,8 +27,8 @@ def emit(text: str, output: str | None) -> None:
 
 
 def warn(text: str) -> None:
-    """A line for the user on stderr."""
-    print(text, file=sys.stderr)
+    """A line for the user on stderr, control characters escaped."""
+    print(escape_controls(text), file=sys.stderr)
 
 
 def is_terminal(output: str | None) -> bool:

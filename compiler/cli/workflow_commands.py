@@ -28,8 +28,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         raise UsageError("no rule files found", diagnostics=discovery)
     for file in run.broken:
         warn(
-            f"{file.error}\n  = hint: fix the syntax first (`beleid check {file.path}`); "
-            "the file was not changed"
+            f"{file.error}\n  = hint: fix it first (`beleid check {file.path}` shows every "
+            "problem); the file was not changed"
         )
     if args.diff:
         for file in run.unformatted:

@@ -20,8 +20,8 @@ from compiler.check.layout import within_repository
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.check.viewbuilder import with_value
-from compiler.data.yamlsafe import UNREADABLE, TextDateLoader, read_yaml_file
-from dsl import codes, nodes
+from compiler.data.yamlsafe import MAX_YAML_BYTES, UNREADABLE, TextDateLoader, read_yaml_file
+from dsl import codes, files, nodes
 from dsl.diagnostics import Diagnostics
 from dsl.parser import parse_text
 from dsl.source import SourceFile, Span
@@ -198,8 +198,9 @@ def _span_of(path: Path, keys: list, *, at_key: bool = False) -> Span:
     the file's start when it cannot be composed again.
     """
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=TextDateLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        text = files.read_bytes(path, MAX_YAML_BYTES).decode("utf-8")
+        node = yaml.compose(text, Loader=TextDateLoader)
+    except (files.FileRefused, UnicodeDecodeError, yaml.YAMLError):
         node = None
     if node is None:
         return Span.point(str(path))

@@ -22,7 +22,7 @@ from pathlib import Path
 from compiler.check.resolve import did_you_mean
 from compiler.data.numbers import read_number
 from compiler.data.yamlsafe import UNREADABLE, LineLoader, load_yaml_text
-from dsl import codes
+from dsl import codes, files
 from dsl.diagnostics import Diagnostics, Related
 from dsl.source import Span
 
@@ -84,22 +84,15 @@ def read_data_text(path: Path, diags: Diagnostics) -> str | None:
     """A data file's text, or None after a D001 (missing, too large, binary, not UTF-8)."""
     where = Span.point(str(path))
     try:
-        size = path.stat().st_size
-        if size > MAX_DATA_BYTES:
-            diags.add(
-                codes.DATA_UNREADABLE,
-                where,
-                f"`{path}` is {size:,} bytes; the limit is {MAX_DATA_BYTES:,}",
-                hint="split the data into several files",
-            )
-            return None
-        data = path.read_bytes()
-    except OSError as error:
+        data = files.read_bytes(path, MAX_DATA_BYTES)
+    except files.FileRefused as refused:
         diags.add(
             codes.DATA_UNREADABLE,
             where,
-            f"cannot read `{path}`: {error.strerror or error}",
-            hint="check the path; `beleid evaluate --help` lists the data options",
+            f"cannot read `{path}`: {refused.message}",
+            hint="split the data into several files"
+            if refused.reason is files.Refusal.TOO_LARGE
+            else "give a regular CSV or YAML file; `beleid evaluate --help` lists the data options",
         )
         return None
     if b"\x00" in data:

@@ -16,10 +16,12 @@ from pathlib import Path
 import yaml
 
 from compiler.data import numbers
-from dsl import codes
+from dsl import codes, files
 from dsl.diagnostics import Diagnostics
 from dsl.source import Span
 
+# Scenario and policy test files are a few kilobytes; data YAML has its own, larger limit.
+MAX_YAML_BYTES = 20_000_000
 MAX_YAML_DEPTH = 100
 
 
@@ -205,8 +207,8 @@ def read_yaml_file(
     malformed). Always a safe loader; dates stay text.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = files.read_bytes(path, MAX_YAML_BYTES).decode("utf-8")
+    except (files.FileRefused, UnicodeDecodeError) as error:
         diags.add(
             code,
             Span.point(str(path)),

@@ -28,6 +28,7 @@ from compiler.evaluate.targetentities import explain_lines
 from compiler.evaluate.targetnature import NATURE_PHRASES
 from compiler.evaluate.targets import EndStatus, RangeEnd, TargetStatus
 from dsl import nodes
+from dsl.printable import escaped
 
 _TRUTH = {True: "yes", False: "no", None: "unknown"}
 FARM = "bedrijf"  # the entity kind `--farm` explains
@@ -37,6 +38,7 @@ class ExplainError(Exception):
     """The thing to explain does not exist; the message says what does."""
 
 
+@escaped
 def explain(
     policy: Policy,
     evaluation: Evaluation,

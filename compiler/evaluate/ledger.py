@@ -32,6 +32,7 @@ from compiler.evaluate.ledgerfailure import LedgerError
 from compiler.evaluate.ledgerrows import event_rows, obligation_rows, step_rows
 from compiler.evaluate.moment import Evaluation, History
 from compiler.evaluate.receipt import Receipt
+from dsl import codes, files
 from dsl.source import Span
 
 __all__ = ["LOCK_TIMEOUT", "PAUSE_VARIABLE", "Ledger", "LedgerError", "Recorded", "RecordedRun"]
@@ -41,6 +42,19 @@ SCHEMA_VERSION = ledgerschema.SCHEMA_VERSION
 LOCK_TIMEOUT = 60.0  # seconds a run waits for another process's write lock before L006
 # Fault injection for the crash test: pause for this many seconds after writing half the rows.
 PAUSE_VARIABLE = "BELEID_LEDGER_PAUSE_MIDWAY"
+
+
+def _refuse_unless_regular(path: str) -> None:
+    """A FIFO, device or folder given as the ledger is refused before SQLite opens (and blocks
+    on) it.
+    """
+    kind = files.not_regular(path)
+    if kind is not None:
+        raise LedgerError(
+            codes.NOT_A_LEDGER,
+            f"`{path}` is {kind}, not a ledger file",
+            "give the path of a ledger file (or of a new one) as --ledger",
+        )
 
 
 def _reads(method):
@@ -98,6 +112,8 @@ class Ledger:
         self, path: str | Path, *, read_only: bool = False, timeout: float = LOCK_TIMEOUT
     ) -> None:
         self.path, self.read_only, self.timeout = str(path), read_only, timeout
+        if self.path != ":memory:":
+            _refuse_unless_regular(self.path)
         self.db = self._connect()
         try:
             self._prepare()

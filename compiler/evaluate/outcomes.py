@@ -19,6 +19,7 @@ from compiler.evaluate.moment import Evaluation
 from compiler.evaluate.regionview import farms_are_synthetic, regional_json, regional_lines
 from compiler.evaluate.targetentities import per_entity_json, per_entity_lines
 from compiler.evaluate.targets import STATUSES, EndStatus, TargetState, TargetStatus
+from dsl.printable import escaped
 
 _ORDER = {status: i for i, status in enumerate(STATUSES)}
 # In this order the duty counts are shown, and the duties of one actor listed.
@@ -221,6 +222,7 @@ def render_json(evaluation: Evaluation, recorded: str | None = None) -> str:
 # ---------------------------------------------------------------------------------------- text
 
 
+@escaped
 def render_text(evaluation: Evaluation, *, verbose: bool = False) -> str:
     out = [
         f"Monitoring moment {evaluation.moment}: {len(evaluation.in_force)} declarations in force"

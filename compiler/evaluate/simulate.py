@@ -22,6 +22,7 @@ from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import Evaluation, TriggerState, evaluate
 from compiler.evaluate.receipt import Receipt
 from compiler.evaluate.targets import TargetState
+from dsl.printable import escaped
 from dsl.source import Span
 
 
@@ -147,6 +148,7 @@ _DECIDED = (
 )
 
 
+@escaped
 def render_timeline(scenario: Scenario, summaries: list[MomentSummary]) -> str:
     out = [f"Scenario: {scenario.name} ({len(summaries)} moments)"]
     for a in scenario.assumptions:

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from compiler.check import timeline
-from compiler.report import svg
+from compiler.report import markdown, svg
 from compiler.report.handbook import Entry, Handbook
 from compiler.report.phrases import LANGUAGES
 from compiler.report.provinces import PROVINCE_NAMES, TILES
@@ -52,6 +52,7 @@ def write(
     progress: Callable[[str], None] = lambda message: None,
 ) -> int:
     """Write every page under `out`; returns the number of files written."""
+    out = _resolved(out)
     _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -80,7 +81,8 @@ def pages(
     progress: Callable[[str], None] = lambda message: None,
 ) -> Iterator[Page]:
     env = environment()
-    env.filters["md"] = _md
+    env.filters["md"] = markdown.inline
+    env.filters["md_code_block"] = markdown.code_block
     labels = yaml.safe_load(
         resources.files("compiler.report").joinpath("templates/labels.yaml").read_text("utf-8")
     )
@@ -102,6 +104,15 @@ def pages(
         yield from written
 
 
+def _resolved(out: Path) -> Path:
+    """The output folder as one physical path, resolved before anything is moved: `R/../R` names
+    `R` itself, so moving the old `R` aside cannot make the path point nowhere.
+    """
+    if out.name in ("", ".", ".."):
+        return out.resolve()
+    return out.parent.resolve() / out.name
+
+
 def _check_target(out: Path) -> None:
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise ReportError(
@@ -117,7 +128,12 @@ def _swap(staging: Path, out: Path) -> None:
         old = out.with_name(f".{out.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         os.replace(out, old)
-    os.replace(staging, out)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)  # the old report back in place, never lost
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -292,7 +308,7 @@ class _Site:
         return (
             f'<a href="{escape(link)}">{escape(text)}</a>'
             if self.form == "html"
-            else f"[{_md(text)}]({link})"
+            else f"[{markdown.inline(text)}]({link})"
         )
 
     def picture(self, entry: Entry) -> str:
@@ -364,21 +380,11 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _md(text: str) -> str:
-    """Text safe inside Markdown: characters that would start markup are escaped."""
-    for char in "\\`*_[]|<>#":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
 def _mermaid(entry: Entry, uses: list[tuple[str, str]], used_by: list[tuple[str, str]]) -> str:
     def node(ident: str, title: str) -> str:
-        shown = title if len(title) <= 40 else title[:39] + "…"
-        for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
-            shown = shown.replace(char, code)
-        return f'{ident}["{shown}"]'
+        return f'{ident}["{markdown.mermaid_label(title)}"]'
 
-    lines = ["```mermaid", "flowchart LR", f"  {node(entry.id, entry.title)}"]
+    lines = [f"  {node(entry.id, entry.title)}"]
     lines += [f"  {node(i, t)} --> {entry.id}" for i, t in uses[:8]]
     lines += [f"  {entry.id} --> {node(i, t)}" for i, t in used_by[:8]]
-    return "\n".join(lines + ["```"])
+    return markdown.code_block(["flowchart LR", *lines], "mermaid")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from compiler.check.model import Policy, SourceText
 from dsl import nodes
+from dsl.printable import escaped
 
 # A passage is "quantified" when it holds an amount, a share, a quantity with a unit, or a year.
 QUANTIFIED = re.compile(
@@ -99,6 +100,7 @@ def _passage(source: SourceText, numbers: list[int]) -> Passage:
 # rendering -------------------------------------------------------------------------------------
 
 
+@escaped
 def render_text(report: list[DocumentCoverage], *, passages: bool = True, width: int = 100) -> str:
     out = [
         f"{'document':<24} {'cited lines':>12} {'coverage':>9} {'citations':>10}  "

@@ -12,6 +12,7 @@ from pathlib import Path
 from compiler.check.pipeline import discover
 from compiler.workflow import fmt
 from compiler.workflow.atomicwrite import write_text_atomically
+from dsl import parser
 from dsl.diagnostics import Diagnostics
 
 
@@ -82,8 +83,22 @@ def format_files(paths: list[str], *, write: bool) -> FormatRun:
 
 
 def _format_file(path: Path) -> FileFormat:
-    text = path.read_text(encoding="utf-8")
+    """A rule file read as `check` reads it (the same size limit, regular files only, UTF-8
+    without NUL bytes); a file that cannot be read is reported at its place and left alone.
+    """
+    diags = Diagnostics()
+    data = parser.read_rule_bytes(path, str(path), diags)
+    if data is None or parser.decode_source(data, str(path), diags) is None:
+        return FileFormat(path, "", error=_unreadable(path, diags))
+    text = data.decode("utf-8")
     try:
         return FileFormat(path, text, formatted=fmt.format_text(text, str(path)))
     except fmt.FormatError as error:
         return FileFormat(path, text, error=error)
+
+
+def _unreadable(path: Path, diags: Diagnostics) -> fmt.FormatError:
+    first = diags.sorted()[0]
+    where = first.span
+    line, column = (where.line, where.column) if where is not None else (1, 1)
+    return fmt.FormatError(str(path), line, column, f"error[{first.code.id}]: {first.message}")

@@ -5,8 +5,10 @@ json`): failures with their place, the counts, and the coverage by category.
 from __future__ import annotations
 
 from compiler.workflow.policytest import Outcome
+from dsl.printable import escaped
 
 
+@escaped
 def render_text(outcome: Outcome) -> str:
     """The failures, each with its place, expected and actual value, then the counts and
     coverage.
