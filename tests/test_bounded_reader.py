@@ -235,3 +235,24 @@ def test_fifo_as_ledger_of_simulate_does_not_hang(tmp_path, capsys):
         )
     assert code == 1
     assert "L002" in out + err and "named pipe" in out + err
+
+
+def test_a_fifo_as_baseline_config_receipt_or_new_source_never_blocks(tmp_path):
+    """The readers added after the bounded reader (check's baseline and pyproject, the receipt's
+    hashes, add-source's input, the calibration tables) go through it too: a FIFO is refused.
+    """
+    from compiler.check import baseline, settings
+    from compiler.data import calibration
+    from compiler.evaluate import receipt
+    from compiler.workflow import sourceadd
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with _within(5):
+        assert baseline._read(pipe)[0] is None and "not a regular file" in baseline._read(pipe)[1]
+        assert settings._read(pipe) is None
+        assert receipt.file_hash(pipe) == receipt.MISSING
+        with pytest.raises(Exception, match="not a regular file"):
+            sourceadd._read_input(pipe)
+        with pytest.raises(calibration.CalibrationError, match="pipe"):
+            list(calibration._rows(pipe))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.check.model import Policy
-from dsl import codes
+from dsl import codes, files
 from dsl.diagnostics import Diagnostic, Diagnostics
 from dsl.source import Span
 
@@ -138,18 +138,21 @@ def _fingerprints(document) -> tuple[Counter | None, str]:
     return accepted, ""
 
 
+def _refusal_text(refused: files.FileRefused) -> str:
+    if refused.reason is files.Refusal.MISSING:
+        return "does not exist"
+    if refused.reason is files.Refusal.TOO_LARGE:
+        return f"is larger than {MAX_BASELINE_BYTES:,} bytes"
+    if refused.reason is files.Refusal.NOT_REGULAR:
+        return f"is not a regular file ({refused.message})"
+    return f"cannot be read ({refused.message})"
+
+
 def _read(path: Path) -> tuple[str | None, str]:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BASELINE_BYTES + 1)
-    except FileNotFoundError:
-        return None, "does not exist"
-    except IsADirectoryError:
-        return None, "is a folder, not a file"
-    except OSError as error:
-        return None, f"cannot be read ({error.strerror or error})"
-    if len(data) > MAX_BASELINE_BYTES:
-        return None, f"is larger than {MAX_BASELINE_BYTES:,} bytes"
+    try:  # the bounded reader: regular files only, never more than the limit (dsl/files.py)
+        data = files.read_bytes(path, MAX_BASELINE_BYTES)
+    except files.FileRefused as refused:
+        return None, _refusal_text(refused)
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError:

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from dsl import codes
+from dsl import codes, files
 from dsl.codes import Severity
 from dsl.diagnostics import Diagnostic, Diagnostics
 from dsl.source import Span
@@ -274,11 +274,9 @@ def _relative(path: Path, root: Path) -> str | None:
 
 
 def _read(path: Path) -> str | None:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
-        return None if len(data) > MAX_CONFIG_BYTES else data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    try:  # the bounded reader: regular files only, never more than the limit (dsl/files.py)
+        return files.read_bytes(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except (files.FileRefused, UnicodeDecodeError):
         return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from compiler.data.dataschema import FARM_SECTORS, PROVINCES
 from compiler.data.numbers import read_number
+from dsl import files
 
 MONITORING = Path(__file__).resolve().parents[2] / "monitoring"
 FIGURES_FILE = "calibration.csv"
@@ -24,6 +26,8 @@ USES = ("farms", "sector_base", "sector_farms", "sector_weight", "nh3_total")
 KG_PER_KTON = 1e6
 # The label every output that shows a farm figure carries (see compiler/evaluate/outcomes.py).
 LABEL = "synthetic population calibrated to CBS farm counts and the published NH3 total"
+
+MAX_CALIBRATION_BYTES = 1_000_000  # the bundled tables are a few kB
 
 
 class CalibrationError(ValueError):
@@ -156,13 +160,18 @@ def load_calibration(folder: Path = MONITORING) -> Calibration:
 
 
 def _rows(path: Path):
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        repeated = sorted({name for name in header if header.count(name) > 1})
-        if repeated:
-            raise CalibrationError(f"{path.name} row 1: the header names {repeated[0]!r} twice")
-        yield from enumerate(reader, start=2)
+    try:  # through the bounded reader, like every data file (dsl/files.py)
+        text = files.read_text(path, MAX_CALIBRATION_BYTES)
+    except files.FileRefused as refused:
+        raise CalibrationError(f"{path.name}: {refused.message}") from None
+    except UnicodeDecodeError:
+        raise CalibrationError(f"{path.name}: not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise CalibrationError(f"{path.name} row 1: the header names {repeated[0]!r} twice")
+    yield from enumerate(reader, start=2)
 
 
 def _value(text: str, where: str) -> float:

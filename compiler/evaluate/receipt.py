@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dsl import files as dsl_files
+
 # The groups of files a receipt names, in the order they are shown.
 GROUPS = (("rules", "rule files"), ("sources", "source texts"), ("data", "data files"))
 SHORT_HASH = 12  # hex digits of a hash shown to a reader (the ledger keeps all 64)
@@ -76,7 +78,11 @@ def make(
 
 
 def file_hash(path: str | Path) -> str:
-    """SHA-256 of the file's bytes, read in blocks; MISSING when it cannot be read."""
+    """SHA-256 of the file's bytes, read in blocks; MISSING when it cannot be read or is not a
+    regular file (asked of dsl/files.py first, so a FIFO never blocks the receipt).
+    """
+    if dsl_files.not_regular(path) is not None:
+        return MISSING
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as stream:

@@ -18,7 +18,7 @@ from compiler.check.citations import MAX_SOURCE_BYTES
 from compiler.check.pipeline import compile_paths
 from compiler.workflow.atomicwrite import write_text_atomically
 from compiler.workflow.pdftext import MAX_PDF_BYTES, PDF_MAGIC, SourceIntakeError, read_pdf
-from dsl import codes
+from dsl import codes, files
 
 IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _NUMBERED = re.compile(r"(\d{3})_([0-9a-f]{16})\.txt\Z")
@@ -78,15 +78,19 @@ def skeleton(request: SourceRequest, title: str, bestand: str) -> str:
 
 
 def _read_input(file: Path) -> bytes:
-    try:
-        if not file.is_file():
-            raise _unreadable("it is not a regular file" if file.exists() else "it does not exist")
-        size = file.stat().st_size
-        if size > MAX_PDF_BYTES:
-            raise _unreadable(f"it is {size:,} bytes, over the limit of {MAX_PDF_BYTES:,}")
-        return file.read_bytes()
-    except OSError as error:
-        raise _unreadable(f"it cannot be read ({error.strerror or error})") from None
+    try:  # the bounded reader: regular files only, never more than the limit (dsl/files.py)
+        return files.read_bytes(file, MAX_PDF_BYTES)
+    except files.FileRefused as refused:
+        if refused.reason is files.Refusal.MISSING:
+            raise _unreadable("it does not exist") from None
+        if refused.reason is files.Refusal.NOT_REGULAR:
+            raise _unreadable("it is not a regular file") from None
+        if refused.reason is files.Refusal.TOO_LARGE:
+            raise _unreadable(
+                f"it is {refused.size or MAX_PDF_BYTES + 1:,} bytes, over the limit of "
+                f"{MAX_PDF_BYTES:,}"
+            ) from None
+        raise _unreadable(f"it cannot be read ({refused.message})") from None
 
 
 def _text_of(file: Path, data: bytes) -> tuple[str, str | None]:
