@@ -67,10 +67,13 @@ def test_the_readme_names_the_debian_package_venv_needs():
     assert "apt-get install python3-venv" in section
 
 
-def test_ci_installs_python3_venv_and_runs_the_readme_test_command():
+def test_ci_installs_python3_venv_and_runs_the_readme_commands_verbatim():
     script = CI_RUN.read_text(encoding="utf-8")
     lines = [line.strip() for line in script.splitlines()]
-    assert _setup_commands()[1] in lines, ".ci/run must run the README's test command verbatim"
+    main_job, tests = _setup_commands()
+    assert main_job in lines, ".ci/run must run the README's main job verbatim"
+    assert tests in lines, ".ci/run must run the README's test command verbatim"
+    assert lines.index(main_job) < lines.index(tests)
     assert re.search(r"apt-get install [^\n]*python3-venv", script)
     commands = [line for line in lines if line and not line.startswith("#")]
     installs = [n for n, line in enumerate(commands) if "pip install" in line]
