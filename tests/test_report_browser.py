@@ -44,7 +44,7 @@ for (const a of document.querySelectorAll('a[href]')) {
 return broken;
 """
 _PICTURES_JS = """
-return Array.from(document.querySelectorAll('svg.picture, img')).map(e => {
+return Array.from(document.querySelectorAll('svg.chart, svg.picture, img')).map(e => {
   const box = e.getBoundingClientRect();
   const marks = e.tagName === 'svg' ? e.querySelectorAll('polyline, circle, rect, path').length : 1;
   return [box.width, box.height, marks, e.tagName === 'IMG' ? e.naturalWidth : 1];

@@ -21,7 +21,9 @@ from pathlib import Path
 import yaml
 
 from compiler.check import timeline
-from compiler.report import markdown, svg
+from compiler.report import markdown
+from compiler.report.charts import dependencies
+from compiler.report.charts.gallery import Gallery
 from compiler.report.handbook import Entry, Handbook
 from compiler.report.phrases import LANGUAGES
 from compiler.report.provinces import PROVINCE_NAMES, TILES
@@ -97,8 +99,9 @@ def pages(
         ),
     )
     steps = [(language, form) for language in LANGUAGES for form in FORMATS]
+    galleries = {}  # one per language: the HTML and the Markdown pages share its charts
     for number, (language, form) in enumerate(steps, 1):
-        site = _Site(env, labels, language, form, handbook, state, moment)
+        site = _Site(env, labels, language, form, handbook, state, moment, galleries)
         written = list(site.pages())
         progress(f"[{number}/{len(steps)}] {language} {form}: {len(written)} files")
         yield from written
@@ -150,12 +153,17 @@ class _Site:
         handbook: Handbook,
         state: MonitoringState | None,
         moment: dt.date,
+        galleries: dict[str, Gallery] | None = None,
     ) -> None:
         self.env, self.form, self.language = env, form, language
         self.hb, self.state, self.moment = handbook, state, moment
         self.labels = labels[language]
         self.sentences = Sentences(env, language, handbook)
         self.phrases = self.sentences.phrases
+        galleries = {} if galleries is None else galleries
+        if language not in galleries:
+            galleries[language] = Gallery(handbook, state, moment, self.labels, self.phrases.figure)
+        self.charts = galleries[language]
         self.folder = language if form == "html" else f"markdown/{language}"
         self.suffix = ".html" if form == "html" else ".md"
 
@@ -191,8 +199,8 @@ class _Site:
                     name=f"target-{target['id']}",
                     target=target,
                 )
-            if self.form == "md":
-                yield from self._plot_files()
+        if self.form == "md":
+            yield from self._plot_files()
 
     # pages --------------------------------------------------------------------------------------
 
@@ -217,6 +225,7 @@ class _Site:
             "href": self.href,
             "picture": self.picture,
             "plot": self.plot,
+            "charts": self.charts,
             "euros": self.euros,
             "source_href": self.source_href,
             "first_source": self.first_source,
@@ -277,10 +286,9 @@ class _Site:
         )
 
     def _plot_files(self) -> Iterator[Page]:
-        for target in self.state.targets:
-            picture = self.plot(target)
+        for name, picture in self.charts.files():
             if picture:
-                yield Page(f"{self.folder}/plots/{target['id']}.svg", picture + "\n")
+                yield Page(f"{self.folder}/plots/{name}", picture)
 
     # helpers the templates call -----------------------------------------------------------------
 
@@ -318,7 +326,7 @@ class _Site:
         )
         if self.form == "md":
             return _mermaid(entry, *items)
-        return svg.neighbourhood(
+        return dependencies.neighbourhood(
             (entry.id, entry.title),
             *items,
             self.href,
@@ -326,27 +334,8 @@ class _Site:
         )
 
     def plot(self, target: dict) -> str:
-        observed = tuple((y, v, s) for y, v, s, _ in self.state.series.get(target["indicator"], ()))
-        path = tuple((int(y), float(v)) for y, v in target["path"])
-        goal = (
-            (int(target["deadline"][:4]), target["goal"])
-            if target["goal"] is not None and target["deadline"]
-            else None
-        )
-        if not observed and not path:
-            return ""
-        required = (
-            (target["observed"]["period"], target["required"])
-            if target["required"] is not None
-            else None
-        )
-        labels = {k: self.labels[k] for k in ("observed", "projected", "path", "goal", "gap")}
-        return svg.trajectory(
-            svg.Plot(
-                self.hb.title(target["id"]), target["unit"], observed, path, goal, required, labels
-            ),
-            self.phrases.figure,
-        )
+        """The trajectory chart of a target (compiler/report/charts/trajectory.py)."""
+        return self.charts.target(target)
 
     def day(self, iso: str | None) -> str:
         """An ISO date from the evaluation, written out in the language; a label when there is
