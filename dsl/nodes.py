@@ -424,6 +424,7 @@ class Declaration:
     title: str | None
     fields: tuple[Field, ...]
     span: Span = _span()
+    title_span: Span | None = field(default=None, compare=False, repr=False)  # where the title is written
 
     def all(self, keyword: str) -> list[Field]:
         """Every field with this keyword, in written order."""

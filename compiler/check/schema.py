@@ -6,7 +6,9 @@ A table, not code, so that docs/language.md and the checker agree and a new fiel
 
 from __future__ import annotations
 
-COMMON = frozenset({"naam", "samenvatting", "bron", "geldig", "vervangt", "stopt", "behoudt"})
+COMMON = frozenset(
+    {"naam", "samenvatting", "titel_en", "bron", "geldig", "vervangt", "stopt", "behoudt"}
+)
 
 # kind -> (required fields, optional fields)
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
