@@ -200,6 +200,12 @@ DEPENDENCY_CYCLE = Code(
 PENDING_VALUE = Code(
     "P401", "pending-value", W, "a value the sources leave open is declared pending"
 )
+ENGLISH_TITLE_MISSING = Code(
+    "P410",
+    "english-title-missing",
+    W,
+    "a declaration has no English title (`titel_en`) in a rule file that gives others one",
+)
 
 # P5xx: consistency between source documents (compiler/check/); findings, not errors
 SOURCES_DISAGREE = Code(

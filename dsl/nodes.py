@@ -424,6 +424,8 @@ class Declaration:
     title: str | None
     fields: tuple[Field, ...]
     span: Span = _span()
+    # where the title is written (None without a title)
+    title_span: Span | None = field(default=None, compare=False, repr=False)
 
     def all(self, keyword: str) -> list[Field]:
         """Every field with this keyword, in written order."""

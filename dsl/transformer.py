@@ -55,8 +55,9 @@ class PolicyTransformer:
     def declaration(self, meta, children):
         kind, name, title, *fields = children
         title_text = _string(title) if title is not None else None
+        title_span = Span.from_meta(self.path, title) if title is not None else None
         return n.Declaration(
-            str(kind), self._ref(name), title_text, tuple(fields), self._span(meta)
+            str(kind), self._ref(name), title_text, tuple(fields), self._span(meta), title_span
         )
 
     # simple fields ----------------------------------------------------------
@@ -86,6 +87,7 @@ class PolicyTransformer:
 
     naam = _string_field("naam")
     samenvatting = _string_field("samenvatting")
+    titel_en = _string_field("titel_en")
     titel = _string_field("titel")
     kenmerk = _string_field("kenmerk")
     bestand = _string_field("bestand")

@@ -17,6 +17,7 @@ from pathlib import Path
 from compiler.check import budgets, fields, history, viewbuilder
 from compiler.check.citations import CitationChecker, load_source
 from compiler.check.consistency import check_consistency
+from compiler.check.englishtitles import check_english_titles
 from compiler.check.graph import PolicyGraph
 from compiler.check.kinds import check_kinds
 from compiler.check.layout import RULE_SUFFIX, escapes, policy_root, repository_root
@@ -233,6 +234,7 @@ def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Poli
     if _over_declaration_limit(modules, diags):
         modules = []
     symbols = build_symbols(modules, diags)
+    check_english_titles(modules, diags)
     for decl in symbols.values():
         fields.check_fields(decl, diags)
         fields.check_vocabulary(decl, diags)

@@ -7,7 +7,17 @@ A table, not code, so that docs/language.md and the checker agree and a new fiel
 from __future__ import annotations
 
 COMMON = frozenset(
-    {"naam", "samenvatting", "bron", "geldig", "vervangt", "stopt", "behoudt", "onderdeel_van"}
+    {
+        "naam",
+        "samenvatting",
+        "titel_en",
+        "bron",
+        "geldig",
+        "vervangt",
+        "stopt",
+        "behoudt",
+        "onderdeel_van",
+    }
 )
 
 # kind -> (required fields, optional fields)

@@ -25,7 +25,7 @@ GUARD_CODES = (FROZEN_VALUE_CHANGED, SUPERSEDED_EDITED, CITATION_DROPPED)
 FREEZE_FIELDS = frozenset({"vast_tot", "betreft", "soort", "geldig"})
 # Fields that change no value of a frozen declaration: texts for readers, and citations (G003 guards
 # those on every declaration).
-UNFROZEN_FIELDS = frozenset({TITLE, "naam", "samenvatting", "bron"})
+UNFROZEN_FIELDS = frozenset({TITLE, "titel_en", "naam", "samenvatting", "bron"})
 HISTORY_RELATIONS = ("vervangt", "stopt")
 
 
@@ -38,8 +38,8 @@ def guard_errors(
     - G001: a change to a declaration a `borging` with `vast_tot DATE` names in its `betreft`, on a
       date before DATE (a bare year stands for 1 January); also removing it, superseding it with a
       new `vervangt`/`stopt`, and changing the freezing borging's `vast_tot`, `betreft`, `soort` or
-      `geldig`, or removing the borging. Titles, `naam`, `samenvatting` and `bron` change no value
-      and are left to G003.
+      `geldig`, or removing the borging. Titles, `titel_en`, `naam`, `samenvatting` and `bron`
+      change no value and are left to G003.
     - G002: a change to a declaration that, in the base version, another declaration's `vervangt`
       or `stopt` ends on or before `as_of` (or without a date). Removing it is left to the checker:
       the declaration that ends it would then name nothing (P102).

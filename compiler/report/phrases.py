@@ -2,8 +2,8 @@
 conditions.
 
 The sentence templates (compiler/report/templates/sentences.*.j2) compose these phrases into
-sentences; this module knows nothing of pages or formats. Names of declarations are shown by their
-title, as the drafters wrote it (policy content stays Dutch in both languages).
+sentences; this module knows nothing of pages or formats. Names of declarations are shown by the
+title the caller gives (compiler/report/titles.py: Dutch, or the English title on English pages).
 """
 
 from __future__ import annotations

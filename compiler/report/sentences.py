@@ -14,6 +14,7 @@ import jinja2
 
 from compiler.report.handbook import Entry, Handbook
 from compiler.report.phrases import Phrases
+from compiler.report.titles import title_for
 from dsl import nodes
 
 _TESTS = {
@@ -49,7 +50,10 @@ class Sentences:
     """Renders the sentence of a declaration, and its history, in one language."""
 
     def __init__(self, env: jinja2.Environment, language: str, handbook: Handbook) -> None:
-        self.phrases = Phrases(language, handbook.title, _budget_titles(handbook))
+        def title(name: str) -> str:
+            return title_for(handbook.policy, name, language).plain
+
+        self.phrases = Phrases(language, title, _budget_titles(handbook, title))
         self.module = env.get_template(f"sentences.{language}.j2").module
 
     def of(self, entry: Entry) -> str:
@@ -64,7 +68,9 @@ def _collapse(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def _budget_titles(handbook: Handbook) -> Callable[[nodes.BudgetRef], tuple[str, str, str | None]]:
+def _budget_titles(
+    handbook: Handbook, title: Callable[[str], str]
+) -> Callable[[nodes.BudgetRef], tuple[str, str, str | None]]:
     def titles(ref: nodes.BudgetRef) -> tuple[str, str, str | None]:
         table = handbook.budgets.get(ref.table.name)
         rows = {r.id: r.title for r in table.rows} if table else {}
@@ -75,6 +81,6 @@ def _budget_titles(handbook: Handbook) -> Callable[[nodes.BudgetRef], tuple[str,
             if table and ref.package
             else None
         )
-        return handbook.title(ref.table.name), post, package
+        return title(ref.table.name), post, package
 
     return titles

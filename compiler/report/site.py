@@ -29,6 +29,7 @@ from compiler.report.phrases import LANGUAGES
 from compiler.report.provinces import PROVINCE_NAMES, TILES
 from compiler.report.sentences import Sentences, environment
 from compiler.report.state import MonitoringState
+from compiler.report.titles import title_for
 
 MARKER = ".beleid-report"  # marks a folder this module wrote, so it may be replaced
 FORMATS = ("html", "md")
@@ -162,7 +163,9 @@ class _Site:
         self.phrases = self.sentences.phrases
         galleries = {} if galleries is None else galleries
         if language not in galleries:
-            galleries[language] = Gallery(handbook, state, moment, self.labels, self.phrases.figure)
+            galleries[language] = Gallery(
+                handbook, state, moment, self.labels, self.phrases.figure, self.plain_title
+            )
         self.charts = galleries[language]
         self.folder = language if form == "html" else f"markdown/{language}"
         self.suffix = ".html" if form == "html" else ".md"
@@ -195,7 +198,7 @@ class _Site:
             for target in self.state.targets:
                 yield self._page(
                     "target",
-                    self.hb.title(target["id"]),
+                    self.plain_title(target["id"]),
                     name=f"target-{target['id']}",
                     target=target,
                 )
@@ -223,6 +226,7 @@ class _Site:
             "state": self.state,
             "moment": self.moment,
             "href": self.href,
+            "title": self.title,
             "picture": self.picture,
             "plot": self.plot,
             "charts": self.charts,
@@ -277,7 +281,7 @@ class _Site:
         }
         yield self._page(
             "source",
-            document.title,
+            self.plain_title(document.id),
             name=f"source-{document.id}",
             document=document,
             lines=text.lines,
@@ -291,6 +295,15 @@ class _Site:
                 yield Page(f"{self.folder}/plots/{name}", picture)
 
     # helpers the templates call -----------------------------------------------------------------
+
+    def title(self, ident: str):
+        """A declaration's title in this site's language, as HTML or as Markdown."""
+        shown = title_for(self.hb.policy, ident, self.language)
+        return shown.html() if self.form == "html" else shown.markdown(markdown.inline)
+
+    def plain_title(self, ident: str) -> str:
+        """A declaration's title in this site's language, as plain text."""
+        return title_for(self.hb.policy, ident, self.language).plain
 
     def href(self, ident: str) -> str:
         entry = self.hb.entries.get(ident)
@@ -309,7 +322,7 @@ class _Site:
         q = entry.quotes[0]
         lines = f"{q.first_line}" + (f"–{q.last_line}" if q.last_line != q.first_line else "")
         text = (
-            f"{self.hb.title(q.document)}, "
+            f"{self.plain_title(q.document)}, "
             f"{self.labels['line' if q.first_line == q.last_line else 'lines']} {lines}"
         )
         link = self.source_href(q.document, q.first_line)
@@ -321,13 +334,13 @@ class _Site:
 
     def picture(self, entry: Entry) -> str:
         items = (
-            [(i, self.hb.title(i)) for i in entry.uses],
-            [(i, self.hb.title(i)) for i in entry.used_by],
+            [(i, self.plain_title(i)) for i in entry.uses],
+            [(i, self.plain_title(i)) for i in entry.used_by],
         )
         if self.form == "md":
-            return _mermaid(entry, *items)
+            return _mermaid((entry.id, self.plain_title(entry.id)), *items)
         return dependencies.neighbourhood(
-            (entry.id, entry.title),
+            (entry.id, self.plain_title(entry.id)),
             *items,
             self.href,
             {"uses": self.labels["uses"], "used_by": self.labels["used_by"]},
@@ -369,11 +382,14 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _mermaid(entry: Entry, uses: list[tuple[str, str]], used_by: list[tuple[str, str]]) -> str:
+def _mermaid(
+    entry: tuple[str, str], uses: list[tuple[str, str]], used_by: list[tuple[str, str]]
+) -> str:
     def node(ident: str, title: str) -> str:
         return f'{ident}["{markdown.mermaid_label(title)}"]'
 
-    lines = [f"  {node(entry.id, entry.title)}"]
-    lines += [f"  {node(i, t)} --> {entry.id}" for i, t in uses[:8]]
-    lines += [f"  {entry.id} --> {node(i, t)}" for i, t in used_by[:8]]
+    ident = entry[0]
+    lines = [f"  {node(*entry)}"]
+    lines += [f"  {node(i, t)} --> {ident}" for i, t in uses[:8]]
+    lines += [f"  {ident} --> {node(i, t)}" for i, t in used_by[:8]]
     return markdown.code_block(["flowchart LR", *lines], "mermaid")

@@ -15,7 +15,9 @@ from compiler.report.state import MonitoringState
 
 
 class Gallery:
-    """Every chart of the report in one language; `figure` writes a number in that language."""
+    """Every chart of the report in one language; `figure` writes a number and `title` a
+    declaration's title in that language.
+    """
 
     def __init__(
         self,
@@ -24,9 +26,11 @@ class Gallery:
         moment: dt.date,
         labels: dict,
         figure: Callable[[float], str],
+        title: Callable[[str], str] | None = None,
     ) -> None:
         self.hb, self.state, self.moment = handbook, state, moment
         self.labels, self.figure = labels, figure
+        self.title = title or handbook.title  # a declaration's title in this language, plain
         self._drawn: dict[str, str] = {}
 
     def _once(self, key: str, draw: Callable[[], str]) -> str:
@@ -40,7 +44,7 @@ class Gallery:
 
     def _trajectory(self, target: dict) -> str:
         series = self.state.series.get(target["indicator"], ()) if self.state else ()
-        data = trajectory.from_target(target, series, self.hb.title(target["id"]))
+        data = trajectory.from_target(target, series, self.title(target["id"]))
         return trajectory.chart(data, self.labels, self.figure)
 
     def budget(self, ident: str) -> str:
@@ -49,7 +53,7 @@ class Gallery:
             f"budget-{ident}",
             lambda: budgets.chart(
                 self.hb.budgets[ident],
-                self.hb.title(ident),
+                self.title(ident),
                 budget_check.TOTAL,
                 self.labels,
                 self.figure,
@@ -71,7 +75,7 @@ class Gallery:
             name,
             lambda: provinces.chart(
                 name,
-                self.hb.title(column["id"]),
+                self.title(column["id"]),
                 column["unit"],
                 obligation["entities"],
                 column["id"],
