@@ -10,7 +10,6 @@ import json
 import os
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 from compiler.cli import formats
 from compiler.report import markdown, site
@@ -48,8 +47,9 @@ def _check_inline(text: str) -> None:
 
 
 def _check_mermaid(text: str) -> None:
-    entry = SimpleNamespace(id="doel_x", title=text)
-    block = site._mermaid(entry, [("bron_y", text)], [("gevolg_z", text[::-1])]).split("\n")
+    block = site._mermaid(("doel_x", text), [("bron_y", text)], [("gevolg_z", text[::-1])]).split(
+        "\n"
+    )
     fence = block[0].removesuffix("mermaid")
     assert len(fence) >= 3 and set(fence) == {"`"} and block[-1] == fence
     assert len(block) == 6, "a label split the picture over more lines"
