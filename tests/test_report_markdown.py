@@ -6,7 +6,6 @@ split a table row or a heading.
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 from compiler.report import markdown, site
 
@@ -14,8 +13,9 @@ HOSTILE = 'Doel\n```\n![p](https://evil.example/p.png)\n| a | b |\n# kop "x" <b>
 
 
 def test_title_with_newline_and_backticks_cannot_close_the_mermaid_block():
-    entry = SimpleNamespace(id="doel_x", title=HOSTILE)
-    block = site._mermaid(entry, [("bron_y", HOSTILE)], [("gevolg_z", "Gevolg")]).split("\n")
+    block = site._mermaid(
+        ("doel_x", HOSTILE), [("bron_y", HOSTILE)], [("gevolg_z", "Gevolg")]
+    ).split("\n")
     fence = block[0].removesuffix("mermaid")
     assert set(fence) == {"`"} and block[-1] == fence
     inner = block[1:-1]
