@@ -288,6 +288,15 @@ CONVERSION_OVERFLOW = Code(
     "D025", "conversion-overflow", E, "a value becomes infinite when converted to its unit"
 )
 DUPLICATE_COLUMN = Code("D026", "duplicate-column", E, "a CSV header names the same column twice")
+COLUMN_TYPE = Code(
+    "D027", "column-type", E, "a Parquet column's type cannot hold the values of its field"
+)
+MORE_ROW_FAULTS = Code(
+    "D028",
+    "more-row-faults",
+    Severity.INFO,
+    "a table has more rows with faults than are reported one by one",
+)
 
 # L0xx: the ledger (compiler/evaluate/)
 LEDGER_CONFLICT = Code(

@@ -24,7 +24,7 @@ from compiler.check.kinds import entity_kinds
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
 from compiler.data import dataschema
-from compiler.data.entities import converted_to_units
+from compiler.data.entityrows import converted_to_units
 from compiler.data.provenance import SOURCE_HINTS, SOURCE_PROBLEMS, missing_source
 from compiler.data.tables import HEADER_UNIT, DataFile, Row, cell_number, csv_rows, read_data_text
 from compiler.data.types import Population
