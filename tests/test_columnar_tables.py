@@ -398,3 +398,32 @@ def test_other_file_types_are_d002(bundled_policy, tmp_path, suffix):
     diags = Diagnostics()
     assert load_entities(path, bundled_policy, diags) is None
     assert [d.code.id for d in diags] == ["D002"]
+
+
+def test_a_regional_table_in_parquet_reads_and_fails_as_its_csv_does(bundled_policy, tmp_path):
+    from compiler.check.kinds import entity_kinds
+    from compiler.data.regions import load_region_table
+
+    kind = entity_kinds(bundled_policy)["provincie"]
+    schema = _schema(bundled_policy)
+    good = {"code": ["groningen", "utrecht"], "naam": ["Groningen", "Utrecht"]}
+    bad = {"code": ["groningen", "brabant", "groningen"], "naam": ["Groningen", "B", "G"]}
+    for columns, kept in ((good, ["groningen", "utrecht"]), (bad, None)):
+        csv = tmp_path / "provincies.csv"
+        csv.write_text(
+            "code,naam\n" + "".join(f"{c},{n}\n" for c, n in zip(*columns.values(), strict=True))
+        )
+        parquet = _parquet(tmp_path / "provincies.parquet", columns)
+        found = []
+        for path in (csv, parquet):
+            diags = Diagnostics()
+            table = load_region_table(path, kind, bundled_policy, diags, schema)
+            assert (table is None) == (kept is None)
+            assert kept is None or table.labels.tolist() == kept
+            found.append(sorted((d.code.id, d.span.line, d.message) for d in diags))
+        assert found[0] == found[1]
+        assert kept is not None or [code for code, *_ in found[0]] == ["D009", "D021"]
+    wrong = _parquet(tmp_path / "provincies.parquet", {"code": [1, 2]})
+    diags = Diagnostics()
+    assert load_region_table(wrong, kind, bundled_policy, diags, schema) is None
+    assert [(d.code.id, d.span.line) for d in diags] == [("D027", 2)]

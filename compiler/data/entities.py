@@ -47,7 +47,7 @@ def load_entities(
     columns = entity_columns(ctx, table.header, policy)
     if columns is None:
         return None
-    checked = _checked_columns(ctx, table, columns, schema["$defs"]["farm"]["properties"])
+    checked = checked_columns(ctx, table, columns, schema["$defs"]["farm"]["properties"])
     if checked is None:
         return None
     if not table.size:
@@ -142,7 +142,7 @@ def _cell_of(columns, field: str) -> str:
     return next(cell for cell, (name, _) in columns.items() if name == field)
 
 
-def _checked_columns(ctx: DataFile, table, columns, properties) -> dict | None:
+def checked_columns(ctx: DataFile, table, columns, properties) -> dict | None:
     """Header cell -> its column checked; None after a D027 for a column of the wrong type."""
     checked = {}
     for cell, column in zip(table.header, table.columns, strict=True):
