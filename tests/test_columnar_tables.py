@@ -149,6 +149,7 @@ LAYOUT = st.fixed_dictionaries(
         "newline": st.sampled_from(["\n", "\r\n", "\r"]),
         "unit": st.sampled_from(["", " [Mton]", " [ton]"]),
         "quote": st.booleans(),
+        "quoted_header": st.booleans(),
         "padding": st.sampled_from(["", " ", "\t"]),
         "blank_after": st.sets(st.integers(0, 12), max_size=3),
         "ragged": st.sets(st.integers(0, 12), max_size=2),
@@ -166,6 +167,8 @@ def _csv(rows: list[dict], layout: dict) -> str:
         "bedrijfsnorm_nh3",
         "structureel_verwijtbaar",
     ]
+    if layout["quoted_header"]:
+        header = [f'"{cell}"' for cell in header]
     lines = [",".join(header)]
     for index, row in enumerate(rows):
         cells = [row["id"], row["sector"], row["province"], row["nh3"], row["norm"], row["yes"]]
@@ -427,3 +430,17 @@ def test_a_regional_table_in_parquet_reads_and_fails_as_its_csv_does(bundled_pol
     diags = Diagnostics()
     assert load_region_table(wrong, kind, bundled_policy, diags, schema) is None
     assert [(d.code.id, d.span.line) for d in diags] == [("D027", 2)]
+
+
+def test_evaluate_reads_farms_from_parquet_and_locates_their_faults(capsys, tmp_path):
+    from tests.conftest import run_cli
+
+    columns = {"id": ["F1", "F2"], "sector": ["melkvee", "geiten"], "province": ["utrecht"] * 2}
+    bad = _parquet(tmp_path / "farms.parquet", columns)
+    code, out, err = run_cli(capsys, "evaluate", "--as-of", "2027", "--farms", bad, "--no-ledger")
+    assert code == 1
+    assert f"{bad}:3:1: error[D011]: row 2, field `sector`: `geiten` is not allowed here" in err
+    good = _parquet(tmp_path / "good.parquet", {**columns, "sector": ["melkvee", "varkens"]})
+    code, out, err = run_cli(capsys, "evaluate", "--as-of", "2027", "--farms", good, "--no-ledger")
+    assert code == 0, err
+    assert "(2 farms)" in out

@@ -5,16 +5,19 @@ with the line of every row found only when a diagnostic needs it.
 The bytes come from the one bounded reader (dsl/files.py, through `read_data_bytes`); pyarrow is
 given a buffer over them, never a path. The structural faults are those of the row reader
 (compiler/data/tables.py) with the same codes and lines: D001, D002, D014, D016, D026. A CSV
-file that holds a quote character is split by Python's csv module (strict), exactly as the row
-reader splits it, because pyarrow reads some malformed quoting (`"a"b`) that the strict reader
-refuses; a file without quotes has one record per non-empty line, which pyarrow splits the same
-way. A Parquet row is located at the line it has in the same table written as CSV (the header is
-line 1, row 1 is line 2), so both formats give the same diagnostics.
+file with a quote character below its header is split by Python's csv module (strict), exactly
+as the row reader splits it, because pyarrow reads some malformed quoting (`"a"b`) that the
+strict reader refuses; it is turned into columns a batch of rows at a time. A file without quotes
+below its header has one record per non-empty line, which pyarrow splits the same way. A Parquet
+row is located at the line it has in the same table written as CSV (the header is line 1, row 1
+is line 2), so both formats give the same diagnostics.
 """
 
 from __future__ import annotations
 
+import array
 import codecs
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,7 @@ from dsl.diagnostics import Diagnostics
 from dsl.source import Span
 
 SUFFIXES = (".csv", ".parquet")
+_BATCH = 1 << 16  # rows of a quoted CSV file turned into columns at once
 
 
 @dataclass
@@ -138,10 +142,11 @@ def read_table(path: Path, diags: Diagnostics) -> ColumnTable | None:
         return None
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     first = _first_line(body)
-    if b'"' in body or not first:
+    header = _header(first)
+    if header is None or b'"' in body[len(first) :]:
         return _by_rows(path, text, diags)
     del text
-    return _unquoted(path, body, first.decode("utf-8").split(","), diags)
+    return _unquoted(path, body, header, diags)
 
 
 def _first_line(body: bytes) -> bytes:
@@ -149,16 +154,43 @@ def _first_line(body: bytes) -> bytes:
     return body[: min(ends)] if ends else body
 
 
+def _header(first: bytes) -> list[str] | None:
+    """The cells of a first line that is a whole CSV record (quoted cells allowed), else None."""
+    if not first:
+        return None
+    try:
+        return next(csv.reader([first.decode("utf-8")], strict=True))
+    except csv.Error:
+        return None
+
+
 def _by_rows(path: Path, text: str, diags: Diagnostics) -> ColumnTable | None:
-    """A CSV text split as the row reader splits it, then turned into columns."""
-    header, rows = tables.csv_rows(path, text, diags)
+    """A CSV text split as the row reader splits it, turned into columns a batch at a time."""
+    batches: list[list[tuple]] = []
+    batch: list[list[str]] = []
+    lines = array.array("q")
+
+    def take(line: int, cells: list[str]) -> None:
+        batch.append(cells)
+        lines.append(line)
+        if len(batch) == _BATCH:
+            batches.append(_as_columns(batch))
+            batch.clear()
+
+    header = tables.split_csv(path, text, diags, take)
     if header is None:
         return None
+    if batch:
+        batches.append(_as_columns(batch))
     columns = [
-        pa.chunked_array([[row.record[cell] for row in rows]], type=pa.string()) for cell in header
+        pa.chunked_array([b[i] for b in batches], type=pa.string()) for i in range(len(header))
     ]
-    lines = np.array([row.line for row in rows], dtype=np.int64)
-    return ColumnTable(path, header, columns, TextLines(text), RowLines(given=lines))
+    given = np.frombuffer(lines, dtype=np.int64) if lines else np.empty(0, dtype=np.int64)
+    return ColumnTable(path, header, columns, TextLines(text), RowLines(given=given))
+
+
+def _as_columns(batch: list[list[str]]) -> list[pa.Array]:
+    return [pa.array(column, type=pa.string()) for column in zip(*batch, strict=True)]
 
 
 def _unquoted(path: Path, body: bytes, header: list[str], diags: Diagnostics) -> ColumnTable | None:

@@ -147,20 +147,31 @@ def _rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | None, 
 
 def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | None, list[Row]]:
     """The header and rows of CSV text; a None header after a D002 (malformed CSV)."""
+    found: list[tuple[int, list[str]]] = []
+    names = split_csv(path, text, diags, lambda line, cells: found.append((line, cells)))
+    if names is None:
+        return None, []
+    return names, [Row(line, dict(zip(names, cells, strict=True)), {}) for line, cells in found]
+
+
+def split_csv(path: Path, text: str, diags: Diagnostics, take) -> list[str] | None:
+    """CSV text split by the strict csv module: `take(line, cells)` for each record that has as
+    many cells as the header, blank lines skipped; the header cells without surrounding blanks, or
+    None after a D002 (malformed CSV; what was taken is then to be dropped) or a D026.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:
-            return [], []
+            return []
         if repeated_column(path, header, diags):
-            return None, []
-        names = [h.strip() for h in header]  # records keyed as the header is returned
-        rows: list[Row] = []
+            return None
+        taken = 0
         for cells in reader:
             if not cells or cells == [""]:
                 continue
             line = reader.line_num
-            if len(rows) >= MAX_ROWS:
+            if taken >= MAX_ROWS:
                 diags.add(
                     codes.TOO_MANY_ROWS,
                     Span.point(str(path), line),
@@ -176,8 +187,9 @@ def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | Non
                     hint="check for a stray or missing comma; quote text that contains commas",
                 )
                 continue
-            rows.append(Row(line, dict(zip(names, cells, strict=True)), {}))
-        return names, rows
+            take(line, cells)
+            taken += 1
+        return [h.strip() for h in header]
     except csv.Error as error:
         diags.add(
             codes.DATA_SYNTAX,
@@ -185,7 +197,7 @@ def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | Non
             f"malformed CSV: {error}",
             hint="check the quotes on this line: a quoted field must end with a quote",
         )
-        return None, []
+        return None
 
 
 def repeated_column(path: Path, header: list[str], diags: Diagnostics) -> bool:
