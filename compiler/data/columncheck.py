@@ -124,23 +124,25 @@ def unicode_array(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
         rows = np.repeat(np.arange(len(text)), lengths)
         places = np.arange(offsets[-1] - offsets[0]) - np.repeat(offsets[:-1] - offsets[0], lengths)
         cells[rows, places] = data[offsets[0] : offsets[-1]]
-    return np.ascontiguousarray(cells).view(f"S{width}").ravel().astype(f"U{width}")
+    # ASCII bytes are their own code points: widened to UCS-4, they are the unicode array.
+    return cells.astype(np.uint32).view(f"<U{width}").ravel()
 
 
 def repeats(keys: pa.Array | pa.ChunkedArray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rows of `among` (a mask) whose key an earlier row of `among` has, and that first row."""
     rows = np.flatnonzero(among)
     considered = keys if len(rows) == len(keys) else keys.take(pa.array(rows, type=pa.int64()))
-    if len(pc.unique(considered)) == len(considered):
+    if len(rows) < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    encoded = pc.dictionary_encode(considered)
-    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks] or [[]])
-    # Dictionary codes count keys in the order they first appear, so each has its first row.
-    _, first = np.unique(codes, return_index=True)
-    firsts = first[codes]
-    later = firsts != np.arange(len(codes))
-    return rows[later], rows[firsts[later]]
+    # A stable sort keeps rows with the same key in their order: each run starts at its first.
+    order = _ints(pc.sort_indices(considered))
+    ordered = considered.take(pa.array(order))
+    same = np.concatenate(([False], _bools(pc.equal(ordered[1:], ordered[:-1]))))
+    if not same.any():
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    places = np.arange(len(order))
+    starts = np.maximum.accumulate(np.where(same, 0, places))
+    return rows[order[same]], rows[order[starts[same]]]
 
 
 def _is_text(kind: pa.DataType) -> bool:
@@ -151,6 +153,10 @@ def _is_text(kind: pa.DataType) -> bool:
 
 def _bools(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _ints(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _floats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
