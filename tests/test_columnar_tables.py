@@ -444,3 +444,18 @@ def test_evaluate_reads_farms_from_parquet_and_locates_their_faults(capsys, tmp_
     code, out, err = run_cli(capsys, "evaluate", "--as-of", "2027", "--farms", good, "--no-ledger")
     assert code == 0, err
     assert "(2 farms)" in out
+
+
+def test_a_record_longer_than_a_pyarrow_block_is_split_as_the_row_reader_splits_it(
+    bundled_policy, tmp_path
+):
+    """Pyarrow refuses a record longer than its block; the row reader's csv module then reads the
+    file, with its own limit on a field (D002 at the line).
+    """
+    path = tmp_path / "farms.csv"
+    path.write_text(f"id,sector,province\nF1,melkvee,utrecht\n{'F' * (3 << 20)},melkvee,utrecht\n")
+    columnar, by_rows = Diagnostics(), Diagnostics()
+    assert load_entities(path, bundled_policy, columnar) is None
+    load_entities_by_rows(path, bundled_policy, by_rows)
+    assert _found(columnar) == _found(by_rows)
+    assert [(d.code.id, d.span.line) for d in columnar] == [("D002", 3)]

@@ -137,16 +137,18 @@ def read_table(path: Path, diags: Diagnostics) -> ColumnTable | None:
             hint="export the table as CSV with a header row, or write it as Parquet",
         )
         return None
-    text = tables.data_text(path, data, diags)
-    if text is None:
+    # ASCII without NUL is UTF-8 text: only other bytes are decoded to be judged (D001).
+    if (b"\x00" in data or not data.isascii()) and tables.data_text(path, data, diags) is None:
         return None
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     first = _first_line(body)
     header = _header(first)
     if header is None or b'"' in body[len(first) :]:
-        return _by_rows(path, text, diags)
-    del text
-    return _unquoted(path, body, header, diags)
+        return _by_rows(path, body.decode("utf-8"), diags)
+    try:
+        return _unquoted(path, body, header, diags)
+    except pa.ArrowInvalid:  # a record longer than pyarrow's block: split it as the row reader does
+        return _by_rows(path, body.decode("utf-8"), diags)
 
 
 def _first_line(body: bytes) -> bytes:
