@@ -1,8 +1,15 @@
-"""Entity tables in: a farm table (CSV) becomes a `Population` of columns. A column header may
-carry a unit, `nh3_emissie_bedrijf [ton]`, and its values are converted to the indicator's unit.
+"""Entity tables in: a farm table (CSV or Parquet) becomes a `Population` of columns. A column
+header may carry a unit, `nh3_emissie_bedrijf [ton]`, and its values are converted to the
+indicator's unit.
 
-By default nothing is kept when any row is invalid; with `keep_valid_rows` the invalid rows are
-left out (each still reported) and the rest is kept.
+The table is read as columns (compiler/data/arrowtables.py) and checked column by column
+(compiler/data/columncheck.py): which rows the schema refuses, which repeat a farm id, which a
+unit conversion makes infinite. The rows with faults are then reported in row order as the row
+reader reported them (compiler/data/entityrows.py): the row validator's diagnostics for a refused
+row (D007, D008, D011, D013, D023, D024), D009 for a repeated id, D025 for an overflow; the first
+MAX_REPORTED_ROWS of them one by one, the rest counted in one D028 note. A Parquet column of a
+type its field cannot take is D027. By default nothing is kept when any row is invalid; with
+`keep_valid_rows` the invalid rows are left out (each still reported) and the rest is kept.
 """
 
 from __future__ import annotations
