@@ -150,6 +150,8 @@ LAYOUT = st.fixed_dictionaries(
         "unit": st.sampled_from(["", " [Mton]", " [ton]"]),
         "quote": st.booleans(),
         "quoted_header": st.booleans(),
+        "quoted_columns": st.sets(st.integers(0, 5), max_size=3),
+        "quoted_blank": st.booleans(),
         "padding": st.sampled_from(["", " ", "\t"]),
         "blank_after": st.sets(st.integers(0, 12), max_size=3),
         "ragged": st.sets(st.integers(0, 12), max_size=2),
@@ -172,14 +174,17 @@ def _csv(rows: list[dict], layout: dict) -> str:
     lines = [",".join(header)]
     for index, row in enumerate(rows):
         cells = [row["id"], row["sector"], row["province"], row["nh3"], row["norm"], row["yes"]]
-        cells = [c.replace(",", ";") for c in cells]
+        cells = [
+            f'"{c}"' if i in layout["quoted_columns"] else c.replace(",", ";")
+            for i, c in enumerate(cells)
+        ]
         if layout["quote"] and index == 0:
-            cells[0] = f'"{cells[0]}"'
+            cells[0] = f'"{cells[0]}""\n"'  # a quote and a line break inside the cell
         if index in layout["ragged"]:
             cells = cells[:-1]
         lines.append(",".join(cells))
         if index in layout["blank_after"]:
-            lines.append("")
+            lines.append('""' if layout["quoted_blank"] else "")
     return layout["newline"].join(lines) + layout["newline"]
 
 

@@ -5,10 +5,11 @@ with the line of every row found only when a diagnostic needs it.
 The bytes come from the one bounded reader (dsl/files.py, through `read_data_bytes`); pyarrow is
 given a buffer over them, never a path. The structural faults are those of the row reader
 (compiler/data/tables.py) with the same codes and lines: D001, D002, D014, D016, D026. A CSV
-file with a quote character below its header is split by Python's csv module (strict), exactly
-as the row reader splits it, because pyarrow reads some malformed quoting (`"a"b`) that the
-strict reader refuses; it is turned into columns a batch of rows at a time. A file without quotes
-below its header has one record per non-empty line, which pyarrow splits the same way. A Parquet
+file without quotes below its header has one record per non-empty line, which pyarrow splits the
+same way. A file with quotes below it is first split by Python's csv module (strict), exactly as
+the row reader splits it, for its faults and the line of each record, because pyarrow reads some
+malformed quoting (`"a"b`) that the strict reader refuses; pyarrow then splits the cells, and
+where the two count different records the csv module's cells are taken, a batch at a time. A Parquet
 row is located at the line it has in the same table written as CSV (the header is line 1, row 1
 is line 2), so both formats give the same diagnostics.
 """
@@ -143,8 +144,10 @@ def read_table(path: Path, diags: Diagnostics) -> ColumnTable | None:
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     first = _first_line(body)
     header = _header(first)
-    if header is None or b'"' in body[len(first) :]:
+    if header is None:
         return _by_rows(path, body.decode("utf-8"), diags)
+    if b'"' in body[len(first) :]:
+        return _quoted(path, body, len(header), diags)
     try:
         return _unquoted(path, body, header, diags)
     except pa.ArrowInvalid:  # a record longer than pyarrow's block: split it as the row reader does
@@ -191,6 +194,32 @@ def _by_rows(path: Path, text: str, diags: Diagnostics) -> ColumnTable | None:
     return ColumnTable(path, header, columns, TextLines(text), RowLines(given=given))
 
 
+def _quoted(path: Path, body: bytes, width: int, diags: Diagnostics) -> ColumnTable | None:
+    """A CSV file with quotes below a one-line header: its records and their lines found by the
+    strict csv module, as the row reader finds them, their cells split by pyarrow. Where the two
+    do not count the same records, the csv module's cells are taken instead.
+    """
+    text = body.decode("utf-8")
+    found = Diagnostics()
+    lines = array.array("q")
+    names = tables.split_csv(path, text, found, lambda line, cells: lines.append(line))
+    if names is None:
+        diags.extend(found)
+        return None
+    if len(lines) >= tables.MAX_ROWS:
+        return _by_rows(path, text, diags)
+    try:
+        read = _pyarrow_csv(body, width, lambda row: "skip", threads=True, newlines=True)
+    except pa.ArrowInvalid:
+        return _by_rows(path, text, diags)
+    if read.num_rows != len(lines):
+        return _by_rows(path, text, diags)
+    diags.extend(found)
+    given = np.frombuffer(lines, dtype=np.int64) if lines else np.empty(0, dtype=np.int64)
+    columns = [read.column(i) for i in range(width)]
+    return ColumnTable(path, names, columns, TextLines(text), RowLines(given=given))
+
+
 def _as_columns(batch: list[list[str]]) -> list[pa.Array]:
     return [pa.array(column, type=pa.string()) for column in zip(*batch, strict=True)]
 
@@ -224,12 +253,16 @@ def _unquoted(path: Path, body: bytes, header: list[str], diags: Diagnostics) ->
     return _within_row_limit(table, diags)
 
 
-def _pyarrow_csv(body: bytes, width: int, on_ragged, *, threads: bool) -> pa.Table:
+def _pyarrow_csv(
+    body: bytes, width: int, on_ragged, *, threads: bool, newlines: bool = False
+) -> pa.Table:
     names = [f"c{i}" for i in range(width)]
     return pacsv.read_csv(
         pa.BufferReader(body),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=on_ragged),
+        parse_options=pacsv.ParseOptions(
+            invalid_row_handler=on_ragged, newlines_in_values=newlines
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),
             strings_can_be_null=False,
