@@ -89,6 +89,9 @@ def test_the_monitoring_report_links_the_changes_and_the_downloads(fixture_repor
             target = f"downloads/{language}/{words['downloads'][file]}"
             assert f'href="../{target}"' in html and f"(../../{target})" in markdown
             assert (fixture_report / target).is_file()
+        workbook = f"downloads/{language}/{words['downloads']['workbook_file']}"
+        linked = f'href="../{workbook}"' in html and f"(../../{workbook})" in markdown
+        assert linked == downloads.WORKBOOK_AVAILABLE == (fixture_report / workbook).is_file()
 
 
 # --------------------------------------------------------------------------------- downloads
