@@ -13,6 +13,8 @@ from compiler import compile_paths
 from compiler.check import views
 from compiler.diff.compare import diff_policies
 from compiler.diff.render import render_markdown
+from compiler.lsp.completion import fields_of_kind, kind_items
+from compiler.lsp.keywords import keyword_markdown
 from compiler.report import handbook
 from compiler.report.site import pages
 from compiler.workflow.coverage import coverage
@@ -141,3 +143,10 @@ def test_the_report_says_what_is_out_of_scope_and_why(tmp_path):
         theme_en
     )
     assert "Reason (in Dutch, as the drafters recorded it): Noemt alleen" in theme_en
+
+
+def test_the_editor_knows_the_kind_and_its_fields():
+    assert "buiten_scope" in [item.label for item in kind_items()]
+    assert {"passage", "reden"} <= set(fields_of_kind("buiten_scope"))
+    assert "without a quote" in keyword_markdown("passage", "buiten_scope")
+    assert "P261" in keyword_markdown("reden", "buiten_scope")
