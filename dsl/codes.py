@@ -143,11 +143,12 @@ RETAINS_UNRELATED = Code(
     "`behoudt` names a declaration that the stopped one does not lead to",
 )
 
+# P29x: binding words (compiler/check/character.py)
 CHARACTER_MISSING = Code(
-    "P260", "character-missing", E, "a target that is not `bindend` has no `karakter`"
+    "P290", "character-missing", E, "a target that is not `bindend` has no `karakter`"
 )
 RETIRED_FLAG = Code(
-    "P261", "retired-flag", E, "the retired flag `indicatief`: `karakter` replaces it"
+    "P291", "retired-flag", E, "the retired flag `indicatief`: `karakter` replaces it"
 )
 # P28x: history (compiler/check/history.py)
 RECURRING_WITHOUT_FIRST = Code(
