@@ -193,6 +193,24 @@ class EntityKind:
 
 
 @dataclass(frozen=True, slots=True)
+class LineRange:
+    """Lines `first`..`last` (1-based, inclusive) of the source text of `document`."""
+
+    document: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfScope:
+    """A `buiten_scope`: passages of the sources the policy leaves out on purpose, and why."""
+
+    id: str
+    reason: str
+    passages: tuple[LineRange, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """A `doel`: the indicator it is about, its goal, deadline and trajectory."""
 
@@ -202,8 +220,8 @@ class Target:
     deadline: dt.date | None  # the end of the year or day `uiterlijk` names; None when pending
     trajectory: Trajectory
     interims: tuple[InterimValue, ...]
-    binding: bool
-    indicative: bool
+    binding: bool  # `bindend`: the source makes it legally binding
+    character: str | None  # `karakter`: the source's own word (compiler/check/character.py)
     nature: TargetNature = TargetNature.DOELSTELLING
 
 
@@ -273,7 +291,16 @@ class Ladder:
 
 
 View = Union[
-    EntityKind, Indicator, Target, Trigger, Obligation, Decision, Measure, ReportingDuty, Ladder
+    EntityKind,
+    Indicator,
+    Target,
+    Trigger,
+    Obligation,
+    Decision,
+    Measure,
+    ReportingDuty,
+    Ladder,
+    OutOfScope,
 ]
 # Any one kind of view, for functions that select views by their class.
 V = TypeVar("V", bound=View)
