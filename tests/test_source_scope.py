@@ -13,6 +13,7 @@ from compiler import compile_paths
 from compiler.check import views
 from compiler.check.identity import KAMERSTUK, url_problem
 from compiler.cli.main import main
+from compiler.diff.compare import diff_policies
 from compiler.workflow.coverage import REFERENCE_LINE, coverage
 from dsl import codes
 from tests.conftest import BASE, POLICY
@@ -194,3 +195,17 @@ def test_the_source_page_shows_the_identity_and_links_the_url(tmp_path, monkeypa
         page = (out / language / "source-hoofdstukken.html").read_text(encoding="utf-8")
         assert "ABC / 123" in page and f"{word} 35 334, nr. 300" in page
         assert '<a href="https://www.example.nl/brief">https://www.example.nl/brief</a>' in page
+
+
+def test_the_diff_shows_a_chapter_moved_and_the_bereik_widened(tmp_path):
+    base = compile_paths(tree(tmp_path / "a", CHAPTERS)).policy
+    head_text = CHAPTERS.replace("regels 4-19", "regels 5-19").replace(
+        "bereik    hoofdstuk romp", "bereik    volledig"
+    )
+    head = compile_paths(tree(tmp_path / "b", head_text)).policy
+    changes = {c.field: (c.before, c.after) for c in diff_policies(base, head).changed}
+    assert changes["hoofdstuk"] == (
+        'romp regels 4-19 "Romp"',
+        'romp regels 5-19 "Romp"',
+    )
+    assert changes["bereik"] == ("hoofdstuk romp", "volledig")
