@@ -15,6 +15,7 @@ from compiler.check.identity import KAMERSTUK, url_problem
 from compiler.cli.main import main
 from compiler.diff.compare import diff_policies
 from compiler.workflow.coverage import REFERENCE_LINE, coverage
+from compiler.workflow.sources import source_coverage
 from dsl import codes
 from tests.conftest import BASE, POLICY
 
@@ -209,3 +210,17 @@ def test_the_diff_shows_a_chapter_moved_and_the_bereik_widened(tmp_path):
         'romp regels 5-19 "Romp"',
     )
     assert changes["bereik"] == ("hoofdstuk romp", "volledig")
+
+
+def test_the_bundled_policy_leaves_no_quantified_passage_unaddressed_in_its_scope():
+    """What CI runs (`beleid sources policy/ --in-scope --fail-on-unaddressed`): dropping a
+    citation or a `buiten_scope` of the bundled policy makes a passage unaddressed again.
+    """
+    run = source_coverage([str(POLICY)], in_scope=True)
+    assert run.unaddressed() == []
+    assert {d.document for d in run.documents} >= {
+        "vervolgpakket",
+        "bespreeknotitie_blg",
+        "programmas_2022",
+        "nmp_voortgang",
+    }
