@@ -5,6 +5,7 @@ document's official identity (`url`, `kamerstuk`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,17 @@ def test_the_bundled_policy_leaves_no_quantified_passage_unaddressed_in_its_scop
         "programmas_2022",
         "nmp_voortgang",
     }
+
+
+def test_a_reason_that_names_a_declaration_names_one_that_exists():
+    """The bundled reasons point at the declaration that encodes a restated commitment; a rename
+    or a removal must not leave a reason pointing at nothing.
+    """
+    policy = compile_paths([str(POLICY)]).policy
+    named = {
+        (scope.id, name)
+        for scope in policy.views(views.OutOfScope)
+        for name in re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", scope.reason)
+    }
+    assert named, "the bundled reasons name the declarations they refer to"
+    assert {(s, n) for s, n in named if n not in policy.declarations} == set()
