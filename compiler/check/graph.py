@@ -28,6 +28,7 @@ NON_LOGICAL = frozenset(
         "uitgever",
         "draagt_bij_aan",
         "effect",
+        "berust_op",
     }
 )
 
