@@ -1,6 +1,6 @@
 """The binding strength of a target in the source's own word (`karakter`, compiler/check/
-character.py): the checker requires it where a target is not `bindend` (P260; the fixtures
-P260, P261, P223 and P105_unknown_karakter show the errors), and `beleid evaluate`, `beleid
+character.py): the checker requires it where a target is not `bindend` (P290; the fixtures
+P290, P291, P223 and P105_unknown_karakter show the errors), and `beleid evaluate`, `beleid
 explain` and every report page that shows a target say it, in Dutch on Dutch pages and in its
 English rendering on English pages. The diff cases `character_changed` and
 `character_changed_frozen` (tests/fixtures/diff/) show it in `beleid diff` and the freeze guard.

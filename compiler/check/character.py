@@ -50,7 +50,7 @@ ENGLISH: dict[str, str] = {c.word: c.english for c in CHARACTERS}
 NOT_BINDING = frozenset(
     {"indicatief", "richtinggevend", "ambitie", "streven", "raming", "verwachting", "behoefte"}
 )
-# The kinds that carry `karakter`, and the ones that must when not `bindend` (P260).
+# The kinds that carry `karakter`, and the ones that must when not `bindend` (P290).
 KINDS = frozenset({"doel", "verbod", "verplichting"})
 REQUIRED_IN = frozenset({"doel"})
 

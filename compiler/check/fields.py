@@ -1,6 +1,6 @@
 """Semantic checks on resolved declarations: fields per kind, vocabularies, dates, pending.
 
-Reports P201-P204, P105, P220-P224, P260, P261 and P401. Units, citations, budget tables and
+Reports P201-P204, P105, P220-P224, P290, P291 and P401. Units, citations, budget tables and
 history have their own modules (unitcheck.py, citations.py, budgets.py, history.py).
 """
 

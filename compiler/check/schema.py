@@ -27,7 +27,9 @@ COMMON = frozenset(
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "document": (
         frozenset({"datum", "bestand"}),
-        frozenset({"titel", "uitgever", "kenmerk", "soort"}),
+        frozenset(
+            {"titel", "uitgever", "kenmerk", "kamerstuk", "url", "soort", "hoofdstuk", "bereik"}
+        ),
     ),
     "actor": (frozenset({"soort"}), frozenset()),
     "indicator": (
@@ -92,6 +94,8 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "besluit": (frozenset({"door"}), frozenset({"wat", "termijn", "uiterlijk", "betreft"})),
     "bevinding": (frozenset({"wat"}), frozenset({"betreft"})),
     "entiteit": (frozenset({"sleutel"}), frozenset({"tabel", "binnen"})),
+    # `reden` is checked by compiler/check/scope.py (P261), with a hint of its own.
+    "buiten_scope": (frozenset({"passage"}), frozenset({"reden"})),
     "verbod": (
         frozenset({"wat"}),
         frozenset(
@@ -116,11 +120,13 @@ REPEATABLE = frozenset(
         "stopt",
         "uitzondering",
         "binnen",
+        "passage",
+        "hoofdstuk",
     }
 )
 
 # Kinds that need no citation of their own.
-UNCITED_KINDS = frozenset({"document"})
+UNCITED_KINDS = frozenset({"document", "buiten_scope"})
 
 # (kind, field) -> allowed words; ("*", field) applies to every kind.
 VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
