@@ -189,6 +189,26 @@ CASES = [
         (4768, 4769),
         "In 2026 zijn de nationale beleidskeuzes",
     ),
+    Meaning(
+        "stoffenbalans",
+        "maatregel",
+        None,
+        None,
+        None,
+        "kabinet",
+        (3549, 3552),
+        "(op termijn afrekenbare) stoffenbalans",
+    ),
+    Meaning(
+        "pilots_stoffenbalans_2025",
+        "borging",
+        "monitoring",
+        None,
+        "2025",
+        "kabinet",
+        (3552, 3553),
+        "in 2025 getoetst met pilots",
+    ),
     # Plans and agendas are reports; only the Klimaatplan follows from the Klimaatwet.
     Meaning(
         "actieagenda_doelsturing",
