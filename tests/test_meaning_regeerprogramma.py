@@ -14,11 +14,15 @@ from dataclasses import dataclass
 
 import pytest
 
+from compiler.workflow.coverage import coverage
 from dsl import nodes
 from tests.conftest import POLICY
 
 SOURCE = POLICY / "sources" / "001_1166f54ba1c9bc08.txt"
 FLAGS = ("bindend", "indicatief", "wettelijk")
+# Chapter 4 opens with "Wat is het overkoepelende maatschappelijke probleem?" on line 3174;
+# chapter 5 ends on line 4823, before chapter 6 ("De toegang tot zorg ...") on line 4824.
+CHAPTERS_4_AND_5 = (3174, 4823)
 
 
 @dataclass(frozen=True)
@@ -617,3 +621,17 @@ def test_an_open_deadline_is_pending_or_absent_never_invented(case, bundled_poli
     for keyword in ("uiterlijk", "termijn"):
         value = decl.value(keyword)
         assert value is None or isinstance(value, nodes.Pending), (keyword, value)
+
+
+def test_chapters_4_and_5_leave_no_quantified_passage_unaddressed(bundled_policy):
+    """Every passage with a number in chapters 4 and 5 is cited, except chapter 3's last
+    paragraph (money for housing sites), which runs into chapter 4's first heading.
+    """
+    first, last = CHAPTERS_4_AND_5
+    report = {d.document: d for d in coverage(bundled_policy)}
+    open_passages = [
+        (p.first_line, p.last_line)
+        for p in report["regeerprogramma"].uncited_quantified
+        if p.last_line >= first and p.first_line <= last
+    ]
+    assert open_passages == [(3170, 3175)]
