@@ -90,6 +90,7 @@ class PolicyTransformer:
     titel_en = _string_field("titel_en")
     titel = _string_field("titel")
     kenmerk = _string_field("kenmerk")
+    reden = _string_field("reden")
     bestand = _string_field("bestand")
     wat = _string_field("wat")
     waar = _string_field("waar")
@@ -148,6 +149,11 @@ class PolicyTransformer:
             Span.from_meta(self.path, quote),
         )
         return self._field(meta, "bron", citation)
+
+    def passage(self, meta, children):
+        document, (first, last) = children
+        passage = n.Passage(self._ref(document), first, last, self._span(meta))
+        return self._field(meta, "passage", passage)
 
     def location(self, meta, children):
         first = int(children[0])

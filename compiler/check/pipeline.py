@@ -24,6 +24,7 @@ from compiler.check.layout import RULE_SUFFIX, escapes, policy_root, repository_
 from compiler.check.model import Policy
 from compiler.check.numbers import check_numbers, recorded_choices
 from compiler.check.resolve import build_symbols, resolve
+from compiler.check.scope import check_scope
 from compiler.check.unitcheck import UnitChecker
 from dsl import codes, files, nodes
 from dsl.diagnostics import Diagnostics
@@ -247,6 +248,7 @@ def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Poli
     for decl in symbols.values():
         citations.check(decl)
         check_numbers(decl, diags, choices.get(decl.id.name, ""))
+    check_scope(symbols, sources, diags)
     UnitChecker(symbols, diags).check()
     _check_budgets(symbols, diags)
     check_consistency(symbols, diags)

@@ -89,6 +89,8 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "besluit": (frozenset({"door"}), frozenset({"wat", "termijn", "uiterlijk", "betreft"})),
     "bevinding": (frozenset({"wat"}), frozenset({"betreft"})),
     "entiteit": (frozenset({"sleutel"}), frozenset({"tabel", "binnen"})),
+    # `reden` is checked by compiler/check/scope.py (P261), with a hint of its own.
+    "buiten_scope": (frozenset({"passage"}), frozenset({"reden"})),
     "verbod": (
         frozenset({"wat"}),
         frozenset(
@@ -113,11 +115,12 @@ REPEATABLE = frozenset(
         "stopt",
         "uitzondering",
         "binnen",
+        "passage",
     }
 )
 
 # Kinds that need no citation of their own.
-UNCITED_KINDS = frozenset({"document"})
+UNCITED_KINDS = frozenset({"document", "buiten_scope"})
 
 # (kind, field) -> allowed words; ("*", field) applies to every kind.
 VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {

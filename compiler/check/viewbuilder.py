@@ -149,6 +149,18 @@ def _ladder(decl: nodes.Declaration) -> views.Ladder:
     return views.Ladder(decl.id.name, tuple(sorted(steps, key=lambda s: s.number)))
 
 
+def _out_of_scope(decl: nodes.Declaration) -> views.OutOfScope:
+    reason = decl.value("reden")
+    passages = (
+        views.LineRange(p.document.name, p.first_line, p.last_line)
+        for p in (f.value for f in decl.all("passage"))
+        if isinstance(p, nodes.Passage)
+    )
+    return views.OutOfScope(
+        decl.id.name, reason if isinstance(reason, str) else "", tuple(passages)
+    )
+
+
 _BUILDERS: dict[str, Callable[[nodes.Declaration], views.View]] = {
     "entiteit": _entity_kind,
     "indicator": _indicator,
@@ -159,6 +171,7 @@ _BUILDERS: dict[str, Callable[[nodes.Declaration], views.View]] = {
     "maatregel": _measure,
     "borging": _reporting_duty,
     "handhaving": _ladder,
+    "buiten_scope": _out_of_scope,
 }
 
 

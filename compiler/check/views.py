@@ -193,6 +193,24 @@ class EntityKind:
 
 
 @dataclass(frozen=True, slots=True)
+class LineRange:
+    """Lines `first`..`last` (1-based, inclusive) of the source text of `document`."""
+
+    document: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfScope:
+    """A `buiten_scope`: passages of the sources the policy leaves out on purpose, and why."""
+
+    id: str
+    reason: str
+    passages: tuple[LineRange, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """A `doel`: the indicator it is about, its goal, deadline and trajectory."""
 
@@ -273,7 +291,16 @@ class Ladder:
 
 
 View = Union[
-    EntityKind, Indicator, Target, Trigger, Obligation, Decision, Measure, ReportingDuty, Ladder
+    EntityKind,
+    Indicator,
+    Target,
+    Trigger,
+    Obligation,
+    Decision,
+    Measure,
+    ReportingDuty,
+    Ladder,
+    OutOfScope,
 ]
 # Any one kind of view, for functions that select views by their class.
 V = TypeVar("V", bound=View)

@@ -120,6 +120,14 @@ class _RuleTextWriter:
         )
         return f"{self._ref(c.document)} {lines} {self._str(c.quote)}"
 
+    def _passage(self, p: nodes.Passage) -> str:
+        lines = (
+            f"regel {p.first_line}"
+            if p.first_line == p.last_line
+            else f"regels {p.first_line}-{p.last_line}"
+        )
+        return f"{self._ref(p.document)} {lines}"
+
     def _cadence(self, c: nodes.Cadence) -> str:
         if (c.every, c.period, c.at_least) == (1, "jaar", False):
             return "jaarlijks"

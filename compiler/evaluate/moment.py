@@ -191,7 +191,7 @@ def evaluate(
 
 
 def _in_force(decl: CheckedDeclaration, moment: dt.date) -> bool:
-    if decl.kind in ("document", "bevinding"):
+    if decl.kind in ("document", "bevinding", "buiten_scope"):
         return False
     return (decl.valid_from is None or decl.valid_from <= moment) and (
         decl.valid_to is None or moment < decl.valid_to

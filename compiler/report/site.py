@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from compiler.check import timeline
+from compiler.check import timeline, views
 from compiler.report import markdown
 from compiler.report.charts import dependencies
 from compiler.report.charts.gallery import Gallery
@@ -279,6 +279,12 @@ class _Site:
             if q.document == document.id
             for line in range(q.first_line, q.last_line + 1)
         }
+        scoped = [
+            (scope, passage)
+            for scope in self.hb.policy.views(views.OutOfScope)
+            for passage in scope.passages
+            if passage.document == document.id
+        ]
         yield self._page(
             "source",
             self.plain_title(document.id),
@@ -286,6 +292,8 @@ class _Site:
             document=document,
             lines=text.lines,
             cited=cited,
+            out_of_scope=sorted(scoped, key=lambda item: (item[1].first, item[0].id)),
+            unscoped={n for _, x in scoped for n in range(x.first, x.last + 1)},
             source_path=document.fields.get("bestand", ""),
         )
 

@@ -1,5 +1,6 @@
-"""Source coverage: which lines of each source document the policy cites, and which quantified
-passages it does not (the likely missed commitments). Backs `beleid sources`.
+"""Source coverage: which lines of each source document the policy cites, which it marks out of
+scope (`buiten_scope`), and which quantified passages it does neither (the likely missed
+commitments: "unaddressed"). Backs `beleid sources`.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from compiler.check import views
 from compiler.check.model import Policy, SourceText
 from dsl import nodes
 from dsl.printable import escaped
@@ -23,7 +25,9 @@ _PAGE_FURNITURE = re.compile(r"^\s*(?:Pagina \d+ van \d+|\d{1,3})\s*$")
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """A run of uncited source lines with text: its first and last line, and the lines joined."""
+    """A run of source lines with text that are neither cited nor out of scope: its first and last
+    line, and the lines joined.
+    """
 
     first_line: int
     last_line: int
@@ -32,14 +36,17 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class DocumentCoverage:
-    """How much of a source document the policy cites, with its uncited quantified passages."""
+    """How much of a source document the policy cites or marks out of scope, with the quantified
+    passages it does neither (`unaddressed`).
+    """
 
     document: str
     title: str
     lines: int  # lines with text (blank lines and page numbers do not count)
     cited: int  # of those, lines inside at least one citation
     citations: int
-    uncited_quantified: tuple[Passage, ...]
+    unaddressed: tuple[Passage, ...]
+    out_of_scope: int = 0  # lines with text marked out of scope and not cited
 
     @property
     def share(self) -> float:
@@ -48,6 +55,7 @@ class DocumentCoverage:
 
 def coverage(policy: Policy) -> list[DocumentCoverage]:
     """Coverage of every document that has a source text, in id order."""
+    marked = out_of_scope_lines(policy)
     cited: dict[str, set[int]] = {name: set() for name in policy.sources}
     counts: dict[str, int] = {name: 0 for name in policy.sources}
     for decl in policy.declarations.values():
@@ -59,30 +67,44 @@ def coverage(policy: Policy) -> list[DocumentCoverage]:
                 )
                 counts[citation.document.name] += 1
     return [
-        _document_coverage(policy, source, cited[name], counts[name])
+        _document_coverage(policy, source, cited[name], marked.get(name, set()), counts[name])
         for name, source in sorted(policy.sources.items())
     ]
 
 
+def out_of_scope_lines(policy: Policy) -> dict[str, set[int]]:
+    """The lines each document's `buiten_scope` passages mark, by document id."""
+    marked: dict[str, set[int]] = {}
+    for scope in policy.views(views.OutOfScope):
+        for passage in scope.passages:
+            marked.setdefault(passage.document, set()).update(
+                range(passage.first, passage.last + 1)
+            )
+    return marked
+
+
 def _document_coverage(
-    policy: Policy, source: SourceText, cited: set[int], count: int
+    policy: Policy, source: SourceText, cited: set[int], marked: set[int], count: int
 ) -> DocumentCoverage:
     text_lines = [n for n, line in enumerate(source.lines, start=1) if _has_text(line)]
     covered = sum(1 for n in text_lines if n in cited)
+    excluded = sum(1 for n in text_lines if n in marked and n not in cited)
     title = policy.declarations[source.document].title
-    passages = tuple(p for p in _passages(source, cited) if QUANTIFIED.search(p.text))
-    return DocumentCoverage(source.document, title, len(text_lines), covered, count, passages)
+    passages = tuple(p for p in _passages(source, cited | marked) if QUANTIFIED.search(p.text))
+    return DocumentCoverage(
+        source.document, title, len(text_lines), covered, count, passages, excluded
+    )
 
 
 def _has_text(line: str) -> bool:
     return bool(line.strip()) and not _PAGE_FURNITURE.match(line)
 
 
-def _passages(source: SourceText, cited: set[int]):
-    """Runs of uncited lines with text, split at blank lines and at cited lines."""
+def _passages(source: SourceText, addressed: set[int]):
+    """Runs of lines with text that are not addressed, split at blank and addressed lines."""
     run: list[int] = []
     for number, line in enumerate(source.lines, start=1):
-        if _has_text(line) and number not in cited:
+        if _has_text(line) and number not in addressed:
             run.append(number)
             continue
         if run:
@@ -103,21 +125,25 @@ def _passage(source: SourceText, numbers: list[int]) -> Passage:
 @escaped
 def render_text(report: list[DocumentCoverage], *, passages: bool = True, width: int = 100) -> str:
     out = [
-        f"{'document':<24} {'cited lines':>12} {'coverage':>9} {'citations':>10}  "
-        "uncited quantified passages"
+        f"{'document':<24} {'cited lines':>12} {'coverage':>9} {'citations':>10} "
+        f"{'out of scope':>13}  unaddressed quantified passages"
     ]
     for doc in report:
         out.append(
             f"{doc.document:<24} {doc.cited:>5} / {doc.lines:<5} {doc.share:>8.1%} "
-            f"{doc.citations:>10}"
-            f"  {len(doc.uncited_quantified)}"
+            f"{doc.citations:>10} {doc.out_of_scope:>13}"
+            f"  {len(doc.unaddressed)}"
         )
     if passages:
         for doc in report:
-            if not doc.uncited_quantified:
+            if not doc.unaddressed:
                 continue
-            out += ["", f"{doc.document}: uncited passages with a number, amount or year"]
-            for p in doc.uncited_quantified:
+            out += [
+                "",
+                f"{doc.document}: passages with a number, amount or year, "
+                "neither cited nor marked out of scope",
+            ]
+            for p in doc.unaddressed:
                 lines = (
                     f"{p.first_line}"
                     if p.first_line == p.last_line
@@ -138,9 +164,10 @@ def render_json(report: list[DocumentCoverage]) -> str:
                 "cited": d.cited,
                 "coverage": round(d.share, 4),
                 "citations": d.citations,
-                "uncited_quantified": [
+                "out_of_scope": d.out_of_scope,
+                "unaddressed": [
                     {"first_line": p.first_line, "last_line": p.last_line, "text": p.text}
-                    for p in d.uncited_quantified
+                    for p in d.unaddressed
                 ],
             }
             for d in report
