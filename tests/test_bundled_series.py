@@ -102,8 +102,8 @@ def test_evaluate_on_the_bundled_data_sees_published_figures(capsys):
     and 17 of 65 targets without data (37 before the third pass, 45 before published figures;
     15 before the Regeerprogramma's two offshore wind targets, which have no bundled figure).
     65 in force: the NPLG's 12% generic reduction ended with the NPLG (2024) and the 74% KDW goal
-    was replaced by the spoedwet's emission targets (2025); the Regeerprogramma's chapter 5 added
-    four (offshore wind 50 GW and 21 GW, climate neutrality 2050, greenhouse horticulture 2030).
+    was replaced by the spoedwet's emission targets (2025); the Regeerprogramma's chapters 4 and
+    5 added four (offshore wind 50 GW and 21 GW, climate neutrality 2050, greenhouse horticulture).
     """
     code = main(["evaluate", "--as-of", "2027", "--no-ledger", "--format", "json"])
     assert code == 0
