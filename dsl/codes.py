@@ -115,7 +115,7 @@ DATES_OUT_OF_ORDER = Code(
 )
 RANGE_REVERSED = Code("P222", "range-reversed", E, "a range's lower bound is above its upper bound")
 CONTRADICTORY_FLAGS = Code(
-    "P223", "contradictory-flags", E, "a target is marked both `bindend` and `indicatief`"
+    "P223", "contradictory-flags", E, "a target is `bindend` but its `karakter` says it is not"
 )
 INVALID_NUMBER = Code("P224", "invalid-number", E, "a number is outside what its field allows")
 BUDGET_TOTAL_MISMATCH = Code(
@@ -143,6 +143,13 @@ RETAINS_UNRELATED = Code(
     "`behoudt` names a declaration that the stopped one does not lead to",
 )
 
+# P29x: binding words (compiler/check/character.py)
+CHARACTER_MISSING = Code(
+    "P290", "character-missing", E, "a target that is not `bindend` has no `karakter`"
+)
+RETIRED_FLAG = Code(
+    "P291", "retired-flag", E, "the retired flag `indicatief`: `karakter` replaces it"
+)
 # P28x: history (compiler/check/history.py)
 RECURRING_WITHOUT_FIRST = Code(
     "P280",

@@ -104,6 +104,7 @@ class PolicyTransformer:
     berekend = _value_field("berekend")
     status = _ref_field("status")
     traject = _ref_field("traject")
+    karakter = _ref_field("karakter")
     sector = _ref_field("sector")
     indicator = _ref_field("indicator")
     eigenaar = _ref_field("eigenaar")

@@ -6,6 +6,8 @@ A table, not code, so that docs/language.md and the checker agree and a new fiel
 
 from __future__ import annotations
 
+from compiler.check import character
+
 COMMON = frozenset(
     {
         "naam",
@@ -40,7 +42,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "tussendoel",
                 "traject",
                 "bindend",
-                "indicatief",
+                "karakter",
                 "sector",
                 "eigenaar",
                 "soort",
@@ -66,7 +68,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "trigger": (frozenset({"als", "dan"}), frozenset()),
     "verplichting": (
         frozenset({"wie", "termijn"}),
-        frozenset({"wat", "wettelijk", "handhaving", "door"}),
+        frozenset({"wat", "wettelijk", "handhaving", "door", "karakter"}),
     ),
     "handhaving": (frozenset({"stap"}), frozenset({"betreft"})),
     "borging": (
@@ -94,7 +96,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "verbod": (
         frozenset({"wat"}),
         frozenset(
-            {"wie", "waar", "uitzondering", "bindend", "indicatief", "door", "uiterlijk", "betreft"}
+            {"wie", "waar", "uitzondering", "bindend", "karakter", "door", "uiterlijk", "betreft"}
         ),
     ),
 }
@@ -171,6 +173,8 @@ VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
         "gestopt",
     ),
     ("*", "traject"): ("lineair", "stapsgewijs", "geen"),
+    # The source's own word for how binding a target or rule is (compiler/check/character.py).
+    ("*", "karakter"): character.WORDS,
 }
 
 BUDGET_SECTIONS = ("incidenteel", "structureel")

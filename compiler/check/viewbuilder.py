@@ -97,7 +97,7 @@ def _target(decl: nodes.Declaration) -> views.Target:
         _member(views.Trajectory, shape) or views.Trajectory.LINEAR,
         tuple(_interim(f.value) for f in decl.all("tussendoel")),
         decl.get("bindend") is not None,
-        decl.get("indicatief") is not None,
+        _name(decl.value("karakter")) or None,
         _member(views.TargetNature, _name(decl.value("soort"))) or views.TargetNature.DOELSTELLING,
     )
 

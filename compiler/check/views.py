@@ -220,8 +220,8 @@ class Target:
     deadline: dt.date | None  # the end of the year or day `uiterlijk` names; None when pending
     trajectory: Trajectory
     interims: tuple[InterimValue, ...]
-    binding: bool
-    indicative: bool
+    binding: bool  # `bindend`: the source makes it legally binding
+    character: str | None  # `karakter`: the source's own word (compiler/check/character.py)
     nature: TargetNature = TargetNature.DOELSTELLING
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from dsl import nodes
 
 # Fields whose value is a word from a vocabulary, not a reference to a declaration.
-_WORD_FIELDS = frozenset({"soort", "niveau", "status", "traject"})
+_WORD_FIELDS = frozenset({"soort", "niveau", "status", "traject", "karakter"})
 _BARE_WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _MONEY_SCALES = {"€": "", "€ mln": " mln", "€ mld": " mld"}
 _RANK = {"+": 1, "-": 1, "*": 2, "/": 2}  # how tightly an operator binds
