@@ -161,6 +161,10 @@ CASES = [
             "zo spoedig mogelijk na ontvangst van het advies"),
     Meaning("twee_extra_kerncentrales", "maatregel", None, None, None, "kabinet",
             (4142, 4143), "bouwt het kabinet twee extra kerncentrales"),
+    Meaning("voortgangsbrief_biogrondstoffen", "borging", "rapportage", None, None, "kabinet",
+            (4568, 4570), "duurzaamheidskader biogrondstoffen in het najaar"),
+    Meaning("biogrondstoffenstrategie", "borging", "rapportage", None, None, "kabinet",
+            (4570, 4571), "Daarnaast komt het kabinet met een biogrondstoffenstrategie."),
     # A vision studied by another ministry: its own actor.
     Meaning("vernieuwing_stalbeoordeling", "maatregel", None, None, None, "ministerie_ienw",
             (3566, 3567), "het ministerie van IenW samen met het ministerie van LVVN"),
