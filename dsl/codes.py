@@ -193,6 +193,22 @@ SCOPE_WITHOUT_REASON = Code(
     E,
     "a `buiten_scope` gives no `reden`, or an empty one, for leaving its passages out",
 )
+UNKNOWN_CHAPTER = Code(
+    "P262",
+    "unknown-chapter",
+    E,
+    "a document's `bereik` names a chapter its `hoofdstuk` fields do not declare, or declare twice",
+)
+# P265-P266: the official identity of a document (compiler/check/identity.py)
+MALFORMED_URL = Code(
+    "P265", "malformed-url", E, "a document's `url` is not a well-formed https address"
+)
+MALFORMED_KAMERSTUK = Code(
+    "P266",
+    "malformed-kamerstuk",
+    E,
+    "a document's `kamerstuk` is not written as the official number (`35 334, nr. 300`)",
+)
 
 # P3xx: the dependency graph (compiler/check/)
 DEPENDENCY_CYCLE = Code(

@@ -1,5 +1,6 @@
 """The syntax nodes that point into a source text: `Citation` (`bron`, lines and a verbatim
-quote) and `Passage` (`passage`, lines without a quote). Named from dsl/nodes.py.
+quote), `Passage` (`passage`, lines without a quote), a document's `Chapter`s (`hoofdstuk`) and its
+`Scope` (`bereik`: what of it the policy must address). Named from dsl/nodes.py.
 """
 
 from __future__ import annotations
@@ -36,4 +37,25 @@ class Passage:
     document: Ref
     first_line: int
     last_line: int
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """`hoofdstuk ID regels A-B "titel"`: a chapter of a document, by the lines it spans."""
+
+    id: Ref
+    first_line: int
+    last_line: int
+    title: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """`bereik volledig` (`chapters` is None) or `bereik hoofdstuk A, B`: the part of a document
+    in which every quantified passage must be cited or marked out of scope.
+    """
+
+    chapters: tuple[Ref, ...] | None
     span: Span = _span()

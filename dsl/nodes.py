@@ -19,8 +19,10 @@ from dsl.expressions import Negative as Negative
 from dsl.expressions import parts_of as parts_of
 
 # The nodes that point into a source text live in dsl/locations.py.
+from dsl.locations import Chapter as Chapter
 from dsl.locations import Citation as Citation
 from dsl.locations import Passage as Passage
+from dsl.locations import Scope as Scope
 from dsl.source import Span
 
 NOWHERE = Span("<nowhere>", 0, 0, 0, 0)

@@ -91,6 +91,8 @@ class PolicyTransformer:
     titel = _string_field("titel")
     kenmerk = _string_field("kenmerk")
     reden = _string_field("reden")
+    kamerstuk = _string_field("kamerstuk")
+    url = _string_field("url")
     bestand = _string_field("bestand")
     wat = _string_field("wat")
     waar = _string_field("waar")
@@ -155,6 +157,17 @@ class PolicyTransformer:
         document, (first, last) = children
         passage = n.Passage(self._ref(document), first, last, self._span(meta))
         return self._field(meta, "passage", passage)
+
+    def hoofdstuk(self, meta, children):
+        name, (first, last), title = children
+        chapter = n.Chapter(self._ref(name), first, last, _string(title), self._span(meta))
+        return self._field(meta, "hoofdstuk", chapter)
+
+    def bereik_volledig(self, meta, children):
+        return self._field(meta, "bereik", n.Scope(None, self._span(meta)))
+
+    def bereik_hoofdstukken(self, meta, children):
+        return self._field(meta, "bereik", n.Scope(children[0], self._span(meta)))
 
     def location(self, meta, children):
         first = int(children[0])

@@ -19,6 +19,7 @@ from compiler.check.citations import CitationChecker, load_source
 from compiler.check.consistency import check_consistency
 from compiler.check.englishtitles import check_english_titles
 from compiler.check.graph import PolicyGraph
+from compiler.check.identity import check_identity
 from compiler.check.kinds import check_kinds
 from compiler.check.layout import RULE_SUFFIX, escapes, policy_root, repository_root
 from compiler.check.model import Policy
@@ -240,6 +241,8 @@ def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Poli
         fields.check_fields(decl, diags)
         fields.check_vocabulary(decl, diags)
         fields.check_values(decl, diags)
+        if decl.kind == "document":
+            check_identity(decl, diags)
     references = resolve(symbols, diags)
     check_kinds(symbols, diags)
     sources = _load_sources(symbols, diags)

@@ -26,7 +26,9 @@ COMMON = frozenset(
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "document": (
         frozenset({"datum", "bestand"}),
-        frozenset({"titel", "uitgever", "kenmerk", "soort"}),
+        frozenset(
+            {"titel", "uitgever", "kenmerk", "kamerstuk", "url", "soort", "hoofdstuk", "bereik"}
+        ),
     ),
     "actor": (frozenset({"soort"}), frozenset()),
     "indicator": (
@@ -118,6 +120,7 @@ REPEATABLE = frozenset(
         "uitzondering",
         "binnen",
         "passage",
+        "hoofdstuk",
     }
 )
 

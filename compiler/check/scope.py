@@ -1,16 +1,20 @@
-"""Passages out of scope: each `buiten_scope` names lines that exist in its document, gives a
-reason, and does not claim lines a declaration cites.
+"""Scope: each `buiten_scope` names lines that exist in its document, gives a reason, and does
+not claim lines a declaration cites; each document's chapters (`hoofdstuk`) lie in its text and its
+`bereik` names chapters it declares.
 
 Reports P261 (no reason, or an empty one), P222 (a line range written backwards), P207 (lines
-outside the document) and the warning P260 (a passage holds lines a `bron` cites: what the policy
-builds on cannot be out of its scope). An unknown document is P102, reported by name resolution.
+outside the document), P262 (a chapter named in `bereik` that is not declared, or one declared
+twice) and the warning P260 (a passage holds lines a `bron` cites: what the policy builds on
+cannot be out of its scope). An unknown document is P102, reported by name resolution.
 """
 
 from __future__ import annotations
 
 from compiler.check.model import SourceText
+from compiler.check.resolve import did_you_mean
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics, Related
+from dsl.source import Span
 
 
 def check_scope(
@@ -18,7 +22,12 @@ def check_scope(
     sources: dict[str, SourceText],
     diags: Diagnostics,
 ) -> None:
-    """Check every `buiten_scope` declaration against the source texts and the citations."""
+    """Check every `buiten_scope` declaration against the source texts and the citations, and
+    every document's chapters and `bereik`.
+    """
+    for decl in symbols.values():
+        if decl.kind == "document":
+            _check_chapters(decl, sources.get(decl.id.name), diags)
     scoped = [decl for decl in symbols.values() if decl.kind == "buiten_scope"]
     if not scoped:
         return
@@ -27,7 +36,13 @@ def check_scope(
         _check_reason(decl, diags)
         for f in decl.all("passage"):
             passage = f.value
-            if isinstance(passage, nodes.Passage) and _in_document(passage, sources, diags):
+            if isinstance(passage, nodes.Passage) and _in_document(
+                passage.first_line,
+                passage.last_line,
+                passage.span,
+                sources.get(passage.document.name),
+                diags,
+            ):
                 _check_overlap(decl, passage, citations.get(passage.document.name, ()), diags)
 
 
@@ -44,28 +59,56 @@ def _check_reason(decl: nodes.Declaration, diags: Diagnostics) -> None:
     )
 
 
+def _check_chapters(
+    document: nodes.Declaration, source: SourceText | None, diags: Diagnostics
+) -> None:
+    declared: dict[str, nodes.Chapter] = {}
+    for f in document.all("hoofdstuk"):
+        chapter = f.value
+        if not isinstance(chapter, nodes.Chapter):
+            continue
+        _in_document(chapter.first_line, chapter.last_line, chapter.span, source, diags)
+        if chapter.id.name in declared:
+            diags.add(
+                codes.UNKNOWN_CHAPTER,
+                chapter.id.span,
+                f"chapter `{chapter.id.name}` of `{document.id.name}` is declared twice",
+                hint="give each chapter its own id",
+                related=(Related("first declared here", declared[chapter.id.name].id.span),),
+            )
+        declared.setdefault(chapter.id.name, chapter)
+    scope = document.value("bereik")
+    for ref in scope.chapters or () if isinstance(scope, nodes.Scope) else ():
+        if ref.name not in declared:
+            diags.add(
+                codes.UNKNOWN_CHAPTER,
+                ref.span,
+                f"`{document.id.name}` declares no chapter `{ref.name}`",
+                hint=did_you_mean(ref.name, list(declared))
+                or 'declare it first: `hoofdstuk ID regels A-B "titel"`',
+            )
+
+
 def _in_document(
-    passage: nodes.Passage, sources: dict[str, SourceText], diags: Diagnostics
+    first: int, last: int, span: Span, source: SourceText | None, diags: Diagnostics
 ) -> bool:
-    """True when the passage names lines that exist in a loaded source text."""
-    if passage.last_line < passage.first_line:
+    """True when lines first..last exist in a loaded source text."""
+    if last < first:
         diags.add(
             codes.RANGE_REVERSED,
-            passage.span,
-            f"line range {passage.first_line}-{passage.last_line} runs backwards",
-            hint=f"write `regels {passage.last_line}-{passage.first_line}`",
+            span,
+            f"line range {first}-{last} runs backwards",
+            hint=f"write `regels {last}-{first}`",
         )
         return False
-    source = sources.get(passage.document.name)
     if source is None:
         return False  # unknown document (P102) or unreadable text (P104), reported already
     count = len(source.lines)
-    if passage.first_line < 1 or passage.last_line > count:
+    if first < 1 or last > count:
         diags.add(
             codes.LINES_OUT_OF_RANGE,
-            passage.span,
-            f"lines {passage.first_line}-{passage.last_line} are outside "
-            f"`{passage.document.name}`, which has {count} lines",
+            span,
+            f"lines {first}-{last} are outside `{source.document}`, which has {count} lines",
             hint="line numbers count from 1 in the text file under policy/sources/",
         )
         return False

@@ -161,6 +161,29 @@ def _out_of_scope(decl: nodes.Declaration) -> views.OutOfScope:
     )
 
 
+def _document(decl: nodes.Declaration) -> views.SourceDocument:
+    chapters = tuple(
+        (c.id.name, views.LineRange(decl.id.name, c.first_line, c.last_line), c.title)
+        for c in (f.value for f in decl.all("hoofdstuk"))
+        if isinstance(c, nodes.Chapter)
+    )
+    scope = decl.value("bereik")
+    addressed = None
+    if isinstance(scope, nodes.Scope) and scope.chapters is None:
+        addressed = views.DocumentScope(whole=True)
+    elif isinstance(scope, nodes.Scope):
+        named = {ref.name for ref in scope.chapters}
+        addressed = views.DocumentScope(False, tuple(r for c, r, _ in chapters if c in named))
+
+    def text(keyword: str) -> str | None:
+        value = decl.value(keyword)
+        return value if isinstance(value, str) else None
+
+    return views.SourceDocument(
+        decl.id.name, text("kenmerk"), text("kamerstuk"), text("url"), chapters, addressed
+    )
+
+
 _BUILDERS: dict[str, Callable[[nodes.Declaration], views.View]] = {
     "entiteit": _entity_kind,
     "indicator": _indicator,
@@ -172,6 +195,7 @@ _BUILDERS: dict[str, Callable[[nodes.Declaration], views.View]] = {
     "borging": _reporting_duty,
     "handhaving": _ladder,
     "buiten_scope": _out_of_scope,
+    "document": _document,
 }
 
 

@@ -211,6 +211,33 @@ class OutOfScope:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentScope:
+    """What of a document the policy must address (`bereik`): all of it (`whole`), or the line
+    ranges of the chapters it names.
+    """
+
+    whole: bool
+    ranges: tuple[LineRange, ...] = ()
+
+    def holds(self, line: int) -> bool:
+        return self.whole or any(r.first <= line <= r.last for r in self.ranges)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A `document`: its official identity where it has one (`kenmerk`, `kamerstuk`, `url`), its
+    chapters by id, and the lines the policy must address (`bereik`; None when it names none).
+    """
+
+    id: str
+    kenmerk: str | None
+    kamerstuk: str | None
+    url: str | None
+    chapters: tuple[tuple[str, LineRange, str], ...]  # (id, lines, title)
+    scope: DocumentScope | None
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """A `doel`: the indicator it is about, its goal, deadline and trajectory."""
 
@@ -301,6 +328,7 @@ View = Union[
     ReportingDuty,
     Ladder,
     OutOfScope,
+    SourceDocument,
 ]
 # Any one kind of view, for functions that select views by their class.
 V = TypeVar("V", bound=View)

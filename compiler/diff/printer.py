@@ -128,6 +128,14 @@ class _RuleTextWriter:
         )
         return f"{self._ref(p.document)} {lines}"
 
+    def _chapter(self, c: nodes.Chapter) -> str:
+        return f"{c.id.name} regels {c.first_line}-{c.last_line} {self._str(c.title)}"
+
+    def _scope(self, s: nodes.Scope) -> str:
+        if s.chapters is None:
+            return "volledig"
+        return "hoofdstuk " + self._tuple(s.chapters)
+
     def _cadence(self, c: nodes.Cadence) -> str:
         if (c.every, c.period, c.at_least) == (1, "jaar", False):
             return "jaarlijks"

@@ -21,6 +21,19 @@ QUANTIFIED = re.compile(
     r"(?<!Natura )(?<!Natura-)(?<!N)\b(?:19|20)\d{2}\b"
 )
 _PAGE_FURNITURE = re.compile(r"^\s*(?:Pagina \d+ van \d+|\d{1,3})\s*$")
+# A reference line names where something is published and commits to nothing: after an optional
+# footnote number, only web addresses (`https://...`, `www....`), or only a reference to a
+# parliamentary paper (`Kamerstukken II, 2022/23, 32 813, nr. 1113`, `Kamerstuk 35 334, nr. 362.`).
+# Its numbers (years in paths, dossier numbers) never make a passage quantified; it still counts as
+# a line of text. docs/language.md ('Passages out of scope') states the rule for drafters.
+_URL = r"(?:https?://|www\.)\S+"
+REFERENCE_LINE = re.compile(
+    r"^\s*(?:\d{1,3}\s+)?(?:"
+    rf"{_URL}(?:\s+{_URL})*"
+    r"|Kamerstuk(?:ken)?(?:\s+I{1,2})?,?(?:\s+\d{4}/\d{2},)?\s+\d{2}\s?\d{3}"
+    r"(?:\s+[A-Z]{1,4})?(?:,\s+nr\.\s+\d+)?\.?"
+    r")\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +60,19 @@ class DocumentCoverage:
     citations: int
     unaddressed: tuple[Passage, ...]
     out_of_scope: int = 0  # lines with text marked out of scope and not cited
+    # what the document's `bereik` asks to address, when only that was measured (`in_scope`)
+    scope: views.DocumentScope | None = None
 
     @property
     def share(self) -> float:
         return self.cited / self.lines if self.lines else 0.0
 
 
-def coverage(policy: Policy) -> list[DocumentCoverage]:
-    """Coverage of every document that has a source text, in id order."""
+def coverage(policy: Policy, *, in_scope: bool = False) -> list[DocumentCoverage]:
+    """Coverage of every document that has a source text, in id order. With `in_scope`, only the
+    documents with a `bereik`, and of each only the passages within it.
+    """
+    scopes = {d.id: d.scope for d in policy.views(views.SourceDocument) if d.scope is not None}
     marked = out_of_scope_lines(policy)
     cited: dict[str, set[int]] = {name: set() for name in policy.sources}
     counts: dict[str, int] = {name: 0 for name in policy.sources}
@@ -67,8 +85,16 @@ def coverage(policy: Policy) -> list[DocumentCoverage]:
                 )
                 counts[citation.document.name] += 1
     return [
-        _document_coverage(policy, source, cited[name], marked.get(name, set()), counts[name])
+        _document_coverage(
+            policy,
+            source,
+            cited[name],
+            marked.get(name, set()),
+            counts[name],
+            scopes[name] if in_scope else None,
+        )
         for name, source in sorted(policy.sources.items())
+        if not in_scope or name in scopes
     ]
 
 
@@ -84,16 +110,30 @@ def out_of_scope_lines(policy: Policy) -> dict[str, set[int]]:
 
 
 def _document_coverage(
-    policy: Policy, source: SourceText, cited: set[int], marked: set[int], count: int
+    policy: Policy,
+    source: SourceText,
+    cited: set[int],
+    marked: set[int],
+    count: int,
+    scope: views.DocumentScope | None,
 ) -> DocumentCoverage:
     text_lines = [n for n, line in enumerate(source.lines, start=1) if _has_text(line)]
     covered = sum(1 for n in text_lines if n in cited)
     excluded = sum(1 for n in text_lines if n in marked and n not in cited)
     title = policy.declarations[source.document].title
-    passages = tuple(p for p in _passages(source, cited | marked) if QUANTIFIED.search(p.text))
+    addressed = cited | marked
+    if scope is not None:  # lines outside the scope are not asked for: they end a passage
+        addressed |= {n for n in range(1, len(source.lines) + 1) if not scope.holds(n)}
+    passages = tuple(p for p in _passages(source, addressed) if _quantified(source, p))
     return DocumentCoverage(
-        source.document, title, len(text_lines), covered, count, passages, excluded
+        source.document, title, len(text_lines), covered, count, passages, excluded, scope
     )
+
+
+def _quantified(source: SourceText, passage: Passage) -> bool:
+    """Whether the passage, read without its reference lines, holds a number, amount or year."""
+    lines = source.lines[passage.first_line - 1 : passage.last_line]
+    return any(QUANTIFIED.search(line) for line in lines if not REFERENCE_LINE.match(line))
 
 
 def _has_text(line: str) -> bool:
@@ -134,6 +174,10 @@ def render_text(report: list[DocumentCoverage], *, passages: bool = True, width:
             f"{doc.citations:>10} {doc.out_of_scope:>13}"
             f"  {len(doc.unaddressed)}"
         )
+    scoped = [d for d in report if d.scope is not None]
+    if scoped:
+        out += ["", "unaddressed passages counted only within each document's `bereik`:"]
+        out += [f"  {d.document:<22} {_scope_text(d.scope)}" for d in scoped]
     if passages:
         for doc in report:
             if not doc.unaddressed:
@@ -154,6 +198,12 @@ def render_text(report: list[DocumentCoverage], *, passages: bool = True, width:
     return "\n".join(out)
 
 
+def _scope_text(scope: views.DocumentScope) -> str:
+    if scope.whole:
+        return "the whole document (bereik volledig)"
+    return ", ".join(f"lines {r.first}-{r.last}" for r in scope.ranges) or "no lines"
+
+
 def render_json(report: list[DocumentCoverage]) -> str:
     return json.dumps(
         [
@@ -165,6 +215,9 @@ def render_json(report: list[DocumentCoverage]) -> str:
                 "coverage": round(d.share, 4),
                 "citations": d.citations,
                 "out_of_scope": d.out_of_scope,
+                "scope": None
+                if d.scope is None
+                else ("whole" if d.scope.whole else [[r.first, r.last] for r in d.scope.ranges]),
                 "unaddressed": [
                     {"first_line": p.first_line, "last_line": p.last_line, "text": p.text}
                     for p in d.unaddressed
