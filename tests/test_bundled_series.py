@@ -20,7 +20,7 @@ MONITORING = ROOT / "monitoring"
 # Every file `evaluate` reads from the bundled folder (datasets.load); the farms are generated.
 READ_BY_EVALUATE = [
     MONITORING / name
-    for name in (*datasets.SERIES_FILES, datasets.FARMS_FILE, datasets.EVENTS_FILE)
+    for name in (*datasets.SERIES_FILES, *datasets.FARMS_FILES, datasets.EVENTS_FILE)
     if (MONITORING / name).is_file()
 ]
 NUMBER_WORDS = {"4": "vier", "14": "veertien", "20": "twintig"}
