@@ -1,8 +1,9 @@
 """The ledger: an SQLite file recording every evaluated monitoring moment, and the history the next
 moment reads from it.
 
-One moment is written in one transaction: its digests and receipt, trigger states, the obligations
-open per subject with their due dates, the enforcement step of every entity on a ladder, and the
+One moment is written in one transaction: its digests and receipt, trigger and target states, what
+changed since the previous moment (obligations issued, re-dated, fulfilled, ended or closed per
+subject, ladder steps changed; compiler/evaluate/ledgerstore.py, ledgerstate.py), and the
 compliance events known so far. Recording is idempotent (the same moment with the same inputs
 changes nothing), atomic (a run killed half-way leaves the file as it was: SQLite's rollback journal
 undoes it) and serialised: the write lock is taken before anything it checks is read, so concurrent
@@ -25,11 +26,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from compiler.data.types import Event
-from compiler.evaluate import ledgerfailure, ledgerschema
+from compiler.evaluate import (
+    ledgerfailure,
+    ledgermigrate,
+    ledgerrows,
+    ledgerstate,
+    ledgerstore,
+    subjectkeys,
+)
 from compiler.evaluate import receipt as receipts
+from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.ledgerfailure import LedgerError
-from compiler.evaluate.ledgerrows import event_rows, obligation_rows, step_rows
 from compiler.evaluate.moment import Evaluation, History
 from compiler.evaluate.receipt import Receipt
 from dsl import codes, files
@@ -37,8 +47,8 @@ from dsl.source import Span
 
 __all__ = ["LOCK_TIMEOUT", "PAUSE_VARIABLE", "Ledger", "LedgerError", "Recorded", "RecordedRun"]
 
-APPLICATION_ID = ledgerschema.APPLICATION_ID
-SCHEMA_VERSION = ledgerschema.SCHEMA_VERSION
+APPLICATION_ID = ledgerstore.APPLICATION_ID
+SCHEMA_VERSION = ledgerstore.SCHEMA_VERSION
 LOCK_TIMEOUT = 60.0  # seconds a run waits for another process's write lock before L006
 # Fault injection for the crash test: pause for this many seconds after writing half the rows.
 PAUSE_VARIABLE = "BELEID_LEDGER_PAUSE_MIDWAY"
@@ -79,6 +89,8 @@ def _reads(method):
 class Recorded:
     """What recording a moment did: whether anything changed; how many obligation and step rows;
     the number of the moment's run that now stands (1 unless a new run was asked for).
+    `obligations` and `steps` count what is open and on a step at the moment; `changes` counts
+    the change entries written.
     """
 
     moment: dt.date
@@ -86,6 +98,7 @@ class Recorded:
     obligations: int
     steps: int
     run: int = 1
+    changes: int = 0
 
 
 @dataclass(frozen=True)
@@ -158,11 +171,11 @@ class Ledger:
                 self._copy_to_memory()
             with self.writing():
                 if self._is_empty():
-                    ledgerschema.create(self.db)
+                    ledgerstore.create(self.db)
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         if application != APPLICATION_ID or not (
-            version == SCHEMA_VERSION or version in ledgerschema.MIGRATABLE
+            version == SCHEMA_VERSION or version in ledgermigrate.MIGRATABLE
         ):
             raise ledgerfailure.other_version(self.path, SCHEMA_VERSION)
         if version != SCHEMA_VERSION:
@@ -185,7 +198,10 @@ class Ledger:
         with self.writing():
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:  # another process may have migrated it meanwhile
-                ledgerschema.migrate(self.db, version)
+                try:
+                    ledgermigrate.migrate(self.db, version)
+                except (ValueError, TypeError) as error:
+                    raise ledgerfailure.damaged(self.path, error) from None
 
     def _copy_to_memory(self) -> None:
         memory = sqlite3.connect(":memory:", isolation_level=None)
@@ -255,34 +271,41 @@ class Ledger:
         )
         if not earlier:
             return History(events=events)
-        previous = (earlier[-1].isoformat(), self.recorded(earlier[-1]).run)
-        open_obligations: dict[str, dict[str, tuple[dt.date, dt.date | None]]] = {}
-        for obligation, subject, issued, due in self.db.execute(
-            "SELECT obligation, subject, issued, due FROM obligations WHERE moment=? AND run=?",
-            previous,
-        ):
-            open_obligations.setdefault(obligation, {})[subject] = (
-                dt.date.fromisoformat(issued),
-                dt.date.fromisoformat(due) if due else None,
-            )
-        steps: dict[str, dict[str, int]] = {}
-        for ladder, subject, step in self.db.execute(
-            "SELECT ladder, subject, step FROM steps WHERE moment=? AND run=?", previous
-        ):
-            steps.setdefault(ladder, {})[subject] = int(step)
+        state = ledgerstate.derive(self.db, moment.isoformat())
+        open_obligations, steps = ledgerstate.carried(state, ledgerstore.labels(self.db))
         return History(earlier[-1], open_obligations, steps, events)
 
     @_reads
+    def state(self, moment: dt.date) -> ledgerstate.State:
+        """The open obligations and ladder steps at recorded `moment` (its current run), by
+        subject number (`labels()` names them).
+        """
+        current = self.recorded(moment)
+        if current is None:
+            raise ValueError(f"{moment} is not recorded")
+        return ledgerstate.derive(self.db, moment.isoformat(), (moment.isoformat(), current.run))
+
+    @_reads
+    def labels(self):
+        """Every subject's label (UTF-8 bytes) at the place of its number."""
+        return ledgerstore.labels(self.db)
+
+    @_reads
     def steps_of(self, ladder: str, subject: str) -> list[tuple[dt.date, int]]:
-        """The steps of `subject` on `ladder` per recorded moment (its current run)."""
-        rows = self.db.execute(
-            "SELECT s.moment, s.step FROM steps s JOIN "
-            "(SELECT moment, max(run) AS run FROM moments GROUP BY moment) c "
-            "ON s.moment = c.moment AND s.run = c.run "
-            "WHERE s.ladder=? AND s.subject=? ORDER BY s.moment",
-            (ladder, subject),
-        )
-        return [(dt.date.fromisoformat(m), int(s)) for m, s in rows]
+        """The steps of `subject` on `ladder` per recorded moment (its current run) at which it
+        stood on a step above zero.
+        """
+        known = ledgerstore.labels(self.db)
+        number = int(subjectkeys.find(known, subjectkeys.utf8([subject]))[0])
+        if number < 0:
+            return []
+        found, step = [], 0
+        for moment, name, block in ledgerstore.step_blocks(self.db, "9999-12-31"):
+            if name == ladder:
+                hit = np.flatnonzero(block.subjects == number)
+                step = int(block.steps[hit[-1]]) if len(hit) else step
+            found.append((moment, step))
+        return _on_step(found, self.moments())
 
     # ------------------------------------------------------------------------------------ writing
 
@@ -319,17 +342,17 @@ class Ledger:
             run = self._run_to_write(moment, policy_digest, data_digest, receipt, replace, new_run)
             if run < 0:
                 return Recorded(moment, False, 0, 0, -run)
-            obligations = list(obligation_rows(evaluation, run))
-            steps = list(step_rows(evaluation, run))
             try:
-                self._write(evaluation, run, (policy_digest, data_digest, receipt), obligations)
-                self.db.executemany("INSERT INTO steps VALUES (?, ?, ?, ?, ?)", steps)
+                written = self._write(evaluation, run, (policy_digest, data_digest, receipt))
                 self.db.executemany(
-                    "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)", event_rows(evaluation)
+                    "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)",
+                    ledgerrows.event_rows(evaluation),
                 )
             except UnicodeDecodeError as error:
                 raise ledgerfailure.damaged(self.path, error) from None
-        return Recorded(moment, True, len(obligations), len(steps), run)
+            except ValueError as error:
+                raise ledgerfailure.damaged(self.path, error) from None
+        return Recorded(moment, True, *written[:2], run, written[2])
 
     @_reads
     def _run_to_write(self, moment, policy_digest, data_digest, receipt, replace, new_run) -> int:
@@ -355,12 +378,14 @@ class Ledger:
             return False
         return receipt is None or current.receipt is None or not current.receipt.changes(receipt)
 
-    def _write(self, evaluation, run, fingerprint, obligations) -> None:
-        """Replace the rows of `run` of the moment by this evaluation's (the caller commits)."""
+    def _write(self, evaluation, run, fingerprint) -> tuple[int, int, int]:
+        """Replace the rows of `run` of the moment by this evaluation's (the caller commits): what
+        changed since the previous moment's state. Returns the obligations open, the subjects on
+        a step, and the change entries written.
+        """
         key = evaluation.moment.isoformat()
         policy_digest, data_digest, receipt = fingerprint
-        for table in ledgerschema.PER_MOMENT:
-            self.db.execute(f"DELETE FROM {table} WHERE moment=? AND run=?", (key, run))  # noqa: S608 - fixed names
+        ledgerstore.delete_run(self.db, key, run)
         self.db.execute("DELETE FROM events WHERE moment=?", (key,))
         self.db.execute(
             "INSERT INTO moments VALUES (?, ?, ?, ?, ?, ?)",
@@ -374,13 +399,36 @@ class Ledger:
             ),
         )
         self.db.executemany(
-            "INSERT INTO triggers VALUES (?, ?, ?, ?)",
-            [(key, run, t.trigger, t.state) for t in evaluation.triggers.values()],
+            "INSERT INTO triggers VALUES (?, ?, ?, ?)", ledgerrows.trigger_rows(evaluation, run)
         )
-        half = len(obligations) // 2
-        self.db.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?, ?)", obligations[:half])
-        _pause_if_asked()
-        self.db.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?, ?)", obligations[half:])
+        self.db.executemany(
+            "INSERT INTO targets VALUES (?, ?, ?, ?)", ledgerrows.target_rows(evaluation, run)
+        )
+        before = ledgerstate.derive(self.db, key)
+        blocks, steps = ledgerstate.changes(self.db, evaluation, before)
+        names = sorted(blocks)
+        for number, name in enumerate(names):
+            if number == len(names) // 2:
+                _pause_if_asked()
+            ledgerstore.write_obligation(self.db, key, run, name, blocks[name])
+        if not names:
+            _pause_if_asked()
+        for name, block in steps.items():
+            ledgerstore.write_steps(self.db, key, run, name, block)
+        held = sum(o.count for o in evaluation.entity_obligations.values())
+        held += sum(
+            1 for d in evaluation.duties if d.status in (DutyStatus.DUE, DutyStatus.OVERDUE)
+        )
+        on_steps = sum(int(np.count_nonzero(lad.steps)) for lad in evaluation.ladders.values())
+        written = sum(len(b.subjects) for b in blocks.values()) + sum(
+            len(b.subjects) for b in steps.values()
+        )
+        return held, on_steps, written
+
+
+def _on_step(found: list[tuple[str, int]], moments: list[dt.date]) -> list[tuple[dt.date, int]]:
+    """The (moment, step) pairs with a step above zero, in order of moment."""
+    return [(dt.date.fromisoformat(m), s) for m, s in found if s > 0]
 
 
 def _pause_if_asked() -> None:

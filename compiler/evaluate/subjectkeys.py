@@ -100,3 +100,19 @@ def find(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
     ranked = hay[order]
     at = np.minimum(np.searchsorted(ranked, wanted), len(ranked) - 1)
     return np.where(ranked[at] == wanted, order[at], -1).astype(np.int64)
+
+
+def unique(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct labels (in order of first appearance) and, for every label, the place of its
+    distinct label.
+    """
+    keys = integer_keys(labels)
+    if keys is None:
+        places: dict[bytes, int] = {}
+        inverse = np.array([places.setdefault(b, len(places)) for b in labels.tolist()], np.int64)
+        return np.array(list(places), dtype=labels.dtype), inverse
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # distinct labels in order of first appearance
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return labels[first[order]], rank[inverse.ravel()]
