@@ -30,7 +30,7 @@ class OpenObligations(Mapping):
 
     def rows_in(self, population) -> np.ndarray:
         """Each subject's row in `population`; -1 where it is not there."""
-        return subjectkeys.find(subjectkeys.of_population(population), self.labels)
+        return subjectkeys.index_of_population(population).find(self.labels)
 
     @functools.cached_property
     def _decoded(self) -> dict[str, tuple[dt.date, dt.date | None]]:
@@ -59,7 +59,7 @@ class LadderSteps(Mapping):
     steps: np.ndarray
 
     def rows_in(self, population) -> np.ndarray:
-        return subjectkeys.find(subjectkeys.of_population(population), self.labels)
+        return subjectkeys.index_of_population(population).find(self.labels)
 
     @functools.cached_property
     def _decoded(self) -> dict[str, int]:

@@ -196,10 +196,15 @@ class _Numbering:
         self.population = (
             subjectkeys.of_population(population) if population is not None else _NONE.astype("S1")
         )
-        needed = np.unique(np.concatenate(rows)) if rows else _NONE
+        wanted = np.zeros(len(self.population), dtype=bool)  # (np.unique would hash: slower)
+        for some in rows:
+            wanted[some] = True
+        needed = np.flatnonzero(wanted)
         self.by_row = np.full(len(self.population), -1, dtype=np.int64)
-        if len(self.population) and (len(needed) or len(self.known)):
-            self.by_row = subjectkeys.find(self.known, self.population)
+        if len(self.population) and len(self.known):
+            rows = subjectkeys.index_of_population(population).find(self.known)
+            numbered = rows >= 0
+            self.by_row[rows[numbered]] = np.flatnonzero(numbered)
         fresh = needed[self.by_row[needed] < 0]
         labels, inverse = subjectkeys.unique(self.population[fresh])
         self.by_row[fresh] = len(self.known) + inverse

@@ -15,7 +15,7 @@ import numpy as np
 
 WORD = 8  # bytes in one integer key
 _SYNTHETIC_DIGITS = 7  # synthetic farms are B0000001, B0000002, ... (compiler/data/types.py)
-_cache: dict[int, tuple[weakref.ref | None, object, np.ndarray]] = {}
+_cache: dict[int, tuple[weakref.ref | None, list]] = {}  # label column -> [bytes, Index]
 
 
 def utf8(labels) -> np.ndarray:
@@ -39,23 +39,69 @@ def texts(labels: np.ndarray) -> list[str]:
         return [label.decode() for label in labels.tolist()]
 
 
+class Index:
+    """Labels (UTF-8 bytes, each once) prepared for finding: the integer key of every label of up
+    to eight bytes in sorted order, and a dictionary of the longer ones, built when first needed.
+    """
+
+    def __init__(self, labels: np.ndarray) -> None:
+        self.labels = labels
+        keys, fits = integer_keys(labels)
+        short = np.flatnonzero(fits) if not fits.all() else None
+        order = np.argsort(keys if short is None else keys[short], kind="stable")
+        self.order = order if short is None else short[order]
+        self.ranked = keys[self.order]
+        self.long = np.flatnonzero(~fits) if short is not None else None
+        self._lookup: dict[bytes, int] | None = None
+
+    def find(self, needles: np.ndarray) -> np.ndarray:
+        """Every needle's position among the labels; -1 where it is not there."""
+        found = np.full(len(needles), -1, dtype=np.int64)
+        if len(needles) == 0 or len(self.labels) == 0:
+            return found
+        wanted, fits = integer_keys(needles)
+        if len(self.ranked):
+            at = np.minimum(np.searchsorted(self.ranked, wanted[fits]), len(self.ranked) - 1)
+            found[fits] = np.where(self.ranked[at] == wanted[fits], self.order[at], -1)
+        if self.long is not None and not fits.all():
+            if self._lookup is None:
+                self._lookup = dict(
+                    zip(self.labels[self.long].tolist(), self.long.tolist(), strict=True)
+                )
+            rest = np.flatnonzero(~fits)
+            found[rest] = [self._lookup.get(label, -1) for label in needles[rest].tolist()]
+        return found
+
+
 def of_population(population) -> np.ndarray:
     """The labels of a population's rows as UTF-8 bytes: its own, or the synthetic farms' names
     (computed digit by digit, kept while the population's label column lives).
     """
+    return _population(population)[0]
+
+
+def index_of_population(population) -> Index:
+    """The population's labels prepared for finding (kept like its labels)."""
+    entry = _population(population)
+    if entry[1] is None:
+        entry[1] = Index(entry[0])
+    return entry[1]
+
+
+def _population(population) -> list:
     key = id(population.labels) if population.labels is not None else -population.size - 1
     cached = _cache.get(key)
     if cached is not None and (cached[0] is None or cached[0]() is population.labels):
-        return cached[2]
+        return cached[1]
+    if len(_cache) > 16:  # a process sees few populations; never let the cache grow unbounded
+        _cache.clear()
     if population.labels is not None:
-        labels = utf8(population.labels)
-        _cache[key] = (weakref.ref(population.labels), None, labels)
+        entry = [utf8(population.labels), None]
+        _cache[key] = (weakref.ref(population.labels), entry)
     else:
-        labels = synthetic(population.size)
-        if len(_cache) > 16:  # synthetic sizes are few; never let the cache grow without bound
-            _cache.clear()
-        _cache[key] = (None, None, labels)
-    return labels
+        entry = [synthetic(population.size), None]
+        _cache[key] = (None, entry)
+    return entry
 
 
 def synthetic(size: int) -> np.ndarray:
@@ -74,45 +120,51 @@ def synthetic(size: int) -> np.ndarray:
     return matrix.view(f"S{digits + 1}").ravel()
 
 
-def integer_keys(labels: np.ndarray) -> np.ndarray | None:
-    """One unsigned 64-bit number per label (its bytes, big-endian), or None when a label is
-    longer than eight bytes.
+def integer_keys(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One unsigned 64-bit number per label (its first eight bytes, big-endian, zero padded) and
+    whether the label fits in them (only then is the number the label's alone).
     """
     width = labels.dtype.itemsize
-    if width > WORD:
-        return None
+    if width == WORD:
+        return labels.view(">u8").astype(np.uint64), np.ones(len(labels), dtype=bool)
+    width = max(width, 1)
+    matrix = np.frombuffer(labels.astype(f"S{width}").tobytes(), dtype=np.uint8).reshape(-1, width)
     padded = np.zeros((len(labels), WORD), dtype=np.uint8)
-    padded[:, :width] = np.frombuffer(labels.tobytes(), dtype=np.uint8).reshape(-1, width)
-    return padded.view(">u8").ravel().astype(np.uint64)
+    padded[:, : min(width, WORD)] = matrix[:, :WORD]
+    fits = ~matrix[:, WORD:].any(axis=1) if width > WORD else np.ones(len(labels), dtype=bool)
+    return padded.view(">u8").ravel().astype(np.uint64), fits
 
 
 def find(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
     """For every needle, its position in `haystack` (labels as UTF-8 bytes, each once); -1 where
-    it is not there.
+    it is not there. Labels of up to eight bytes are matched as integers, longer ones by a
+    dictionary.
     """
     if len(needles) == 0 or len(haystack) == 0:
         return np.full(len(needles), -1, dtype=np.int64)
-    hay, wanted = integer_keys(haystack), integer_keys(needles)
-    if hay is None or wanted is None:
-        lookup = {label: i for i, label in enumerate(haystack.tolist())}
-        return np.array([lookup.get(label, -1) for label in needles.tolist()], dtype=np.int64)
-    order = np.argsort(hay, kind="stable")
-    ranked = hay[order]
-    at = np.minimum(np.searchsorted(ranked, wanted), len(ranked) - 1)
-    return np.where(ranked[at] == wanted, order[at], -1).astype(np.int64)
+    return Index(haystack).find(needles)
 
 
 def unique(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct labels (in order of first appearance) and, for every label, the place of its
     distinct label.
     """
-    keys = integer_keys(labels)
-    if keys is None:
+    if len(labels) == 0:
+        return labels, np.zeros(0, dtype=np.int64)
+    keys, fits = integer_keys(labels)
+    if not fits.all():
         places: dict[bytes, int] = {}
         inverse = np.array([places.setdefault(b, len(places)) for b in labels.tolist()], np.int64)
         return np.array(list(places), dtype=labels.dtype), inverse
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # distinct labels in order of first appearance
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return labels[first[order]], rank[inverse.ravel()]
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    starts = np.concatenate([[True], ranked[1:] != ranked[:-1]])
+    if starts.all():  # the usual case: every label once
+        return labels, np.arange(len(labels), dtype=np.int64)
+    group = np.cumsum(starts) - 1
+    first = order[starts]  # stable: the first appearance of each distinct label
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    inverse = np.empty(len(labels), dtype=np.int64)
+    inverse[order] = rank[group]
+    return labels[np.sort(first)], inverse
