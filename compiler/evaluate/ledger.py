@@ -19,8 +19,6 @@ import datetime as dt
 import functools
 import os
 import sqlite3
-import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,15 +28,16 @@ import numpy as np
 
 from compiler.data.types import Event
 from compiler.evaluate import (
+    ledgerchanges,
     ledgerfailure,
     ledgermigrate,
     ledgerrows,
     ledgerstate,
     ledgerstore,
+    ledgerwrite,
     subjectkeys,
 )
 from compiler.evaluate import receipt as receipts
-from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.ledgerfailure import LedgerError
 from compiler.evaluate.moment import Evaluation, History
 from compiler.evaluate.receipt import Receipt
@@ -50,8 +49,7 @@ __all__ = ["LOCK_TIMEOUT", "PAUSE_VARIABLE", "Ledger", "LedgerError", "Recorded"
 APPLICATION_ID = ledgerstore.APPLICATION_ID
 SCHEMA_VERSION = ledgerstore.SCHEMA_VERSION
 LOCK_TIMEOUT = 60.0  # seconds a run waits for another process's write lock before L006
-# Fault injection for the crash test: pause for this many seconds after writing half the rows.
-PAUSE_VARIABLE = "BELEID_LEDGER_PAUSE_MIDWAY"
+PAUSE_VARIABLE = ledgerwrite.PAUSE_VARIABLE
 
 
 def _refuse_unless_regular(path: str) -> None:
@@ -286,6 +284,22 @@ class Ledger:
         return ledgerstate.derive(self.db, moment.isoformat(), (moment.isoformat(), current.run))
 
     @_reads
+    def changes(self, since: dt.date, until: dt.date) -> ledgerchanges.Changes:
+        """What changed from recorded moment `since` to recorded moment `until` (current runs):
+        statuses and trigger states, triggers fired, obligations issued, re-dated, fulfilled,
+        ended or closed, steps escalated, lowered or left (compiler/evaluate/ledgerchanges.py).
+        NotRecorded when either moment is not recorded.
+        """
+        runs = {m: self.recorded(m).run for m in self.moments()}
+        return ledgerchanges.between(self.db, since, until, runs)
+
+    @_reads
+    def changes_since_previous(self, moment: dt.date) -> ledgerchanges.Changes | None:
+        """What changed at recorded `moment` since the moment before it; None for the first."""
+        earlier = [m for m in self.moments() if m < moment]
+        return self.changes(earlier[-1], moment) if earlier else None
+
+    @_reads
     def labels(self):
         """Every subject's label (UTF-8 bytes) at the place of its number."""
         return ledgerstore.labels(self.db)
@@ -299,13 +313,17 @@ class Ledger:
         number = int(subjectkeys.find(known, subjectkeys.utf8([subject]))[0])
         if number < 0:
             return []
+        changed_at: dict[str, int] = {}
+        for moment, name, block in ledgerstore.step_blocks(self.db, ledgerstore.END_OF_TIME):
+            hit = np.flatnonzero(block.subjects == number) if name == ladder else ()
+            if len(hit):
+                changed_at[moment] = int(block.steps[hit[-1]])
         found, step = [], 0
-        for moment, name, block in ledgerstore.step_blocks(self.db, "9999-12-31"):
-            if name == ladder:
-                hit = np.flatnonzero(block.subjects == number)
-                step = int(block.steps[hit[-1]]) if len(hit) else step
-            found.append((moment, step))
-        return _on_step(found, self.moments())
+        for moment in self.moments():
+            step = changed_at.get(moment.isoformat(), step)
+            if step > 0:
+                found.append((moment, step))
+        return found
 
     # ------------------------------------------------------------------------------------ writing
 
@@ -343,7 +361,9 @@ class Ledger:
             if run < 0:
                 return Recorded(moment, False, 0, 0, -run)
             try:
-                written = self._write(evaluation, run, (policy_digest, data_digest, receipt))
+                written = ledgerwrite.write(
+                    self.db, evaluation, run, (policy_digest, data_digest, receipt)
+                )
                 self.db.executemany(
                     "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)",
                     ledgerrows.event_rows(evaluation),
@@ -377,62 +397,3 @@ class Ledger:
         if (current.policy_digest, current.data_digest) != (policy_digest, data_digest):
             return False
         return receipt is None or current.receipt is None or not current.receipt.changes(receipt)
-
-    def _write(self, evaluation, run, fingerprint) -> tuple[int, int, int]:
-        """Replace the rows of `run` of the moment by this evaluation's (the caller commits): what
-        changed since the previous moment's state. Returns the obligations open, the subjects on
-        a step, and the change entries written.
-        """
-        key = evaluation.moment.isoformat()
-        policy_digest, data_digest, receipt = fingerprint
-        ledgerstore.delete_run(self.db, key, run)
-        self.db.execute("DELETE FROM events WHERE moment=?", (key,))
-        self.db.execute(
-            "INSERT INTO moments VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                run,
-                policy_digest,
-                data_digest,
-                dt.datetime.now(dt.UTC).isoformat(),
-                receipt.to_json() if receipt else None,
-            ),
-        )
-        self.db.executemany(
-            "INSERT INTO triggers VALUES (?, ?, ?, ?)", ledgerrows.trigger_rows(evaluation, run)
-        )
-        self.db.executemany(
-            "INSERT INTO targets VALUES (?, ?, ?, ?)", ledgerrows.target_rows(evaluation, run)
-        )
-        before = ledgerstate.derive(self.db, key)
-        blocks, steps = ledgerstate.changes(self.db, evaluation, before)
-        names = sorted(blocks)
-        for number, name in enumerate(names):
-            if number == len(names) // 2:
-                _pause_if_asked()
-            ledgerstore.write_obligation(self.db, key, run, name, blocks[name])
-        if not names:
-            _pause_if_asked()
-        for name, block in steps.items():
-            ledgerstore.write_steps(self.db, key, run, name, block)
-        held = sum(o.count for o in evaluation.entity_obligations.values())
-        held += sum(
-            1 for d in evaluation.duties if d.status in (DutyStatus.DUE, DutyStatus.OVERDUE)
-        )
-        on_steps = sum(int(np.count_nonzero(lad.steps)) for lad in evaluation.ladders.values())
-        written = sum(len(b.subjects) for b in blocks.values()) + sum(
-            len(b.subjects) for b in steps.values()
-        )
-        return held, on_steps, written
-
-
-def _on_step(found: list[tuple[str, int]], moments: list[dt.date]) -> list[tuple[dt.date, int]]:
-    """The (moment, step) pairs with a step above zero, in order of moment."""
-    return [(dt.date.fromisoformat(m), s) for m, s in found if s > 0]
-
-
-def _pause_if_asked() -> None:
-    seconds = os.environ.get(PAUSE_VARIABLE)
-    if seconds:
-        print("ledger: paused mid-write", file=sys.stderr, flush=True)
-        time.sleep(float(seconds))

@@ -23,6 +23,7 @@ import numpy as np
 APPLICATION_ID = 0x62656C64  # "beld"
 SCHEMA_VERSION = 3
 PART = 1 << 20  # entries per stored part of a change block
+END_OF_TIME = "9999-12-31"  # after every moment (moments are ISO dates)
 
 TABLES = {
     "moments": "moment TEXT NOT NULL, run INTEGER NOT NULL, policy_digest TEXT NOT NULL, "
