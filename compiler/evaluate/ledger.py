@@ -123,6 +123,12 @@ class Ledger:
         self, path: str | Path, *, read_only: bool = False, timeout: float = LOCK_TIMEOUT
     ) -> None:
         self.path, self.read_only, self.timeout = str(path), read_only, timeout
+        # The state after the moments up to one moment, kept while nobody writes the file:
+        # (fingerprint, that moment, state); `_pending` until its transaction commits.
+        self._cached: tuple | None = None
+        self._pending: tuple | None = None
+        # (how many, the newest number, the events, their keys) of the events read so far
+        self._read_events: tuple | None = None
         if self.path != ":memory:":
             _refuse_unless_regular(self.path)
         self.db = self._connect()
@@ -227,10 +233,14 @@ class Ledger:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            self._pending = None
             try:
                 yield
                 self.db.execute("COMMIT")
+                if self._pending is not None:
+                    self._cached, self._pending = self._pending, None
             except BaseException:
+                self._pending = None
                 if self.db.in_transaction:  # SQLite has already rolled back after some errors
                     self.db.execute("ROLLBACK")
                 raise
@@ -263,15 +273,54 @@ class Ledger:
         (of its current run), and every event recorded so far.
         """
         earlier = [m for m in self.moments() if m < moment]
-        events = tuple(
-            Event(s, o, e, dt.date.fromisoformat(d), Span.point(self.path))
-            for s, o, e, d in self.db.execute("SELECT subject, obligation, event, date FROM events")
-        )
+        events = self._events()
         if not earlier:
             return History(events=events)
-        state = ledgerstate.derive(self.db, moment.isoformat())
+        state = self._state_after(earlier[-1])
         open_obligations, steps = ledgerstate.carried(state, ledgerstore.labels(self.db))
         return History(earlier[-1], open_obligations, steps, events)
+
+    def _events(self) -> tuple[Event, ...]:
+        """Every recorded event: those read before (while none of them was deleted since) and
+        the newer ones, by number.
+        """
+        known, newest, events, keys = self._read_events or (0, 0, (), set())
+        count = self.db.execute("SELECT count(*) FROM events WHERE id <= ?", (newest,)).fetchone()
+        if count[0] != known:  # a moment replaced took some away: read them all again
+            known, newest, events, keys = 0, 0, (), set()
+        origin = Span.point(self.path)
+        dates = functools.lru_cache(maxsize=None)(dt.date.fromisoformat)
+        rows = self.db.execute(
+            "SELECT id, subject, obligation, event, date FROM events WHERE id > ? ORDER BY id",
+            (newest,),
+        ).fetchall()
+        if rows:
+            added = tuple(Event(s, o, e, dates(d), origin) for _, s, o, e, d in rows)
+            events, known, newest = events + added, known + len(rows), rows[-1][0]
+            keys.update(row[1:] for row in rows)
+        self._read_events = (known, newest, events, keys)
+        return events
+
+    def _new_events(self, evaluation: Evaluation):
+        """The evaluation's event rows not recorded yet (INSERT OR IGNORE would skip the others,
+        at the price of a look-up in SQLite's index each).
+        """
+        self._events()
+        recorded = self._read_events[3]
+        return [row for row in ledgerrows.event_rows(evaluation) if row[:4] not in recorded]
+
+    def _fingerprint(self) -> tuple[int, int]:
+        """Changes by this connection and commits by others: equal while the file is unchanged."""
+        return self.db.total_changes, self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _state_after(self, latest: dt.date) -> ledgerstate.State:
+        """The state after the current runs of every moment up to `latest` (a recorded moment)."""
+        key = latest.isoformat()
+        if self._cached is not None and self._cached[:2] == (self._fingerprint(), key):
+            return self._cached[2]
+        state = ledgerstate.derive(self.db, key, (key, self.recorded(latest).run))
+        self._cached = (self._fingerprint(), key, state)
+        return state
 
     @_reads
     def state(self, moment: dt.date) -> ledgerstate.State:
@@ -361,17 +410,21 @@ class Ledger:
             if run < 0:
                 return Recorded(moment, False, 0, 0, -run)
             try:
+                earlier = [m for m in self.moments() if m < moment]
+                before = self._state_after(earlier[-1]) if earlier else ledgerstate.State()
                 written = ledgerwrite.write(
-                    self.db, evaluation, run, (policy_digest, data_digest, receipt)
+                    self.db, evaluation, run, (policy_digest, data_digest, receipt), before
                 )
                 self.db.executemany(
-                    "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)",
-                    ledgerrows.event_rows(evaluation),
+                    "INSERT OR IGNORE INTO events(subject, obligation, event, date, moment) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    self._new_events(evaluation),
                 )
             except UnicodeDecodeError as error:
                 raise ledgerfailure.damaged(self.path, error) from None
             except ValueError as error:
                 raise ledgerfailure.damaged(self.path, error) from None
+            self._pending = (self._fingerprint(), moment.isoformat(), written[3])
         return Recorded(moment, True, *written[:2], run, written[2])
 
     @_reads

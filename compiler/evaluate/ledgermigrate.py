@@ -71,6 +71,13 @@ def _from_2(db: sqlite3.Connection) -> None:
         db.execute(f"ALTER TABLE {name} RENAME TO {name}_v2")
     for name in ("targets", "subjects", "obligation_changes", "step_changes"):
         db.execute(f"CREATE TABLE {name}({ledgerstore.TABLES[name]})")
+    db.execute("ALTER TABLE events RENAME TO events_v2")
+    db.execute(f"CREATE TABLE events({ledgerstore.TABLES['events']})")
+    db.execute(
+        "INSERT INTO events(subject, obligation, event, date, moment) "
+        "SELECT subject, obligation, event, date, moment FROM events_v2 ORDER BY rowid"
+    )
+    db.execute("DROP TABLE events_v2")
     numbers: dict[str, int] = {}
     current = dict(db.execute("SELECT moment, max(run) FROM moments GROUP BY moment").fetchall())
     state = ledgerstate.State()

@@ -80,6 +80,17 @@ def apply_steps(state: OnLadder, block: StepChanges) -> OnLadder:
     return OnLadder(ids[order], np.concatenate([state.steps[keep], block.steps[on]])[order])
 
 
+def applied(state: State, blocks: dict, steps: dict) -> State:
+    """`state` with one moment's change blocks applied."""
+    obligations = dict(state.obligations)
+    for name, block in blocks.items():
+        obligations[name] = apply_obligation(obligations.get(name, Open()), block)
+    ladders = dict(state.ladders)
+    for name, block in steps.items():
+        ladders[name] = apply_steps(ladders.get(name, OnLadder()), block)
+    return State(obligations, ladders)
+
+
 def carried(state: State, labels: np.ndarray):
     """The state as the History a moment reads: labels instead of numbers, empty ones left out."""
     obligations = {

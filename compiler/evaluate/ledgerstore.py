@@ -7,8 +7,9 @@ Version 3 records what changed at a moment rather than every open obligation: pe
 subjects it was issued to, re-dated for, or closed for (fulfilled, ended, or otherwise no longer
 open), and per ladder the subjects whose step changed. Subjects are numbered once in `subjects`
 (batches of labels; a label's number is its batch's `first` plus its place in the batch). A block
-longer than PART entries is split in parts. compiler/evaluate/ledgerstate.py derives the open
-obligations and steps at a moment from these blocks.
+longer than PART entries is split in parts. Events are numbered in the order they were recorded,
+a number never used again, so a reader fetches only the newer ones. ledgerstate.py derives the
+open obligations and steps at a moment from the blocks.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ TABLES = {
     "step_changes": "moment TEXT NOT NULL, run INTEGER NOT NULL, ladder TEXT NOT NULL, "
     "part INTEGER NOT NULL, count INTEGER NOT NULL, subjects BLOB NOT NULL, "
     "steps BLOB NOT NULL, PRIMARY KEY(moment, run, ladder, part)",
-    "events": "subject TEXT NOT NULL, obligation TEXT NOT NULL, event TEXT NOT NULL, "
-    "date TEXT NOT NULL, moment TEXT NOT NULL, PRIMARY KEY(subject, obligation, event, date)",
+    "events": "id INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, "
+    "obligation TEXT NOT NULL, event TEXT NOT NULL, date TEXT NOT NULL, moment TEXT NOT NULL, "
+    "UNIQUE(subject, obligation, event, date)",
 }
 PER_MOMENT = ("moments", "triggers", "targets", "obligation_changes", "step_changes")
 _CURRENT_RUNS = "(SELECT moment, max(run) AS run FROM moments GROUP BY moment)"

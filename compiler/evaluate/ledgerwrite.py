@@ -20,10 +20,10 @@ from compiler.evaluate.duties import DutyStatus
 PAUSE_VARIABLE = "BELEID_LEDGER_PAUSE_MIDWAY"
 
 
-def write(db, evaluation, run: int, fingerprint) -> tuple[int, int, int]:
+def write(db, evaluation, run: int, fingerprint, before: ledgerstate.State):
     """Replace the rows of `run` of the moment by this evaluation's (the caller commits): what
-    changed since the previous moment's state. Returns the obligations open, the subjects on
-    a step, and the change entries written.
+    changed since `before`, the previous moment's state. Returns the obligations open, the
+    subjects on a step, the change entries written, and the state at this moment.
     """
     key = evaluation.moment.isoformat()
     policy_digest, data_digest, receipt = fingerprint
@@ -47,10 +47,7 @@ def write(db, evaluation, run: int, fingerprint) -> tuple[int, int, int]:
         "INSERT INTO targets VALUES (?, ?, ?, ?)", ledgerrows.target_rows(evaluation, run)
     )
     size = evaluation.population.size if evaluation.population is not None else 0
-    with progress.bar(f"recording {key}", 3, "stages", size=size) as shown:
-        shown.note("reading the previous moment")
-        before = ledgerstate.derive(db, key)
-        shown.update()
+    with progress.bar(f"recording {key}", 2, "stages", size=size) as shown:
         shown.note("comparing")
         blocks, steps = ledgerstate.changes(db, evaluation, before)
         shown.update()
@@ -71,7 +68,7 @@ def write(db, evaluation, run: int, fingerprint) -> tuple[int, int, int]:
     written = sum(len(b.subjects) for b in blocks.values()) + sum(
         len(b.subjects) for b in steps.values()
     )
-    return held, on_steps, written
+    return held, on_steps, written, ledgerstate.applied(before, blocks, steps)
 
 
 def _pause_if_asked() -> None:
