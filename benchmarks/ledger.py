@@ -79,7 +79,9 @@ def child_moments(size: int, with_ledger: bool, folder: str) -> dict:
             {
                 "seconds": end - start,
                 "ledger": (read - start) + (end - evaluated),
-                "open": sum(o.count for o in evaluation.entity_obligations.values()),
+                "open": recorded.obligations  # farms' and actors' obligations open
+                if recorded
+                else sum(o.count for o in evaluation.entity_obligations.values()),
                 "changes": recorded.changes if recorded else 0,
                 "peak_mib": _peak_mib(),
             }
