@@ -47,14 +47,16 @@ class EntityObligation:
         return int(np.count_nonzero(self.selected))
 
     def issued_of(self, rows: np.ndarray) -> np.ndarray:
-        return (
-            self.issued[rows]
-            if isinstance(self.issued, np.ndarray)
-            else np.full(len(rows), self.issued)
-        )
+        """Day ordinals (int32) of when the entities at `rows` got it."""
+        if isinstance(self.issued, np.ndarray):
+            return self.issued[rows].astype(np.int32, copy=False)
+        return np.full(len(rows), self.issued, dtype=np.int32)
 
     def due_of(self, rows: np.ndarray) -> np.ndarray:
-        return self.due[rows] if isinstance(self.due, np.ndarray) else np.full(len(rows), self.due)
+        """Day ordinals (int32; 0: no due date) of when it is due for the entities at `rows`."""
+        if isinstance(self.due, np.ndarray):
+            return self.due[rows].astype(np.int32, copy=False)
+        return np.full(len(rows), self.due, dtype=np.int32)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,6 @@ from compiler.evaluate import (
     ledgerstate,
     ledgerstore,
     ledgerwrite,
-    subjectkeys,
 )
 from compiler.evaluate import receipt as receipts
 from compiler.evaluate.ledgerfailure import LedgerError
@@ -350,7 +349,7 @@ class Ledger:
 
     @_reads
     def labels(self):
-        """Every subject's label (UTF-8 bytes) at the place of its number."""
+        """Every subject's label (UTF-8 bytes) by its number (`labels[numbers]`)."""
         return ledgerstore.labels(self.db)
 
     @_reads
@@ -358,8 +357,7 @@ class Ledger:
         """The steps of `subject` on `ladder` per recorded moment (its current run) at which it
         stood on a step above zero.
         """
-        known = ledgerstore.labels(self.db)
-        number = int(subjectkeys.find(known, subjectkeys.utf8([subject]))[0])
+        number = ledgerstore.labels(self.db).number(subject.encode())
         if number < 0:
             return []
         changed_at: dict[str, int] = {}

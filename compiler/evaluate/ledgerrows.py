@@ -44,8 +44,8 @@ def held(evaluation: Evaluation) -> dict[str, Held]:
         found[obligation.obligation] = Held(
             rows,
             (),
-            obligation.issued_of(rows).astype(np.int32),
-            obligation.due_of(rows).astype(np.int32),
+            obligation.issued_of(rows),
+            obligation.due_of(rows),
             obligation.fulfilled,
             obligation.ended,
         )

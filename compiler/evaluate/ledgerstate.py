@@ -63,6 +63,8 @@ def derive(db, before: str, run: tuple[str, int] | None = None) -> State:
 
 
 def apply_obligation(state: Open, block: ObligationChanges) -> Open:
+    if len(block.subjects) * 8 < len(state.ids):  # a few changes to many: no sort of them all
+        return _apply_few(state, block)
     keep = ~np.isin(state.ids, block.subjects)
     opened = block.changes < ledgerstore.CLOSING
     ids = np.concatenate([state.ids[keep], block.subjects[opened]])
@@ -70,6 +72,25 @@ def apply_obligation(state: Open, block: ObligationChanges) -> Open:
     issued = np.concatenate([state.issued[keep], block.issued[opened]])[order]
     due = np.concatenate([state.due[keep], block.due[opened]])[order]
     return Open(ids[order], issued, due)
+
+
+def _apply_few(state: Open, block: ObligationChanges) -> Open:
+    """apply_obligation for a block much smaller than the state: the changed subjects found by
+    binary search, removed, and the open ones put back in their sorted places.
+    """
+    at, present = _matched(state.ids, block.subjects)
+    keep = np.ones(len(state.ids), dtype=bool)
+    keep[at[present]] = False
+    opened = block.changes < ledgerstore.CLOSING
+    order = np.argsort(block.subjects[opened], kind="stable")
+    new_ids = block.subjects[opened][order]
+    ids = state.ids[keep]
+    places = np.searchsorted(ids, new_ids)
+    return Open(
+        np.insert(ids, places, new_ids),
+        np.insert(state.issued[keep], places, block.issued[opened][order]),
+        np.insert(state.due[keep], places, block.due[opened][order]),
+    )
 
 
 def apply_steps(state: OnLadder, block: StepChanges) -> OnLadder:
@@ -91,7 +112,7 @@ def applied(state: State, blocks: dict, steps: dict) -> State:
     return State(obligations, ladders)
 
 
-def carried(state: State, labels: np.ndarray):
+def carried(state: State, labels: subjectkeys.Labels):
     """The state as the History a moment reads: labels instead of numbers, empty ones left out."""
     obligations = {
         name: OpenObligations(labels[o.ids], o.issued, o.due)
@@ -148,7 +169,7 @@ def obligation_delta(before: Open, now: Open, numbers=None, held=None) -> Obliga
     redated[present] = (before.issued[at[present]] != now.issued[present]) | (
         before.due[at[present]] != now.due[present]
     )
-    closed = before.ids[~np.isin(before.ids, now.ids)]
+    closed = before.ids[~_matched(now.ids, before.ids)[1]]  # now.ids is sorted
     reasons = np.full(len(closed), Change.CLOSED, dtype=np.int8)
     if held is not None and held.fulfilled is not None and len(closed):
         rows = numbers.rows_of(closed)
@@ -179,7 +200,7 @@ def step_delta(before: OnLadder, now: OnLadder) -> StepChanges:
     at, present = _matched(before.ids, now.ids)
     changed = ~present
     changed[present] = before.steps[at[present]] != now.steps[present]
-    left = before.ids[~np.isin(before.ids, now.ids)]
+    left = before.ids[~_matched(now.ids, before.ids)[1]]
     return StepChanges(
         np.concatenate([now.ids[changed], left]),
         np.concatenate([now.steps[changed], np.zeros(len(left), np.int8)]),
@@ -211,9 +232,9 @@ class _Numbering:
         for some in rows:
             wanted[some] = True
         needed = np.flatnonzero(wanted)
-        self.by_row = np.full(len(self.population), -1, dtype=np.int64)
+        self.by_row = np.full(len(self.population), -1, dtype=np.int32)  # subject numbers
         if len(self.population) and len(self.known):
-            rows = subjectkeys.index_of_population(population).find(self.known)
+            rows = self.known.rows_in(subjectkeys.index_of_population(population))
             numbered = rows >= 0
             self.by_row[rows[numbered]] = np.flatnonzero(numbered)
         fresh = needed[self.by_row[needed] < 0]
@@ -222,14 +243,20 @@ class _Numbering:
         self.new = [labels]
         actors = sorted({a for h in held.values() for a in h.actors})
         self.actors = {}
-        if actors:
-            encoded = subjectkeys.utf8(actors)
-            everyone = np.concatenate([self.known, labels])
-            places = subjectkeys.find(everyone, encoded)
-            unknown = places < 0
-            places[unknown] = len(everyone) + np.arange(np.count_nonzero(unknown))
-            self.new.append(encoded[unknown])
-            self.actors = dict(zip(actors, places.tolist(), strict=True))
+        fresh_actors = []
+        for actor in actors:  # few: each looked up on its own
+            encoded = actor.encode()
+            number = self.known.number(encoded)
+            if number < 0:
+                among_new = np.flatnonzero(labels == encoded) if len(encoded) <= 8 else []
+                number = len(self.known) + (
+                    int(among_new[0]) if len(among_new) else len(labels) + len(fresh_actors)
+                )
+                if not len(among_new):
+                    fresh_actors.append(encoded)
+            self.actors[actor] = number
+        if fresh_actors:
+            self.new.append(subjectkeys.utf8(fresh_actors))
         self._rows_of = None
 
     def of_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -255,6 +282,7 @@ class _Numbering:
         return np.where(ranked[at] == ids, rows[at], -1)
 
     def save(self) -> None:
-        new = [n for n in self.new if len(n)]
-        if new:
-            ledgerstore.add_labels(self.db, len(self.known), np.concatenate(new))
+        first = len(self.known)
+        for batch in self.new:  # each batch at its own width
+            ledgerstore.add_labels(self.db, first, batch)
+            first += len(batch)

@@ -21,6 +21,8 @@ from enum import IntEnum
 
 import numpy as np
 
+from compiler.evaluate import subjectkeys
+
 APPLICATION_ID = 0x62656C64  # "beld"
 SCHEMA_VERSION = 3
 PART = 1 << 20  # entries per stored part of a change block
@@ -100,8 +102,8 @@ def delete_run(db: sqlite3.Connection, moment: str, run: int) -> None:
 # ---------------------------------------------------------------------------------- subjects
 
 
-def labels(db: sqlite3.Connection) -> np.ndarray:
-    """Every numbered subject's label (UTF-8 bytes), at the place of its number."""
+def labels(db: sqlite3.Connection) -> subjectkeys.Labels:
+    """Every numbered subject's label (UTF-8 bytes), by its number."""
     batches, expected = [], 0
     for first, count, width, blob in db.execute(
         "SELECT first, count, width, labels FROM subjects ORDER BY first"
@@ -110,7 +112,7 @@ def labels(db: sqlite3.Connection) -> np.ndarray:
             raise ValueError(f"subject batch {first} is not {count} labels of {width} bytes")
         batches.append(np.frombuffer(blob, dtype=f"S{width}"))
         expected += count
-    return np.concatenate(batches) if batches else np.zeros(0, dtype="S1")
+    return subjectkeys.Labels(batches)
 
 
 def add_labels(db: sqlite3.Connection, first: int, new: np.ndarray) -> None:

@@ -48,9 +48,12 @@ class Index:
         self.labels = labels
         keys, fits = integer_keys(labels)
         short = np.flatnonzero(fits) if not fits.all() else None
-        order = np.argsort(keys if short is None else keys[short], kind="stable")
-        self.order = order if short is None else short[order]
-        self.ranked = keys[self.order]
+        if short is None and bool(np.all(keys[1:] > keys[:-1])):  # sorted already (synthetic)
+            self.order, self.ranked = None, keys
+        else:
+            order = np.argsort(keys if short is None else keys[short], kind="stable")
+            self.order = (order if short is None else short[order]).astype(np.int32)
+            self.ranked = keys[self.order]
         self.long = np.flatnonzero(~fits) if short is not None else None
         self._lookup: dict[bytes, int] | None = None
 
@@ -62,7 +65,8 @@ class Index:
         wanted, fits = integer_keys(needles)
         if len(self.ranked):
             at = np.minimum(np.searchsorted(self.ranked, wanted[fits]), len(self.ranked) - 1)
-            found[fits] = np.where(self.ranked[at] == wanted[fits], self.order[at], -1)
+            places = at if self.order is None else self.order[at]
+            found[fits] = np.where(self.ranked[at] == wanted[fits], places, -1)
         if self.long is not None and not fits.all():
             if self._lookup is None:
                 self._lookup = dict(
@@ -168,3 +172,52 @@ def unique(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inverse = np.empty(len(labels), dtype=np.int64)
     inverse[order] = rank[group]
     return labels[np.sort(first)], inverse
+
+
+class Labels:
+    """Labels by subject number: those of up to eight bytes in one `S8` column, longer ones (an
+    actor's id, a long farm id) apart, so a few long labels do not widen a column of millions.
+    """
+
+    def __init__(self, batches: list[np.ndarray]) -> None:
+        shorts: list[np.ndarray] = []
+        self.long: dict[int, bytes] = {}
+        start = 0
+        for batch in batches:
+            _, fits = integer_keys(batch)
+            if not fits.all():
+                for i in np.flatnonzero(~fits).tolist():
+                    self.long[start + i] = batch[i]
+                batch = np.where(fits, batch, b"")
+            shorts.append(batch.astype(f"S{WORD}"))
+            start += len(batch)
+        self.short = np.concatenate(shorts) if shorts else np.zeros(0, dtype=f"S{WORD}")
+
+    def __len__(self) -> int:
+        return len(self.short)
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        """The labels of subject numbers `ids` (UTF-8 bytes)."""
+        taken = self.short[ids]
+        if self.long:
+            hit = np.isin(ids, np.fromiter(self.long, dtype=np.int64))
+            if hit.any():
+                values = [self.long[int(i)] for i in np.asarray(ids)[hit].tolist()]
+                taken = taken.astype(f"S{max(WORD, *(len(v) for v in values))}")
+                taken[hit] = values
+        return taken
+
+    def rows_in(self, index: Index) -> np.ndarray:
+        """Every numbered subject's position in `index`; -1 where it is not there."""
+        found = index.find(self.short)
+        if self.long:
+            numbers = np.fromiter(self.long, dtype=np.int64)
+            found[numbers] = index.find(np.array(list(self.long.values()), dtype="S"))
+        return found
+
+    def number(self, label: bytes) -> int:
+        """The number of one label (UTF-8 bytes); -1 when it has none."""
+        if len(label) > WORD:
+            return next((n for n, known in self.long.items() if known == label), -1)
+        hits = [n for n in np.flatnonzero(self.short == label).tolist() if n not in self.long]
+        return hits[0] if hits else -1
