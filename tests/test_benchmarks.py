@@ -53,3 +53,15 @@ def test_the_table_benchmark_reads_the_same_farms_in_both_formats_and_readers(tm
         read_tables.read_once("rows", paths["csv"])["digest"],
     }
     assert len(digests) == 1
+
+
+def test_the_ledger_benchmark_runs_and_a_next_moment_stores_only_its_changes(tmp_path):
+    import ledger as ledger_bench
+
+    found = ledger_bench.child_moments(2000, True, str(tmp_path))
+    first, later = found["moments"]
+    assert first["changes"] == first["open"] > 0  # at the first moment everything is issued
+    assert later["open"] > 0 and later["changes"] < later["open"] / 10
+    lines = ledger_bench.main(["--quick"])
+    assert [line.split()[1] for line in lines[1:3]] == ["first", "next"]
+    assert lines[-1].startswith("simulate 2027-2035 (9 moments) at 2,000 farms")

@@ -94,11 +94,19 @@ def test_a_file_that_is_not_a_ledger_is_refused_and_left_as_it_was(tmp_path, nam
         ),
     ],
 )
-def test_a_damaged_ledger_is_L002_when_read(tmp_path, name, read):
-    with Ledger(_ledger_file(tmp_path, name)) as ledger, pytest.raises(LedgerError) as caught:
+def test_a_damaged_ledger_is_L002_when_opened_or_read(tmp_path, name, read):
+    # The reproducers are version 2 ledgers: opening one migrates it, which reads every row, so
+    # the damage may be met there (the migration is rolled back) or when the read asks for it.
+    path = _ledger_file(tmp_path, name)
+    before = path.read_bytes()
+    with pytest.raises(LedgerError) as caught, Ledger(path) as ledger:
         read(ledger)
     assert caught.value.code.id == "L002"
     assert "damaged" in caught.value.message
+    caught = None
+    with sqlite3.connect(path) as db:
+        migrated = db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert migrated or path.read_bytes() == before
 
 
 def test_a_step_that_is_not_a_number_is_L002(bundled_policy, tmp_path):
@@ -106,9 +114,9 @@ def test_a_step_that_is_not_a_number_is_L002(bundled_policy, tmp_path):
     with Ledger(path) as ledger:
         ledger.record(evaluate(bundled_policy, _monitoring(), dt.date(2027, 12, 31)), "p")
     with sqlite3.connect(path) as db:
-        db.execute(
-            "INSERT INTO steps VALUES "
-            "('2027-12-31', 1, 'handhaving_doelsturing', 'B0000001', 'twee')"
+        db.execute(  # a change block whose steps are a text, not the one byte per subject
+            "INSERT INTO step_changes VALUES "
+            "('2027-12-31', 1, 'handhaving_doelsturing', 0, 1, x'00000000', 'twee')"
         )
     db.close()
     with Ledger(path) as ledger, pytest.raises(LedgerError) as caught:

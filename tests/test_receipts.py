@@ -157,7 +157,7 @@ def test_a_version_1_ledger_is_read_without_being_changed(tmp_path):
 def test_a_version_1_ledger_is_migrated_when_written(bundled_policy, tmp_path):
     path = _version_1_ledger(tmp_path / "old.sqlite")
     with Ledger(path) as ledger:
-        assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == 3
         assert ledger.steps_of("handhaving_doelsturing", "B0000001") == [(MOMENT, 2)]
         run = ledger.recorded(MOMENT)
         assert (run.run, run.policy_digest, run.receipt) == (1, "p", None)

@@ -133,7 +133,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_simulate(args: argparse.Namespace) -> int:
     paths = args.paths or list(DEFAULT_POLICY)
     try:
-        run = run_scenario(paths, Path(args.scenario), args.ledger, _simulation_progress)
+        run = run_scenario(paths, Path(args.scenario), args.ledger)  # progress: on a terminal
     except LedgerError as error:
         return ledger_error(error, args.ledger)
     if run.compilation.diagnostics.has_errors:
@@ -143,11 +143,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     emit(run.render(args.format), args.output)
     return EXIT_OK
-
-
-def _simulation_progress(text: str) -> None:
-    if sys.stderr.isatty():
-        print(text, file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

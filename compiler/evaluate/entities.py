@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from compiler.check import views
+from compiler.evaluate.carried import open_columns, step_columns
 from compiler.evaluate.columns import EntityConditions
 from compiler.evaluate.duties import FULFILLING_EVENTS, Events, due_date
 from compiler.evaluate.kleene import Mask
@@ -46,14 +47,16 @@ class EntityObligation:
         return int(np.count_nonzero(self.selected))
 
     def issued_of(self, rows: np.ndarray) -> np.ndarray:
-        return (
-            self.issued[rows]
-            if isinstance(self.issued, np.ndarray)
-            else np.full(len(rows), self.issued)
-        )
+        """Day ordinals (int32) of when the entities at `rows` got it."""
+        if isinstance(self.issued, np.ndarray):
+            return self.issued[rows].astype(np.int32, copy=False)
+        return np.full(len(rows), self.issued, dtype=np.int32)
 
     def due_of(self, rows: np.ndarray) -> np.ndarray:
-        return self.due[rows] if isinstance(self.due, np.ndarray) else np.full(len(rows), self.due)
+        """Day ordinals (int32; 0: no due date) of when it is due for the entities at `rows`."""
+        if isinstance(self.due, np.ndarray):
+            return self.due[rows].astype(np.int32, copy=False)
+        return np.full(len(rows), self.due, dtype=np.int32)
 
 
 @dataclass(frozen=True)
@@ -118,17 +121,19 @@ def entity_obligation(
 
 
 def _carried(population, carried: Mapping[str, tuple[dt.date, dt.date | None]]):
-    """Which entities held the obligation at the previous moment, with its issue and due dates."""
+    """Which entities held the obligation at the previous moment, with its issue and due dates
+    (found by label, as columns).
+    """
+    columns = open_columns(carried)
     was_open = np.zeros(population.size, dtype=bool)
     issued = np.zeros(population.size, dtype=np.int32)
     due = np.zeros(population.size, dtype=np.int32)
-    index = population.index_of(carried)
+    index = columns.rows_in(population)
     known = index >= 0
     rows = index[known]
-    values = [v for v, ok in zip(carried.values(), known, strict=True) if ok]
     was_open[rows] = True
-    issued[rows] = [v[0].toordinal() for v in values]
-    due[rows] = [v[1].toordinal() if v[1] else 0 for v in values]
+    issued[rows] = columns.issued[known]
+    due[rows] = columns.due[known]
     return was_open, issued, due
 
 
@@ -164,8 +169,9 @@ def ladder_outcome(
     steps = ladder.steps
     previous = np.zeros(population.size, dtype=np.int8)
     if earlier:
-        index = population.index_of(earlier)
-        previous[index[index >= 0]] = np.array(list(earlier.values()), dtype=np.int8)[index >= 0]
+        before = step_columns(earlier)
+        index = before.rows_in(population)
+        previous[index[index >= 0]] = before.steps[index >= 0]
     overdue = (
         np.logical_or.reduce([o.overdue for o in linked])
         if linked

@@ -1,8 +1,9 @@
 """The ledger: an SQLite file recording every evaluated monitoring moment, and the history the next
 moment reads from it.
 
-One moment is written in one transaction: its digests and receipt, trigger states, the obligations
-open per subject with their due dates, the enforcement step of every entity on a ladder, and the
+One moment is written in one transaction: its digests and receipt, trigger and target states, what
+changed since the previous moment (obligations issued, re-dated, fulfilled, ended or closed per
+subject, ladder steps changed; compiler/evaluate/ledgerstore.py, ledgerstate.py), and the
 compliance events known so far. Recording is idempotent (the same moment with the same inputs
 changes nothing), atomic (a run killed half-way leaves the file as it was: SQLite's rollback journal
 undoes it) and serialised: the write lock is taken before anything it checks is read, so concurrent
@@ -18,18 +19,25 @@ import datetime as dt
 import functools
 import os
 import sqlite3
-import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from compiler.data.types import Event
-from compiler.evaluate import ledgerfailure, ledgerschema
+from compiler.evaluate import (
+    ledgerchanges,
+    ledgerfailure,
+    ledgermigrate,
+    ledgerrows,
+    ledgerstate,
+    ledgerstore,
+    ledgerwrite,
+)
 from compiler.evaluate import receipt as receipts
 from compiler.evaluate.ledgerfailure import LedgerError
-from compiler.evaluate.ledgerrows import event_rows, obligation_rows, step_rows
 from compiler.evaluate.moment import Evaluation, History
 from compiler.evaluate.receipt import Receipt
 from dsl import codes, files
@@ -37,11 +45,10 @@ from dsl.source import Span
 
 __all__ = ["LOCK_TIMEOUT", "PAUSE_VARIABLE", "Ledger", "LedgerError", "Recorded", "RecordedRun"]
 
-APPLICATION_ID = ledgerschema.APPLICATION_ID
-SCHEMA_VERSION = ledgerschema.SCHEMA_VERSION
+APPLICATION_ID = ledgerstore.APPLICATION_ID
+SCHEMA_VERSION = ledgerstore.SCHEMA_VERSION
 LOCK_TIMEOUT = 60.0  # seconds a run waits for another process's write lock before L006
-# Fault injection for the crash test: pause for this many seconds after writing half the rows.
-PAUSE_VARIABLE = "BELEID_LEDGER_PAUSE_MIDWAY"
+PAUSE_VARIABLE = ledgerwrite.PAUSE_VARIABLE
 
 
 def _refuse_unless_regular(path: str) -> None:
@@ -79,6 +86,8 @@ def _reads(method):
 class Recorded:
     """What recording a moment did: whether anything changed; how many obligation and step rows;
     the number of the moment's run that now stands (1 unless a new run was asked for).
+    `obligations` and `steps` count what is open and on a step at the moment; `changes` counts
+    the change entries written.
     """
 
     moment: dt.date
@@ -86,6 +95,7 @@ class Recorded:
     obligations: int
     steps: int
     run: int = 1
+    changes: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,12 @@ class Ledger:
         self, path: str | Path, *, read_only: bool = False, timeout: float = LOCK_TIMEOUT
     ) -> None:
         self.path, self.read_only, self.timeout = str(path), read_only, timeout
+        # The state after the moments up to one moment, kept while nobody writes the file:
+        # (fingerprint, that moment, state); `_pending` until its transaction commits.
+        self._cached: tuple | None = None
+        self._pending: tuple | None = None
+        # (how many, the newest number, the events, their keys) of the events read so far
+        self._read_events: tuple | None = None
         if self.path != ":memory:":
             _refuse_unless_regular(self.path)
         self.db = self._connect()
@@ -158,11 +174,11 @@ class Ledger:
                 self._copy_to_memory()
             with self.writing():
                 if self._is_empty():
-                    ledgerschema.create(self.db)
+                    ledgerstore.create(self.db)
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         if application != APPLICATION_ID or not (
-            version == SCHEMA_VERSION or version in ledgerschema.MIGRATABLE
+            version == SCHEMA_VERSION or version in ledgermigrate.MIGRATABLE
         ):
             raise ledgerfailure.other_version(self.path, SCHEMA_VERSION)
         if version != SCHEMA_VERSION:
@@ -185,7 +201,10 @@ class Ledger:
         with self.writing():
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:  # another process may have migrated it meanwhile
-                ledgerschema.migrate(self.db, version)
+                try:
+                    ledgermigrate.migrate(self.db, version)
+                except (ValueError, TypeError) as error:
+                    raise ledgerfailure.damaged(self.path, error) from None
 
     def _copy_to_memory(self) -> None:
         memory = sqlite3.connect(":memory:", isolation_level=None)
@@ -213,10 +232,14 @@ class Ledger:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            self._pending = None
             try:
                 yield
                 self.db.execute("COMMIT")
+                if self._pending is not None:
+                    self._cached, self._pending = self._pending, None
             except BaseException:
+                self._pending = None
                 if self.db.in_transaction:  # SQLite has already rolled back after some errors
                     self.db.execute("ROLLBACK")
                 raise
@@ -249,40 +272,105 @@ class Ledger:
         (of its current run), and every event recorded so far.
         """
         earlier = [m for m in self.moments() if m < moment]
-        events = tuple(
-            Event(s, o, e, dt.date.fromisoformat(d), Span.point(self.path))
-            for s, o, e, d in self.db.execute("SELECT subject, obligation, event, date FROM events")
-        )
+        events = self._events()
         if not earlier:
             return History(events=events)
-        previous = (earlier[-1].isoformat(), self.recorded(earlier[-1]).run)
-        open_obligations: dict[str, dict[str, tuple[dt.date, dt.date | None]]] = {}
-        for obligation, subject, issued, due in self.db.execute(
-            "SELECT obligation, subject, issued, due FROM obligations WHERE moment=? AND run=?",
-            previous,
-        ):
-            open_obligations.setdefault(obligation, {})[subject] = (
-                dt.date.fromisoformat(issued),
-                dt.date.fromisoformat(due) if due else None,
-            )
-        steps: dict[str, dict[str, int]] = {}
-        for ladder, subject, step in self.db.execute(
-            "SELECT ladder, subject, step FROM steps WHERE moment=? AND run=?", previous
-        ):
-            steps.setdefault(ladder, {})[subject] = int(step)
+        state = self._state_after(earlier[-1])
+        open_obligations, steps = ledgerstate.carried(state, ledgerstore.labels(self.db))
         return History(earlier[-1], open_obligations, steps, events)
+
+    def _events(self) -> tuple[Event, ...]:
+        """Every recorded event: those read before (while none of them was deleted since) and
+        the newer ones, by number.
+        """
+        known, newest, events, keys = self._read_events or (0, 0, (), set())
+        count = self.db.execute("SELECT count(*) FROM events WHERE id <= ?", (newest,)).fetchone()
+        if count[0] != known:  # a moment replaced took some away: read them all again
+            known, newest, events, keys = 0, 0, (), set()
+        origin = Span.point(self.path)
+        dates = functools.lru_cache(maxsize=None)(dt.date.fromisoformat)
+        rows = self.db.execute(
+            "SELECT id, subject, obligation, event, date FROM events WHERE id > ? ORDER BY id",
+            (newest,),
+        ).fetchall()
+        if rows:
+            added = tuple(Event(s, o, e, dates(d), origin) for _, s, o, e, d in rows)
+            events, known, newest = events + added, known + len(rows), rows[-1][0]
+            keys.update(row[1:] for row in rows)
+        self._read_events = (known, newest, events, keys)
+        return events
+
+    def _new_events(self, evaluation: Evaluation):
+        """The evaluation's event rows not recorded yet (INSERT OR IGNORE would skip the others,
+        at the price of a look-up in SQLite's index each).
+        """
+        self._events()
+        recorded = self._read_events[3]
+        return [row for row in ledgerrows.event_rows(evaluation) if row[:4] not in recorded]
+
+    def _fingerprint(self) -> tuple[int, int]:
+        """Changes by this connection and commits by others: equal while the file is unchanged."""
+        return self.db.total_changes, self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _state_after(self, latest: dt.date) -> ledgerstate.State:
+        """The state after the current runs of every moment up to `latest` (a recorded moment)."""
+        key = latest.isoformat()
+        if self._cached is not None and self._cached[:2] == (self._fingerprint(), key):
+            return self._cached[2]
+        state = ledgerstate.derive(self.db, key, (key, self.recorded(latest).run))
+        self._cached = (self._fingerprint(), key, state)
+        return state
+
+    @_reads
+    def state(self, moment: dt.date) -> ledgerstate.State:
+        """The open obligations and ladder steps at recorded `moment` (its current run), by
+        subject number (`labels()` names them).
+        """
+        current = self.recorded(moment)
+        if current is None:
+            raise ValueError(f"{moment} is not recorded")
+        return ledgerstate.derive(self.db, moment.isoformat(), (moment.isoformat(), current.run))
+
+    @_reads
+    def changes(self, since: dt.date, until: dt.date) -> ledgerchanges.Changes:
+        """What changed from recorded moment `since` to recorded moment `until` (current runs):
+        statuses and trigger states, triggers fired, obligations issued, re-dated, fulfilled,
+        ended or closed, steps escalated, lowered or left (compiler/evaluate/ledgerchanges.py).
+        NotRecorded when either moment is not recorded.
+        """
+        runs = {m: self.recorded(m).run for m in self.moments()}
+        return ledgerchanges.between(self.db, since, until, runs)
+
+    @_reads
+    def changes_since_previous(self, moment: dt.date) -> ledgerchanges.Changes | None:
+        """What changed at recorded `moment` since the moment before it; None for the first."""
+        earlier = [m for m in self.moments() if m < moment]
+        return self.changes(earlier[-1], moment) if earlier else None
+
+    @_reads
+    def labels(self):
+        """Every subject's label (UTF-8 bytes) by its number (`labels[numbers]`)."""
+        return ledgerstore.labels(self.db)
 
     @_reads
     def steps_of(self, ladder: str, subject: str) -> list[tuple[dt.date, int]]:
-        """The steps of `subject` on `ladder` per recorded moment (its current run)."""
-        rows = self.db.execute(
-            "SELECT s.moment, s.step FROM steps s JOIN "
-            "(SELECT moment, max(run) AS run FROM moments GROUP BY moment) c "
-            "ON s.moment = c.moment AND s.run = c.run "
-            "WHERE s.ladder=? AND s.subject=? ORDER BY s.moment",
-            (ladder, subject),
-        )
-        return [(dt.date.fromisoformat(m), int(s)) for m, s in rows]
+        """The steps of `subject` on `ladder` per recorded moment (its current run) at which it
+        stood on a step above zero.
+        """
+        number = ledgerstore.labels(self.db).number(subject.encode())
+        if number < 0:
+            return []
+        changed_at: dict[str, int] = {}
+        for moment, name, block in ledgerstore.step_blocks(self.db, ledgerstore.END_OF_TIME):
+            hit = np.flatnonzero(block.subjects == number) if name == ladder else ()
+            if len(hit):
+                changed_at[moment] = int(block.steps[hit[-1]])
+        found, step = [], 0
+        for moment in self.moments():
+            step = changed_at.get(moment.isoformat(), step)
+            if step > 0:
+                found.append((moment, step))
+        return found
 
     # ------------------------------------------------------------------------------------ writing
 
@@ -319,17 +407,23 @@ class Ledger:
             run = self._run_to_write(moment, policy_digest, data_digest, receipt, replace, new_run)
             if run < 0:
                 return Recorded(moment, False, 0, 0, -run)
-            obligations = list(obligation_rows(evaluation, run))
-            steps = list(step_rows(evaluation, run))
             try:
-                self._write(evaluation, run, (policy_digest, data_digest, receipt), obligations)
-                self.db.executemany("INSERT INTO steps VALUES (?, ?, ?, ?, ?)", steps)
+                earlier = [m for m in self.moments() if m < moment]
+                before = self._state_after(earlier[-1]) if earlier else ledgerstate.State()
+                written = ledgerwrite.write(
+                    self.db, evaluation, run, (policy_digest, data_digest, receipt), before
+                )
                 self.db.executemany(
-                    "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)", event_rows(evaluation)
+                    "INSERT OR IGNORE INTO events(subject, obligation, event, date, moment) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    self._new_events(evaluation),
                 )
             except UnicodeDecodeError as error:
                 raise ledgerfailure.damaged(self.path, error) from None
-        return Recorded(moment, True, len(obligations), len(steps), run)
+            except ValueError as error:
+                raise ledgerfailure.damaged(self.path, error) from None
+            self._pending = (self._fingerprint(), moment.isoformat(), written[3])
+        return Recorded(moment, True, *written[:2], run, written[2])
 
     @_reads
     def _run_to_write(self, moment, policy_digest, data_digest, receipt, replace, new_run) -> int:
@@ -354,37 +448,3 @@ class Ledger:
         if (current.policy_digest, current.data_digest) != (policy_digest, data_digest):
             return False
         return receipt is None or current.receipt is None or not current.receipt.changes(receipt)
-
-    def _write(self, evaluation, run, fingerprint, obligations) -> None:
-        """Replace the rows of `run` of the moment by this evaluation's (the caller commits)."""
-        key = evaluation.moment.isoformat()
-        policy_digest, data_digest, receipt = fingerprint
-        for table in ledgerschema.PER_MOMENT:
-            self.db.execute(f"DELETE FROM {table} WHERE moment=? AND run=?", (key, run))  # noqa: S608 - fixed names
-        self.db.execute("DELETE FROM events WHERE moment=?", (key,))
-        self.db.execute(
-            "INSERT INTO moments VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                run,
-                policy_digest,
-                data_digest,
-                dt.datetime.now(dt.UTC).isoformat(),
-                receipt.to_json() if receipt else None,
-            ),
-        )
-        self.db.executemany(
-            "INSERT INTO triggers VALUES (?, ?, ?, ?)",
-            [(key, run, t.trigger, t.state) for t in evaluation.triggers.values()],
-        )
-        half = len(obligations) // 2
-        self.db.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?, ?)", obligations[:half])
-        _pause_if_asked()
-        self.db.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?, ?)", obligations[half:])
-
-
-def _pause_if_asked() -> None:
-    seconds = os.environ.get(PAUSE_VARIABLE)
-    if seconds:
-        print("ledger: paused mid-write", file=sys.stderr, flush=True)
-        time.sleep(float(seconds))

@@ -18,6 +18,7 @@ from enum import StrEnum
 from compiler.check import views
 from compiler.check.model import CheckedDeclaration, Policy
 from compiler.data.types import Event, Monitoring, Population
+from compiler.evaluate import progress
 from compiler.evaluate.aggregate import FARM, regional_tables
 from compiler.evaluate.columns import EntityConditions
 from compiler.evaluate.conditions import NationalConditions, Trace
@@ -43,6 +44,7 @@ class TriggerState(StrEnum):
 
 
 FIRED, NOT_FIRED, UNDECIDED = TriggerState.FIRED, TriggerState.NOT_FIRED, TriggerState.UNDECIDED
+_SILENT = progress.Silent()
 
 
 @dataclass(frozen=True)
@@ -167,10 +169,13 @@ def evaluate(
     )
     entity_obligations, ladders = {}, {}
     if columns is not None:
-        entity_obligations = _entity_obligations(
-            in_force, issuers, columns, events, history, moment
-        )
-        ladders = _ladders(in_force, entity_obligations, columns, history)
+        work = len(_views(in_force, views.Obligation)) + len(_views(in_force, views.Ladder))
+        size = monitoring.population.size
+        with progress.bar(f"evaluating {size:,} farms", work, "rules", size=size) as shown:
+            entity_obligations = _entity_obligations(
+                in_force, issuers, columns, events, history, moment, shown
+            )
+            ladders = _ladders(in_force, entity_obligations, columns, history, shown)
     regional = {
         kind: EntityConditions(table, national, indicator_units) for kind, table in tables.items()
     }
@@ -285,9 +290,11 @@ def _entity_obligations(
     events: Events,
     history: History,
     moment: dt.date,
+    shown: progress.Silent = _SILENT,
 ) -> dict[str, EntityObligation]:
     found = {}
     for obligation in _views(in_force, views.Obligation):
+        shown.update()
         if obligation.selection is None or obligation.selection.entity != FARM:
             continue
         reason = _reason(obligation.id, issuers)
@@ -336,9 +343,11 @@ def _ladders(
     obligations: dict[str, EntityObligation],
     columns: EntityConditions,
     history: History,
+    shown: progress.Silent = _SILENT,
 ) -> dict[str, LadderOutcome]:
     found = {}
     for ladder in _views(in_force, views.Ladder):
+        shown.update()
         linked = [o for o in obligations.values() if o.ladder == ladder.id]
         found[ladder.id] = ladder_outcome(ladder, linked, columns, history.steps.get(ladder.id, {}))
     return found

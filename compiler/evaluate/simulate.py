@@ -17,6 +17,7 @@ import numpy as np
 from compiler.check.model import Policy
 from compiler.data.scenario import Scenario, apply_assumptions
 from compiler.data.types import Event, Monitoring, Population
+from compiler.evaluate import progress as shown_progress
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.ledger import Ledger
 from compiler.evaluate.moment import Evaluation, TriggerState, evaluate
@@ -58,19 +59,23 @@ def simulate(
     population = base.population
     events = list(base.events)
     summaries = []
-    for year in scenario.moments:
-        moment = dt.date(year, 12, 31)
-        monitoring = dataclasses.replace(base, population=population, events=tuple(events))
-        with ledger.writing():
-            history = ledger.history(moment)
-            evaluation = evaluate(policy, monitoring, moment, history, assumed=assumed)
-            ledger.record(evaluation, policy_digest, receipt=receipt)
-        summaries.append(summarise(evaluation))
-        if progress:
-            progress(f"simulated {moment}")
-        if population is not None:
-            population, new_events = _behave(evaluation, population, behaviour, rng)
-            events.extend(new_events)
+    moments = len(scenario.moments)
+    with shown_progress.bar(f"simulating {moments} moments", moments, "moments") as shown:
+        for year in scenario.moments:
+            moment = dt.date(year, 12, 31)
+            monitoring = dataclasses.replace(base, population=population, events=tuple(events))
+            with ledger.writing():
+                history = ledger.history(moment)
+                evaluation = evaluate(policy, monitoring, moment, history, assumed=assumed)
+                ledger.record(evaluation, policy_digest, receipt=receipt)
+            summaries.append(summarise(evaluation))
+            shown.update()
+            shown.note(str(moment))
+            if progress:
+                progress(f"simulated {moment}")
+            if population is not None:
+                population, new_events = _behave(evaluation, population, behaviour, rng)
+                events.extend(new_events)
     return summaries
 
 
