@@ -1,7 +1,8 @@
 """Incremental checking (for the language server): the results of the per-file passes (passes.py)
 kept between checks, so that after an edit to one rule file only that file's declarations run them
-again; the cross-file passes (symbols, name resolution, kinds, units, budgets, consistency,
-history, views, the graph and its cycles) run in full every time, in the driver (pipeline.py).
+again, and each declaration's typed view is built again only for that file; the cross-file passes
+(symbols, name resolution, kinds, units, budgets, consistency, history, the graph and its cycles)
+run in full every time, in the driver (pipeline.py).
 
 Results are keyed by content, never by time: a module by the key its caller gives (a digest of its
 path and text, `module_key`), a declaration by its module's key and its place in it, plus what the
@@ -23,6 +24,7 @@ from compiler.check.citations import MAX_SOURCE_BYTES, CanonicalText
 from compiler.check.layout import policy_root
 from compiler.check.model import SourceText
 from compiler.check.pipeline import Compilation, compile_modules
+from compiler.check.views import View
 from dsl import files, nodes
 from dsl.diagnostics import Diagnostics
 
@@ -44,6 +46,7 @@ class CheckMemo(passes.Passes):
         self._results: dict[Hashable, Diagnostics] = {}
         self._sources: dict[Hashable, tuple[SourceText | None, Diagnostics, str]] = {}
         self._canonical: dict[str, CanonicalText] = {}  # by the digest of the source's bytes
+        self._views: dict[Hashable, View | None] = {}
         self.hits = self.misses = 0  # in the last check: passes replayed, passes run
         # the state of the check running: whose keys, which source digests, what was used
         self._keys: dict[int, Hashable] = {}
@@ -51,6 +54,7 @@ class CheckMemo(passes.Passes):
         self._run_canonical: dict[str, CanonicalText] = {}
         self._used: set[Hashable] = set()
         self._used_sources: set[Hashable] = set()
+        self._used_views: set[Hashable] = set()
 
     def compile(
         self, modules: list[nodes.Module], keys: list[str], diags: Diagnostics, names: list[str]
@@ -83,6 +87,15 @@ class CheckMemo(passes.Passes):
         key = self._keys.get(id(decl))
         memo_key = None if key is None or depends is None else (run.__name__, key, depends)
         self._replay(memo_key, diags, lambda d: run(decl, d, *args))
+
+    def view(self, decl: nodes.Declaration) -> View | None:
+        key = self._keys.get(id(decl))
+        if key is None:
+            return super().view(decl)
+        if key not in self._views:
+            self._views[key] = super().view(decl)
+        self._used_views.add(key)
+        return self._views[key]
 
     def load_source(
         self, document: nodes.Declaration, declared_in: Path, diags: Diagnostics
@@ -160,7 +173,7 @@ class CheckMemo(passes.Passes):
             for index, decl in enumerate(module.declarations):
                 self._keys[id(decl)] = (key, index)
         self._digests, self._run_canonical = {}, {}
-        self._used, self._used_sources = set(), set()
+        self._used, self._used_sources, self._used_views = set(), set(), set()
 
     def _end(self) -> None:
         """Keep what this check used (and the canonical forms it built); drop the rest."""
@@ -171,4 +184,5 @@ class CheckMemo(passes.Passes):
         self._canonical = {d: c for d, c in self._canonical.items() if d in live}
         self._results = {k: v for k, v in self._results.items() if k in self._used}
         self._sources = {k: v for k, v in self._sources.items() if k in self._used_sources}
+        self._views = {k: v for k, v in self._views.items() if k in self._used_views}
         self._keys = {}  # ids mean nothing once the check is over

@@ -4,10 +4,10 @@ them: every time, as `beleid check` does.
 A per-file pass reads one module or one declaration and the few values named with it, never the
 rest of the policy: the fields, vocabularies and values of a declaration; the English titles of a
 rule file; the quotes of a declaration against the source texts it cites, and the numbers it states
-against those quotes. Reading a source text and building its canonical form (for quote matching)
-are per-file too. Because their results depend on nothing else, a memo (memo.py, a subclass of
-`Passes`) can keep them between checks; the driver calls every one of them through `Passes`, so it
-stays the one place that says which checks run, and in which order.
+against those quotes; its typed view. Reading a source text and building its canonical form (for
+quote matching) are per-file too. Because their results depend on nothing else, a memo (memo.py, a
+subclass of `Passes`) can keep them between checks; the driver calls every one of them through
+`Passes`, so it stays the one place that says which checks run, and in which order.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
-from compiler.check import fields
+from compiler.check import fields, viewbuilder
 from compiler.check.citations import CanonicalText, CitationChecker, load_source
 from compiler.check.englishtitles import check_english_titles
 from compiler.check.model import SourceText
 from compiler.check.numbers import check_numbers
+from compiler.check.views import View
 from dsl import nodes
 from dsl.diagnostics import Diagnostics
 
@@ -75,6 +76,10 @@ class Passes:
         self, document: nodes.Declaration, declared_in: Path, diags: Diagnostics
     ) -> SourceText | None:
         return load_source(document, declared_in, diags)
+
+    def view(self, decl: nodes.Declaration) -> View | None:
+        """The typed view of one declaration (viewbuilder.py)."""
+        return viewbuilder.view_of(decl)
 
     def canonical_texts(self, sources: dict[str, SourceText]) -> dict[str, CanonicalText]:
         """The canonical forms of `sources` built so far, by document (filled in as quotes are

@@ -262,7 +262,8 @@ def check_modules(
     check_consistency(symbols, diags)
     periods = history.validity(symbols)
     history.check_history(symbols, periods, references, diags)
-    policy = Policy(viewbuilder.build_declarations(symbols, periods), tuple(references), sources)
+    checked = viewbuilder.build_declarations(symbols, periods, per_file.view)
+    policy = Policy(checked, tuple(references), sources)
     graph = PolicyGraph.build(policy)
     graph.check_cycles(diags)
     return policy, graph

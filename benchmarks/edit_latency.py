@@ -1,0 +1,311 @@
+"""Benchmark: how long the language server takes from an edit to its diagnostics, checking the whole
+tree again (full, as it did before compiler/check/memo.py) against checking it incrementally.
+
+Typical edits to one file of a copy of the bundled `policy/` tree, each made and then undone (both
+directions timed): a number in a target changed, an id other files use renamed (their references
+break, and are fixed by the undo), and a line typed halfway (a syntax error). Two measurements:
+
+- in process: the server's check of the tree after the edit (the open document parsed again, the
+  other rule files read, then compiled), full and incremental, interleaved in one process (every
+  repetition runs every edit and every variant, in rotating order); the diagnostics of the two are
+  compared at every step;
+- over stdio: two real servers (`python -m compiler.lsp.server`, and the same server with its
+  check replaced by the full one), each with three documents of the tree open, sent the same
+  `textDocument/didChange`; timed until the `publishDiagnostics` of that version, minus the typing
+  pause the server waits first (`CHECK_DELAY_SECONDS`), interleaved the same way.
+
+Prints medians beside the target of issue 17 (keystroke to diagnostics within 60 ms beyond the
+pause) and the ratio of incremental to full.
+
+    python benchmarks/edit_latency.py [--repeat 15] [--no-stdio]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from compiler.check.memo import CheckMemo  # noqa: E402
+from compiler.lsp.workspace import (  # noqa: E402
+    CHECK_DELAY_SECONDS,
+    ModuleCache,
+    compile_parsed,
+    rule_files,
+)
+
+TARGET_MS = 60.0
+OPEN = ("stikstof/doelen.policy", "stikstof/indicatoren.policy", "stikstof/maatregelen.policy")
+# (what, file, text replaced, replacement): made, then undone
+EDITS = (
+    (
+        "change a number in a target",
+        "stikstof/doelen.policy",
+        "reductie   42 tot 46 %",
+        "reductie   42 tot 48 %",
+    ),
+    (
+        "rename an id used elsewhere",
+        "stikstof/indicatoren.policy",
+        "indicator nh3_landbouw ",
+        "indicator nh3_landbouw_nieuw ",
+    ),
+    (
+        "break the syntax (a line typed halfway)",
+        "stikstof/doelen.policy",
+        "    traject    lineair\n",
+        "    traject    lineair\n    bron vervolgpakket regels\n",
+    ),
+)
+FULL_SERVER = (
+    "import sys\n"
+    "from compiler.lsp import server, workspace\n"
+    "def compile_full(self, scope, documents):\n"
+    "    return workspace.compile_parsed(self.tree(scope, documents))\n"
+    "server.PolicyServer.compile = compile_full\n"
+    "sys.exit(server.serve())\n"
+)
+
+
+def steps(tree: Path) -> list[tuple[str, str, str]]:
+    """(edit, file name, the file's text after the step) for each edit made and then undone."""
+    found = []
+    for what, name, old, new in EDITS:
+        path = str((tree / name).resolve())
+        text = Path(path).read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            raise SystemExit(f"{name}: the text to edit ({old.strip()!r}) is not there once")
+        found.append((what, path, text.replace(old, new)))
+        found.append((what, path, text))
+    return found
+
+
+# in process ------------------------------------------------------------------------------------
+
+
+class Session:
+    """The server's state for one tree: parsed files, the open documents, and (when incremental)
+    the memo.
+    """
+
+    def __init__(self, tree: Path, incremental: bool) -> None:
+        self.tree = tree
+        self.modules = ModuleCache()
+        self.memo = CheckMemo() if incremental else None
+        self.open = {
+            str((tree / n).resolve()): (tree / n).read_text(encoding="utf-8") for n in OPEN
+        }
+
+    def check(self):
+        """What `PolicyServer.compile` does for the tree, with this session's open documents."""
+        names = sorted(set(self.open) | set(rule_files(self.tree)))
+        parsed = [
+            self.modules.from_text(n, self.open[n]) if n in self.open else self.modules.from_disk(n)
+            for n in names
+        ]
+        return compile_parsed(parsed, self.memo)
+
+
+def in_process(tree: Path, repeat: int) -> dict[tuple[str, str], list[float]]:
+    sessions = {"full": Session(tree, False), "incremental": Session(tree, True)}
+    for session in sessions.values():
+        session.check()  # warm: everything parsed once, the memo filled
+    times: dict[tuple[str, str], list[float]] = {}
+    plan = steps(tree)
+    for rep in range(repeat):
+        for what, name, text in plan:
+            results = {}
+            order = list(sessions) if rep % 2 == 0 else list(reversed(sessions))
+            for variant in order:
+                session = sessions[variant]
+                session.open[name] = text
+                start = time.perf_counter()
+                results[variant] = session.check()
+                times.setdefault((what, variant), []).append(time.perf_counter() - start)
+            if list(results["full"].diagnostics) != list(results["incremental"].diagnostics):
+                raise SystemExit(f"incremental and full diagnostics differ after: {what}")
+    return times
+
+
+# over stdio -------------------------------------------------------------------------------------
+
+
+class Server:
+    """A language server subprocess spoken to in JSON-RPC over its stdin and stdout."""
+
+    def __init__(self, command: list[str], cwd: Path) -> None:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        }
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=cwd
+        )
+        self.messages: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.send(
+            {
+                "id": 1,
+                "method": "initialize",
+                "params": {"capabilities": {}, "processId": None, "rootUri": None},
+            }
+        )
+        self.wait(lambda m: m.get("id") == 1)
+        self.send({"method": "initialized", "params": {}})
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            length = None
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                key, _, value = line.decode("ascii").partition(":")
+                if key.strip().lower() == "content-length":
+                    length = int(value)
+            body = stream.read(length)
+            self.messages.put((time.perf_counter(), json.loads(body)))
+
+    def send(self, message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def wait(self, wanted, timeout: float = 60.0) -> float:
+        """The time the first message `wanted` accepts arrived (others are dropped)."""
+        while True:
+            at, message = self.messages.get(timeout=timeout)
+            if wanted(message):
+                return at
+
+    def diagnostics_of(self, uri: str, version: int) -> float:
+        return self.wait(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and m["params"].get("version") == version
+            )
+        )
+
+    def close(self) -> None:
+        self.send({"id": 2, "method": "shutdown"})
+        self.wait(lambda m: m.get("id") == 2)
+        self.send({"method": "exit"})
+        self.process.wait(timeout=10)
+
+
+def over_stdio(tree: Path, repeat: int) -> dict[tuple[str, str], list[float]]:
+    commands = {
+        "full": [sys.executable, "-c", FULL_SERVER],
+        "incremental": [sys.executable, "-m", "compiler.lsp.server"],
+    }
+    servers = {variant: Server(command, tree.parent) for variant, command in commands.items()}
+    versions: dict[str, int] = {}
+    try:
+        for name in OPEN:
+            path = (tree / name).resolve()
+            uri = path.as_uri()
+            versions[uri] = 1
+            for server in servers.values():
+                document = {
+                    "uri": uri,
+                    "languageId": "policy",
+                    "version": 1,
+                    "text": path.read_text(encoding="utf-8"),
+                }
+                server.send(
+                    {"method": "textDocument/didOpen", "params": {"textDocument": document}}
+                )
+        for server in servers.values():  # every open document checked once
+            for name in OPEN:
+                server.diagnostics_of((tree / name).resolve().as_uri(), 1)
+        times: dict[tuple[str, str], list[float]] = {}
+        plan = steps(tree)
+        for rep in range(repeat):
+            for what, name, text in plan:
+                uri = Path(name).as_uri()
+                versions[uri] += 1
+                order = list(servers) if rep % 2 == 0 else list(reversed(servers))
+                for variant in order:
+                    server = servers[variant]
+                    change = {
+                        "textDocument": {"uri": uri, "version": versions[uri]},
+                        "contentChanges": [{"text": text}],
+                    }
+                    start = time.perf_counter()
+                    server.send({"method": "textDocument/didChange", "params": change})
+                    arrived = server.diagnostics_of(uri, versions[uri])
+                    times.setdefault((what, variant), []).append(
+                        arrived - start - CHECK_DELAY_SECONDS
+                    )
+        return times
+    finally:
+        for server in servers.values():
+            try:
+                server.close()
+            except Exception:
+                server.process.kill()
+
+
+# report -----------------------------------------------------------------------------------------
+
+
+def report(title: str, times: dict[tuple[str, str], list[float]], targeted: bool) -> None:
+    print(f"\n{title}")
+    print(f"{'edit':<42} {'full ms':>9} {'incremental ms':>15} {'incr/full':>10}   target")
+    kinds = list(dict.fromkeys(what for what, _ in times))
+    for what in [*kinds, "all edits"]:
+        pick = kinds if what == "all edits" else [what]
+        full = statistics.median([t for k in pick for t in times[(k, "full")]]) * 1000
+        incremental = statistics.median([t for k in pick for t in times[(k, "incremental")]]) * 1000
+        verdict = ""
+        if targeted:
+            verdict = f"≤ {TARGET_MS:.0f} ms: {'met' if incremental <= TARGET_MS else 'NOT met'}"
+        print(
+            f"{what:<42} {full:>9.1f} {incremental:>15.1f} {incremental / full:>9.2f}×   {verdict}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="repetitions of every edit")
+    parser.add_argument("--no-stdio", action="store_true", help="skip the real servers")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch).resolve() / "policy"
+        shutil.copytree(ROOT / "policy", tree)
+        files = len(rule_files(tree))
+        print(
+            f"edit latency on a copy of the bundled policy/ ({files} rule files); medians of "
+            f"{args.repeat} interleaved repetitions, each edit made and undone (both timed)"
+        )
+        report(
+            "in process: the check after the edit (no pause)", in_process(tree, args.repeat), False
+        )
+        if not args.no_stdio:
+            report(
+                "over stdio: didChange → publishDiagnostics, "
+                f"minus the {CHECK_DELAY_SECONDS} s pause",
+                over_stdio(tree, args.repeat),
+                True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
