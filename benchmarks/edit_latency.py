@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import queue
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,12 +34,14 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from compiler.check.memo import CheckMemo  # noqa: E402
+from compiler.check.pipeline import compile_paths  # noqa: E402
 from compiler.lsp.workspace import (  # noqa: E402
     CHECK_DELAY_SECONDS,
     ModuleCache,
@@ -47,28 +50,7 @@ from compiler.lsp.workspace import (  # noqa: E402
 )
 
 TARGET_MS = 60.0
-OPEN = ("stikstof/doelen.policy", "stikstof/indicatoren.policy", "stikstof/maatregelen.policy")
-# (what, file, text replaced, replacement): made, then undone
-EDITS = (
-    (
-        "change a number in a target",
-        "stikstof/doelen.policy",
-        "reductie   42 tot 46 %",
-        "reductie   42 tot 48 %",
-    ),
-    (
-        "rename an id used elsewhere",
-        "stikstof/indicatoren.policy",
-        "indicator nh3_landbouw ",
-        "indicator nh3_landbouw_nieuw ",
-    ),
-    (
-        "break the syntax (a line typed halfway)",
-        "stikstof/doelen.policy",
-        "    traject    lineair\n",
-        "    traject    lineair\n    bron vervolgpakket regels\n",
-    ),
-)
+NUMBER = re.compile(r"\d+")
 FULL_SERVER = (
     "import sys\n"
     "from compiler.lsp import server, workspace\n"
@@ -79,17 +61,80 @@ FULL_SERVER = (
 )
 
 
-def steps(tree: Path) -> list[tuple[str, str, str]]:
-    """(edit, file name, the file's text after the step) for each edit made and then undone."""
-    found = []
-    for what, name, old, new in EDITS:
-        path = str((tree / name).resolve())
-        text = Path(path).read_text(encoding="utf-8")
-        if text.count(old) != 1:
-            raise SystemExit(f"{name}: the text to edit ({old.strip()!r}) is not there once")
-        found.append((what, path, text.replace(old, new)))
-        found.append((what, path, text))
-    return found
+@dataclass(frozen=True)
+class Plan:
+    """The steps, as (what, file name, the file's whole text after the step), each edit made and
+    then undone; and the files the servers have open (the edited ones, one that uses the renamed
+    id).
+    """
+
+    steps: list[tuple[str, str, str]]
+    opened: list[str]
+
+
+def plan(tree: Path) -> Plan:
+    """The edits, found in the tree by what they are, not by their text (which others edit): the
+    first number of the first target that states one, the indicator that most other files use, and
+    a line typed halfway into that target.
+    """
+    compilation = compile_paths([str(tree)])
+    declared = compilation.policy.declarations
+    texts = {name: Path(name).read_text(encoding="utf-8") for name in compilation.files}
+    numbers = [
+        (d.node, match)
+        for d in declared.values()
+        if d.kind == "doel"
+        for f in d.node.fields
+        if f.keyword in ("reductie", "waarde")
+        for match in [NUMBER.search(texts[f.span.path], f.span.start, f.span.end)]
+        if match
+    ]
+    target, number = numbers[0]
+    users = {
+        d.id: _files_using(compilation, d.id) for d in declared.values() if d.kind == "indicator"
+    }
+    indicator = declared[max(users, key=lambda ident: len(users[ident]))].node
+    document = next(iter(compilation.policy.sources))
+    typed = target.fields[0].span.end
+    edits = (
+        (
+            "change a number in a target",
+            target.span.path,
+            number.start(),
+            number.end(),
+            str(int(number.group()) + 1),
+        ),
+        (
+            "rename an id used elsewhere",
+            indicator.span.path,
+            indicator.id.span.start,
+            indicator.id.span.end,
+            indicator.id.name + "_nieuw",
+        ),
+        (
+            "break the syntax (a line typed halfway)",
+            target.span.path,
+            typed,
+            typed,
+            f"\n    bron {document} regels",
+        ),
+    )
+    steps = []
+    for what, name, begin, end, new in edits:
+        text = texts[name]
+        steps += [(what, name, text[:begin] + new + text[end:]), (what, name, text)]
+    opened = [target.span.path, indicator.span.path, sorted(users[indicator.id.name])[0]]
+    return Plan(steps, list(dict.fromkeys(opened)))
+
+
+def _files_using(compilation, ident: str) -> set[str]:
+    """The other rule files that name `ident`."""
+    own = compilation.policy.declarations[ident].node.span.path
+    return {
+        r.span.path
+        for r in compilation.policy.references
+        if ident in (r.source, r.target) and r.span.path != own
+    }
 
 
 # in process ------------------------------------------------------------------------------------
@@ -100,13 +145,11 @@ class Session:
     the memo.
     """
 
-    def __init__(self, tree: Path, incremental: bool) -> None:
+    def __init__(self, tree: Path, opened: list[str], incremental: bool) -> None:
         self.tree = tree
         self.modules = ModuleCache()
         self.memo = CheckMemo() if incremental else None
-        self.open = {
-            str((tree / n).resolve()): (tree / n).read_text(encoding="utf-8") for n in OPEN
-        }
+        self.open = {name: Path(name).read_text(encoding="utf-8") for name in opened}
 
     def check(self):
         """What `PolicyServer.compile` does for the tree, with this session's open documents."""
@@ -118,14 +161,16 @@ class Session:
         return compile_parsed(parsed, self.memo)
 
 
-def in_process(tree: Path, repeat: int) -> dict[tuple[str, str], list[float]]:
-    sessions = {"full": Session(tree, False), "incremental": Session(tree, True)}
+def in_process(tree: Path, edits: Plan, repeat: int) -> dict[tuple[str, str], list[float]]:
+    sessions = {
+        "full": Session(tree, edits.opened, False),
+        "incremental": Session(tree, edits.opened, True),
+    }
     for session in sessions.values():
         session.check()  # warm: everything parsed once, the memo filled
     times: dict[tuple[str, str], list[float]] = {}
-    plan = steps(tree)
     for rep in range(repeat):
-        for what, name, text in plan:
+        for what, name, text in edits.steps:
             results = {}
             order = list(sessions) if rep % 2 == 0 else list(reversed(sessions))
             for variant in order:
@@ -209,7 +254,7 @@ class Server:
         self.process.wait(timeout=10)
 
 
-def over_stdio(tree: Path, repeat: int) -> dict[tuple[str, str], list[float]]:
+def over_stdio(tree: Path, edits: Plan, repeat: int) -> dict[tuple[str, str], list[float]]:
     commands = {
         "full": [sys.executable, "-c", FULL_SERVER],
         "incremental": [sys.executable, "-m", "compiler.lsp.server"],
@@ -217,8 +262,8 @@ def over_stdio(tree: Path, repeat: int) -> dict[tuple[str, str], list[float]]:
     servers = {variant: Server(command, tree.parent) for variant, command in commands.items()}
     versions: dict[str, int] = {}
     try:
-        for name in OPEN:
-            path = (tree / name).resolve()
+        for name in edits.opened:
+            path = Path(name)
             uri = path.as_uri()
             versions[uri] = 1
             for server in servers.values():
@@ -232,12 +277,11 @@ def over_stdio(tree: Path, repeat: int) -> dict[tuple[str, str], list[float]]:
                     {"method": "textDocument/didOpen", "params": {"textDocument": document}}
                 )
         for server in servers.values():  # every open document checked once
-            for name in OPEN:
-                server.diagnostics_of((tree / name).resolve().as_uri(), 1)
+            for name in edits.opened:
+                server.diagnostics_of(Path(name).as_uri(), 1)
         times: dict[tuple[str, str], list[float]] = {}
-        plan = steps(tree)
         for rep in range(repeat):
-            for what, name, text in plan:
+            for what, name, text in edits.steps:
                 uri = Path(name).as_uri()
                 versions[uri] += 1
                 order = list(servers) if rep % 2 == 0 else list(reversed(servers))
@@ -290,18 +334,24 @@ def main() -> int:
         tree = Path(scratch).resolve() / "policy"
         shutil.copytree(ROOT / "policy", tree)
         files = len(rule_files(tree))
+        edits = plan(tree)
         print(
             f"edit latency on a copy of the bundled policy/ ({files} rule files); medians of "
             f"{args.repeat} interleaved repetitions, each edit made and undone (both timed)"
         )
+        for what, name, _ in edits.steps[::2]:
+            print(f"  {what}: {Path(name).relative_to(tree)}")
+        print(f"  open: {', '.join(str(Path(n).relative_to(tree)) for n in edits.opened)}")
         report(
-            "in process: the check after the edit (no pause)", in_process(tree, args.repeat), False
+            "in process: the check after the edit (no pause)",
+            in_process(tree, edits, args.repeat),
+            False,
         )
         if not args.no_stdio:
             report(
                 "over stdio: didChange → publishDiagnostics, "
                 f"minus the {CHECK_DELAY_SECONDS} s pause",
-                over_stdio(tree, args.repeat),
+                over_stdio(tree, edits, args.repeat),
                 True,
             )
     return 0
