@@ -7,6 +7,7 @@ the check of a tree in a worker thread after a pause in typing, and where a requ
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -177,10 +178,24 @@ class Checks:
                     self.server.memos.pop(scope.key, None)
                     return
                 compilation = await asyncio.to_thread(self.server.compile, scope, documents)
+                first = scope.key not in self.latest
                 self.latest[scope.key] = compilation
                 self.server.publish(compilation, documents)
+                if first:
+                    settle_long_lived()
             except Exception:
                 self.server.log_failure(f"checking {scope.key}")
+
+
+def settle_long_lived() -> None:
+    """After a tree's first check: what is alive now (the parsed tree, the memo, the code) lives as
+    long as the session, so it is moved out of the cyclic collector's sight (`gc.freeze`), which
+    would otherwise scan it again at every full collection, in the middle of a check. Reference
+    counting still frees what is dropped later; only a cycle alive now (the first compilation's
+    graph) is never collected, once per tree.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass(frozen=True)
