@@ -14,8 +14,8 @@ break, and are fixed by the undo), and a line typed halfway (a syntax error). Tw
   `textDocument/didChange`; timed until the `publishDiagnostics` of that version, minus the typing
   pause the server waits first (`CHECK_DELAY_SECONDS`), interleaved the same way.
 
-Prints medians beside the target of issue 17 (keystroke to diagnostics within 60 ms beyond the
-pause) and the ratio of incremental to full.
+Prints medians in milliseconds beside the target of issue 17 (keystroke to diagnostics within 60 ms
+beyond the pause), the ratio of incremental to full, and the incremental 90th percentile.
 
     python benchmarks/edit_latency.py [--repeat 15] [--no-stdio]
 """
@@ -47,6 +47,7 @@ from compiler.lsp.workspace import (  # noqa: E402
     ModuleCache,
     compile_parsed,
     rule_files,
+    settle_long_lived,
 )
 
 TARGET_MS = 60.0
@@ -168,6 +169,7 @@ def in_process(tree: Path, edits: Plan, repeat: int) -> dict[tuple[str, str], li
     }
     for session in sessions.values():
         session.check()  # warm: everything parsed once, the memo filled
+    settle_long_lived()  # as the server does after a tree's first check
     times: dict[tuple[str, str], list[float]] = {}
     for rep in range(repeat):
         for what, name, text in edits.steps:
@@ -310,18 +312,24 @@ def over_stdio(tree: Path, edits: Plan, repeat: int) -> dict[tuple[str, str], li
 
 
 def report(title: str, times: dict[tuple[str, str], list[float]], targeted: bool) -> None:
+    """Medians (and the incremental 90th percentile) per edit and over all edits, in ms."""
     print(f"\n{title}")
-    print(f"{'edit':<42} {'full ms':>9} {'incremental ms':>15} {'incr/full':>10}   target")
+    print(
+        f"{'edit':<40} {'full':>7} {'incremental':>12} {'incr/full':>10} {'incr p90':>9}   target"
+    )
     kinds = list(dict.fromkeys(what for what, _ in times))
     for what in [*kinds, "all edits"]:
         pick = kinds if what == "all edits" else [what]
-        full = statistics.median([t for k in pick for t in times[(k, "full")]]) * 1000
-        incremental = statistics.median([t for k in pick for t in times[(k, "incremental")]]) * 1000
+        full = [t * 1000 for k in pick for t in times[(k, "full")]]
+        incremental = sorted(t * 1000 for k in pick for t in times[(k, "incremental")])
+        median = statistics.median(incremental)
+        p90 = incremental[min(len(incremental) - 1, int(0.9 * len(incremental)))]
         verdict = ""
         if targeted:
-            verdict = f"≤ {TARGET_MS:.0f} ms: {'met' if incremental <= TARGET_MS else 'NOT met'}"
+            verdict = f"median ≤ {TARGET_MS:.0f} ms: {'met' if median <= TARGET_MS else 'NOT met'}"
         print(
-            f"{what:<42} {full:>9.1f} {incremental:>15.1f} {incremental / full:>9.2f}×   {verdict}"
+            f"{what:<40} {statistics.median(full):>7.1f} {median:>12.1f} "
+            f"{median / statistics.median(full):>9.2f}× {p90:>9.1f}   {verdict}"
         )
 
 
