@@ -1,8 +1,8 @@
-"""Incremental checking (for the language server): the results of the per-file passes (passes.py)
-kept between checks, so that after an edit to one rule file only that file's declarations run them
-again, and each declaration's typed view is built again only for that file; the cross-file passes
-(symbols, name resolution, kinds, units, budgets, consistency, history, the graph and its cycles)
-run in full every time, in the driver (pipeline.py).
+"""Incremental checking (for the language server): the results of the per-file passes (passes.py:
+field checks, English titles, quotes and numbers, typed views, source texts) kept between checks,
+so that after an edit to one rule file only that file's declarations run them again; the
+cross-file passes (symbols, name resolution, kinds, units, budgets, consistency, history, the graph
+and its cycles) run in full every time, in the driver (pipeline.py).
 
 Results are keyed by content, never by time: a module by the key its caller gives (a digest of its
 path and text, `module_key`), a declaration by its module's key and its place in it, plus what the
