@@ -18,6 +18,7 @@ from pathlib import Path
 from compiler.check import fields, viewbuilder
 from compiler.check.citations import CanonicalText, CitationChecker, load_source
 from compiler.check.englishtitles import check_english_titles
+from compiler.check.identity import check_identity
 from compiler.check.model import SourceText
 from compiler.check.numbers import check_numbers
 from compiler.check.views import View
@@ -31,10 +32,14 @@ def module_titles(module: nodes.Module, diags: Diagnostics) -> None:
 
 
 def declaration_fields(decl: nodes.Declaration, diags: Diagnostics) -> None:
-    """The fields of one declaration: which are allowed and required, vocabularies, values."""
+    """The fields of one declaration: which are allowed and required, vocabularies, values, and a
+    document's official identity (identity.py).
+    """
     fields.check_fields(decl, diags)
     fields.check_vocabulary(decl, diags)
     fields.check_values(decl, diags)
+    if decl.kind == "document":
+        check_identity(decl, diags)
 
 
 def quotes_and_numbers(

@@ -22,6 +22,7 @@ from compiler.check.layout import RULE_SUFFIX, escapes, policy_root, repository_
 from compiler.check.model import Policy
 from compiler.check.numbers import recorded_choices
 from compiler.check.resolve import build_symbols, resolve
+from compiler.check.scope import check_scope
 from compiler.check.unitcheck import UnitChecker
 from dsl import codes, files, nodes
 from dsl.diagnostics import Diagnostics
@@ -257,6 +258,7 @@ def check_modules(
         per_file.per_declaration(
             passes.quotes_and_numbers, decl, diags, depends, sources, canonical, recorded
         )
+    check_scope(symbols, sources, diags)
     UnitChecker(symbols, diags).check()
     _check_budgets(symbols, diags)
     check_consistency(symbols, diags)

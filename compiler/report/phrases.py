@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 
+from compiler.check import character
 from dsl import nodes
 
 LANGUAGES = ("nl", "en")
@@ -195,6 +196,13 @@ class Phrases:
         table, post, package = self.budget_title(ref)
         line, of = ("de post", "van") if self.language == "nl" else ("the line", "of")
         return f"{line} «{post}»" + (f" ({package})" if package else "") + f" {of} «{table}»"
+
+    def character(self, ref) -> str:
+        """The source's word for how binding a rule is (`karakter`): Dutch, or its English
+        rendering (compiler/check/character.py).
+        """
+        word = ref.name if isinstance(ref, nodes.Ref) else str(ref)
+        return character.rendered(word, self.language) or ""
 
     def join(self, items: list[str]) -> str:
         """'a, b en c' / 'a, b and c'."""

@@ -1,5 +1,6 @@
 """Write the reports: the policy handbook and the monitoring report, in Dutch and English, as a
-static HTML site (offline: one style sheet, inline pictures, no scripts) and as Markdown.
+static HTML site (offline: one style sheet, inline pictures, no script but the search box's) and
+as Markdown.
 
 The whole folder is written beside the target and moved into place at the end, so an interrupted
 run leaves the previous report intact; a folder that is not a beleid report is never replaced.
@@ -20,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from compiler.check import timeline
-from compiler.report import markdown
+from compiler.check import timeline, views
+from compiler.report import extras, markdown
 from compiler.report.charts import dependencies
 from compiler.report.charts.gallery import Gallery
 from compiler.report.handbook import Entry, Handbook
@@ -44,7 +45,7 @@ class Page:
     """One file of the generated site: its path under the output folder and its text."""
 
     path: str  # relative to the output folder
-    text: str
+    text: str | bytes  # bytes for a binary download (the workbook)
 
 
 def write(
@@ -64,7 +65,10 @@ def write(
         for page in pages(handbook, state, moment, progress):
             target = staging / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.text, encoding="utf-8")
+            if isinstance(page.text, bytes):
+                target.write_bytes(page.text)
+            else:
+                target.write_text(page.text, encoding="utf-8")
             count += 1
         (staging / MARKER).write_text(
             "written by `beleid report`; the whole folder is replaced on the next run\n",
@@ -89,6 +93,7 @@ def pages(
     labels = yaml.safe_load(
         resources.files("compiler.report").joinpath("templates/labels.yaml").read_text("utf-8")
     )
+    labels = extras.prepare(env, labels)  # what changed, downloads, search
     yield Page(
         "assets/style.css",
         resources.files("compiler.report").joinpath("templates/style.css").read_text("utf-8"),
@@ -202,6 +207,7 @@ class _Site:
                     name=f"target-{target['id']}",
                     target=target,
                 )
+        yield from extras.pages(self)
         if self.form == "md":
             yield from self._plot_files()
 
@@ -279,6 +285,12 @@ class _Site:
             if q.document == document.id
             for line in range(q.first_line, q.last_line + 1)
         }
+        scoped = [
+            (scope, passage)
+            for scope in self.hb.policy.views(views.OutOfScope)
+            for passage in scope.passages
+            if passage.document == document.id
+        ]
         yield self._page(
             "source",
             self.plain_title(document.id),
@@ -286,6 +298,8 @@ class _Site:
             document=document,
             lines=text.lines,
             cited=cited,
+            out_of_scope=sorted(scoped, key=lambda item: (item[1].first, item[0].id)),
+            unscoped={n for _, x in scoped for n in range(x.first, x.last + 1)},
             source_path=document.fields.get("bestand", ""),
         )
 
