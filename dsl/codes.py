@@ -12,7 +12,7 @@ from __future__ import annotations
 from dsl.codetypes import Code as Code
 from dsl.codetypes import Severity as Severity
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note
 
 # P0xx: reading files and syntax (the parser, dsl/; the policy tree's layout, compiler/check/)
 UNEXPECTED_TOKEN = Code(
@@ -307,6 +307,8 @@ CONVERSION_OVERFLOW = Code(
     "D025", "conversion-overflow", E, "a value becomes infinite when converted to its unit"
 )
 DUPLICATE_COLUMN = Code("D026", "duplicate-column", E, "a CSV header names the same column twice")
+COLUMN_TYPE = Code("D027", "column-type", E, "a Parquet column's type does not fit its field")
+MORE_ROW_FAULTS = Code("D028", "more-row-faults", N, "a table has more bad rows than are reported")
 
 # L0xx: the ledger (compiler/evaluate/)
 LEDGER_CONFLICT = Code(

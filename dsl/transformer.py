@@ -130,6 +130,7 @@ class PolicyTransformer:
     draagt_bij_aan = _value_field("draagt_bij_aan")
     betreft = _value_field("betreft")
     behoudt = _value_field("behoudt")
+    berust_op = _value_field("berust_op")
 
     def datum(self, meta, children):
         return self._field(

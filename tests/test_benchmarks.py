@@ -37,3 +37,19 @@ def test_the_rule_selects_someone_and_not_everyone(population):
     share = outputs["must_file_plan"].mean()
     assert 0.3 < share < 0.7
     assert sum(figures["must_by_province"]) == outputs["must_file_plan"].sum()
+
+
+def test_the_table_benchmark_reads_the_same_farms_in_both_formats_and_readers(tmp_path):
+    """The read_tables benchmark's correctness half: its CSV and Parquet tables, read by the
+    columnar reader and the CSV by the row reader, give one population (benchmarks/read_tables.py
+    refuses to print figures otherwise).
+    """
+    import read_tables
+
+    paths = read_tables.write_tables(500, tmp_path)
+    digests = {
+        read_tables.read_once("columns", paths["csv"])["digest"],
+        read_tables.read_once("columns", paths["parquet"])["digest"],
+        read_tables.read_once("rows", paths["csv"])["digest"],
+    }
+    assert len(digests) == 1

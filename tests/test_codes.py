@@ -51,6 +51,7 @@ TESTED_ELSEWHERE = {
     "P011": "tests/test_limits.py::test_a_link_cycle_is_reported_once_and_not_followed",
     "P012": "tests/test_limits.py::test_links_out_of_the_repository_are_refused",
     "D016": "tests/test_monitoring_data.py::test_too_many_rows_is_a_limit",
+    "D028": "tests/test_columnar_tables.py::test_only_the_first_hundred_faulty_rows_are_reported",
     "L001": "tests/test_ledger.py::test_other_inputs_for_a_recorded_moment_conflict",
     "L003": "tests/test_ledger.py::test_moments_are_recorded_in_order",
     "L004": "tests/test_ledger_failures.py::"

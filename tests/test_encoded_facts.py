@@ -143,7 +143,8 @@ def test_dates_of_seeds_002_and_004(policy):
         policy.declarations["kamerbrief_contouren_december"].node.value("uiterlijk").text
         == "2024-12-04"
     )
-    assert policy.declarations["nmp_naar_kamer"].node.value("uiterlijk").text == "2024"
+    # "medio 2024" (nmp_voortgang regel 662) is the middle of the year, not its end
+    assert policy.declarations["nmp_naar_kamer"].node.value("uiterlijk").text == "2024-06-30"
     assert policy.declarations["nmp_ambitie_2050"].node.value("uiterlijk").text == "2050"
     assert str(policy.declarations["nmp_voortgang"].valid_from) == "2023-07-14"
 

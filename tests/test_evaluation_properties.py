@@ -21,7 +21,7 @@ from dsl.diagnostics import Diagnostics
 )
 @given(
     data=st.binary(max_size=400),
-    kind=st.sampled_from(["series.csv", "series.yaml", "farms.csv", "events.csv"]),
+    kind=st.sampled_from(["series.csv", "series.yaml", "farms.csv", "farms.parquet", "events.csv"]),
 )
 def test_data_loading_never_raises(bundled_policy, tmp_path, data, kind):
     path = Path(tmp_path) / kind
@@ -29,7 +29,7 @@ def test_data_loading_never_raises(bundled_policy, tmp_path, data, kind):
     diags = Diagnostics()
     if kind.startswith("series"):
         load_series([path], bundled_policy, diags)
-    elif kind == "farms.csv":
+    elif kind.startswith("farms"):
         load_entities(path, bundled_policy, diags)
     else:
         load_events([path], bundled_policy, None, diags)

@@ -20,6 +20,7 @@ from compiler.check import units
         ("1", "Mton CO2-eq", "kton CO2-eq", "1000"),
         ("40", "cm", "m", "0.4"),
         ("104", "duizend ha", "ha", "104000"),
+        ("21", "GW", "MW", "21000"),
     ],
 )
 def test_convert(value, source, target, expected):
@@ -28,7 +29,8 @@ def test_convert(value, source, target, expected):
 
 
 @pytest.mark.parametrize(
-    "a, b", [("kton", "ha"), ("€ mln", "kton"), ("%", "kton"), ("kton", "kton CO2-eq")]
+    "a, b",
+    [("kton", "ha"), ("€ mln", "kton"), ("%", "kton"), ("kton", "kton CO2-eq"), ("GW", "GWh")],
 )
 def test_incompatible_units_do_not_convert(a, b):
     left, right = units.lookup(a), units.lookup(b)

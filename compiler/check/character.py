@@ -31,6 +31,10 @@ CHARACTERS: tuple[Character, ...] = (
     Character("indicatief", "indicative", "an indication, not a hard duty"),
     Character("ambitie", "ambition", "an ambition the source states"),
     Character("afspraak", "agreement", "a voluntary agreement between parties"),
+    Character("besluit", "decision", "a decision the cabinet took, not laid down in law"),
+    Character(
+        "structurerend", "structuring", "a structuring choice the regional processes work out"
+    ),
     Character("toezegging", "pledge", "a promise the government makes, e.g. to parliament"),
     Character("behoefte", "estimated need", "a need the source estimates"),
     Character("raming", "estimate", "an estimate the source gives"),

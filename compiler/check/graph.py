@@ -29,6 +29,7 @@ NON_LOGICAL = frozenset(
         "uitgever",
         "draagt_bij_aan",
         "effect",
+        "berust_op",
     }
 )
 

@@ -29,6 +29,7 @@ FIELD_REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
     "betreft": (nodes.KINDS, "in"),
     "behoudt": (tuple(k for k in nodes.KINDS if k != "document"), "history"),
     "onderdeel_van": (("maatregel",), "history"),  # the programme a declaration is part of
+    "berust_op": (("bevinding",), "in"),  # an open finding this declaration rests on
 }
 CONSEQUENCE_KINDS = {"verplichting": "verplichting", "besluit": "besluit", "maatregel": "maatregel"}
 STATE_KINDS = {"actief": ("trigger",)}

@@ -19,6 +19,7 @@ COMMON = frozenset(
         "stopt",
         "behoudt",
         "onderdeel_van",
+        "berust_op",
     }
 )
 

@@ -42,6 +42,7 @@ UNITS: dict[str, UnitInfo] = {
     "duizend ha": UnitInfo("duizend ha", "area", Decimal("10000000")),
     **_units("length", mm="0.001", cm="0.01", m="1", km="1000"),
     **_units("energy", GWh="1", TWh="1000", PJ="277.7777777777777777777777778"),
+    **_units("power", MW="1", GW="1000"),
     **_units("volume", l="0.001", m3="1", mln_m3="1000000"),
     **_units("count", aantal="1", woningen="1"),
     **_units("yes/no", ja_nee="1"),

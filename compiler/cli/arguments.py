@@ -326,7 +326,9 @@ def _evaluation_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--series", type=Path, action="append", default=[], metavar="FILE", help="series file(s)"
     )
-    parser.add_argument("--farms", type=Path, metavar="FILE", help="an entity table (CSV)")
+    parser.add_argument(
+        "--farms", type=Path, metavar="FILE", help="an entity table (CSV or Parquet)"
+    )
     parser.add_argument(
         "--events", type=Path, action="append", default=[], metavar="FILE", help="event file(s)"
     )

@@ -19,7 +19,7 @@ from compiler.data.types import Monitoring, Population
 from dsl.diagnostics import Diagnostics
 
 SERIES_FILES = ("series.csv", "series.yaml", "series.yml")
-FARMS_FILE = "farms.csv"
+FARMS_FILES = ("farms.csv", "farms.parquet")
 EVENTS_FILE = "events.csv"
 
 
@@ -55,8 +55,8 @@ def load(policy: Policy, choice: DataChoice, diags: Diagnostics) -> Monitoring:
         folder / n for n in SERIES_FILES if folder and (folder / n).is_file()
     ]
     series = load_series(series_paths, policy, diags, schema)
-    farms_path = choice.farms or (
-        folder / FARMS_FILE if folder and (folder / FARMS_FILE).is_file() else None
+    farms_path = choice.farms or next(
+        (folder / name for name in FARMS_FILES if folder and (folder / name).is_file()), None
     )
     population: Population | None
     if farms_path is not None:

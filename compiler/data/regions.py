@@ -1,5 +1,6 @@
 """Regional tables in: the table of an entity kind other than farms (a CSV such as
-monitoring/provincies.csv) becomes a `Population` of that kind, one row per entity.
+monitoring/provincies.csv, or the same table as Parquet) becomes a `Population` of that kind, one
+row per entity; it is read as columns (compiler/data/arrowtables.py) and checked row by row.
 
 The header holds the kind's key column (its `sleutel`), optionally text columns (`naam`,
 `cbs_code` and the provenance `url`, `publisher`, `published`, `quote` or `source`), and columns
@@ -23,10 +24,11 @@ from compiler.check import units, views
 from compiler.check.kinds import entity_kinds
 from compiler.check.model import Policy
 from compiler.check.resolve import did_you_mean
-from compiler.data import dataschema
-from compiler.data.entities import converted_to_units
+from compiler.data import arrowtables, dataschema
+from compiler.data.entities import checked_columns
+from compiler.data.entityrows import converted_to_units
 from compiler.data.provenance import SOURCE_HINTS, SOURCE_PROBLEMS, missing_source
-from compiler.data.tables import HEADER_UNIT, DataFile, Row, cell_number, csv_rows, read_data_text
+from compiler.data.tables import HEADER_UNIT, DataFile, Row, cell_number, cell_text
 from compiler.data.types import Population
 from compiler.data.validation import RecordValidator, report_error
 from dsl import codes
@@ -47,19 +49,24 @@ def known_table(kind: str) -> Population:
 def load_region_table(
     path: Path, kind: views.EntityKind, policy: Policy, diags: Diagnostics, schema: dict
 ) -> Population | None:
-    """The table of `kind` read from `path`; None when it cannot be read or any row is invalid."""
-    text = read_data_text(path, diags)
-    if text is None:
+    """The table of `kind` read from `path` (CSV or Parquet); None when it cannot be read or any
+    row is invalid.
+    """
+    table = arrowtables.read_table(path, diags)
+    if table is None:
         return None
-    header, rows = csv_rows(path, text, diags)
-    if header is None:
-        return None
-    ctx = DataFile(path, header, text.splitlines(), diags)
-    columns = _columns(ctx, header, kind, policy)
+    ctx = DataFile(path, table.header, table.lines, diags)
+    columns = _columns(ctx, table.header, kind, policy)
     if columns is None:
         return None
+    record_type = dataschema.table_record_type(kind.id)
+    properties = schema["$defs"][record_type]["properties"]
+    if checked_columns(ctx, table, columns, properties) is None:
+        return None
+    lines = table.row_lines.of(np.arange(table.size)).tolist()
+    rows = [Row(line, table.cells(index), {}) for index, line in enumerate(lines)]
     before = _errors(diags)
-    validator = RecordValidator(schema, dataschema.table_record_type(kind.id))
+    validator = RecordValidator(schema, record_type)
     records = _records(ctx, rows, kind, columns, validator)
     if _errors(diags) > before:
         return None
@@ -178,7 +185,7 @@ def _records(
     text = {kind.key, *TEXT_COLUMNS}
     for row in rows:
         record = {
-            columns[c][0]: (v.strip() if columns[c][0] in text else cell_number(v))
+            columns[c][0]: (cell_text(v) if columns[c][0] in text else cell_number(v))
             for c, v in row.record.items()
         }
         errors = validator.errors(record)

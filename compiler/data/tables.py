@@ -82,23 +82,36 @@ def records(
 
 def read_data_text(path: Path, diags: Diagnostics) -> str | None:
     """A data file's text, or None after a D001 (missing, too large, binary, not UTF-8)."""
-    where = Span.point(str(path))
+    data = read_data_bytes(path, diags)
+    return None if data is None else data_text(path, data, diags)
+
+
+def read_data_bytes(path: Path, diags: Diagnostics) -> bytes | None:
+    """A data file's bytes through the bounded reader, or None after a D001 (missing, too large,
+    not a regular file).
+    """
     try:
-        data = files.read_bytes(path, MAX_DATA_BYTES)
+        return files.read_bytes(path, MAX_DATA_BYTES)
     except files.FileRefused as refused:
         diags.add(
             codes.DATA_UNREADABLE,
-            where,
+            Span.point(str(path)),
             f"cannot read `{path}`: {refused.message}",
             hint="split the data into several files"
             if refused.reason is files.Refusal.TOO_LARGE
             else "give a regular CSV or YAML file; `beleid evaluate --help` lists the data options",
         )
         return None
+
+
+def data_text(path: Path, data: bytes, diags: Diagnostics) -> str | None:
+    """The bytes of a text data file as text (a byte-order mark dropped), or None after a D001
+    (NUL bytes, not UTF-8).
+    """
     if b"\x00" in data:
         diags.add(
             codes.DATA_UNREADABLE,
-            where,
+            Span.point(str(path)),
             f"`{path}` contains NUL bytes and looks binary",
             hint="monitoring data is CSV or YAML text",
         )
@@ -134,19 +147,31 @@ def _rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | None, 
 
 def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | None, list[Row]]:
     """The header and rows of CSV text; a None header after a D002 (malformed CSV)."""
+    found: list[tuple[int, list[str]]] = []
+    names = split_csv(path, text, diags, lambda line, cells: found.append((line, cells)))
+    if names is None:
+        return None, []
+    return names, [Row(line, dict(zip(names, cells, strict=True)), {}) for line, cells in found]
+
+
+def split_csv(path: Path, text: str, diags: Diagnostics, take) -> list[str] | None:
+    """CSV text split by the strict csv module: `take(line, cells)` for each record that has as
+    many cells as the header, blank lines skipped; the header cells without surrounding blanks, or
+    None after a D002 (malformed CSV; what was taken is then to be dropped) or a D026.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:
-            return [], []
-        if _repeated_column(path, header, diags):
-            return None, []
-        rows: list[Row] = []
+            return []
+        if repeated_column(path, header, diags):
+            return None
+        taken = 0
         for cells in reader:
             if not cells or cells == [""]:
                 continue
             line = reader.line_num
-            if len(rows) >= MAX_ROWS:
+            if taken >= MAX_ROWS:
                 diags.add(
                     codes.TOO_MANY_ROWS,
                     Span.point(str(path), line),
@@ -162,8 +187,9 @@ def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | Non
                     hint="check for a stray or missing comma; quote text that contains commas",
                 )
                 continue
-            rows.append(Row(line, dict(zip(header, cells, strict=True)), {}))
-        return [h.strip() for h in header], rows
+            take(line, cells)
+            taken += 1
+        return [h.strip() for h in header]
     except csv.Error as error:
         diags.add(
             codes.DATA_SYNTAX,
@@ -171,10 +197,10 @@ def csv_rows(path: Path, text: str, diags: Diagnostics) -> tuple[list[str] | Non
             f"malformed CSV: {error}",
             hint="check the quotes on this line: a quoted field must end with a quote",
         )
-        return None, []
+        return None
 
 
-def _repeated_column(path: Path, header: list[str], diags: Diagnostics) -> bool:
+def repeated_column(path: Path, header: list[str], diags: Diagnostics) -> bool:
     """Whether the header names a column twice (D026, at the second): a dict of the row would
     keep only the last value, silently.
     """

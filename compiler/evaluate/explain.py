@@ -70,7 +70,7 @@ def explain(
     if decl is None:
         raise ExplainError(f"no declaration `{subject}`")
     lines = [f"{decl.kind} `{decl.id}`: {decl.title}", f"  defined at {decl.span}"]
-    lines += standing_lines(standing_of(policy, decl.id))
+    lines += standing_lines(standing_of(policy, decl.id), decl.id)
     if decl.id not in evaluation.in_force:
         lines.append(
             f"  not in force on {evaluation.moment}"

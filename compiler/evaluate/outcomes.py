@@ -17,7 +17,7 @@ from compiler.data.provenance import provenance_json
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
 from compiler.evaluate.regionview import farms_are_synthetic, regional_json, regional_lines
-from compiler.evaluate.standing import standing_json
+from compiler.evaluate.standing import open_finding_lines, standing_json, with_open_findings
 from compiler.evaluate.targetentities import per_entity_json, per_entity_lines
 from compiler.evaluate.targets import STATUSES, EndStatus, TargetState, TargetStatus
 from dsl.printable import escaped
@@ -71,6 +71,10 @@ def aggregates(
 
 
 def to_json(evaluation: Evaluation) -> dict:
+    return with_open_findings(_outcomes_json(evaluation), evaluation.standings)
+
+
+def _outcomes_json(evaluation: Evaluation) -> dict:
     population = evaluation.population
     return {
         "moment": evaluation.moment.isoformat(),
@@ -241,6 +245,7 @@ def render_text(evaluation: Evaluation, *, verbose: bool = False) -> str:
     out += _ladder_lines(evaluation)
     out += regional_lines(evaluation)
     out += _duty_lines(evaluation, verbose)
+    out += open_finding_lines(evaluation.standings)
     return "\n".join(out)
 
 

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from compiler.check import budgets
 from compiler.check.fields import parse_when
 from compiler.check.model import CheckedDeclaration, Policy
+from compiler.check.openfindings import OpenFinding, open_findings
 from compiler.check.schema import REPEATABLE
 from dsl import nodes
 
@@ -82,6 +83,8 @@ class Entry:
     ends: tuple[str, ...]  # declarations this one replaces or stops
     uses: tuple[str, ...]  # declarations this one names (documents left out)
     used_by: tuple[str, ...]
+    # The open findings it rests on, directly or through what it is defined from.
+    rests_on: tuple[OpenFinding, ...] = ()
 
     @property
     def id(self) -> str:
@@ -176,7 +179,11 @@ def build(policy: Policy) -> Handbook:
     root = _root([d.span.path for d in policy.declarations.values()])
     neighbours = _neighbours(policy)
     endings = _endings(policy)
-    entries = {d.id: _entry(d, root, neighbours, endings) for d in policy.declarations.values()}
+    rests = open_findings(policy)
+    entries = {
+        d.id: _entry(d, root, neighbours, endings, rests.get(d.id, ()))
+        for d in policy.declarations.values()
+    }
     return Handbook(
         policy,
         entries,
@@ -209,7 +216,9 @@ def _root(files: list[str]) -> PurePosixPath:
     return PurePosixPath(*common)
 
 
-def _entry(decl: CheckedDeclaration, root: PurePosixPath, neighbours, endings) -> Entry:
+def _entry(
+    decl: CheckedDeclaration, root: PurePosixPath, neighbours, endings, rests_on=()
+) -> Entry:
     path = PurePosixPath(decl.span.path)
     relative = path.relative_to(root) if path.is_relative_to(root) else path
     theme = relative.parts[0] if len(relative.parts) > 1 else GENERAL
@@ -228,6 +237,7 @@ def _entry(decl: CheckedDeclaration, root: PurePosixPath, neighbours, endings) -
         tuple(endings["ends"].get(decl.id, ())),
         tuple(uses.get(decl.id, ())),
         tuple(used_by.get(decl.id, ())),
+        tuple(rests_on),
     )
 
 

@@ -58,7 +58,8 @@ class Sentences:
 
     def of(self, entry: Entry) -> str:
         macro: Callable = getattr(self.module, entry.kind)
-        return _collapse(macro(entry, entry.fields, self.phrases))
+        said = str(macro(entry, entry.fields, self.phrases))
+        return _collapse(said + str(self.module.rests_on(entry, self.phrases)))
 
     def history(self, entry: Entry) -> str:
         return _collapse(self.module.history(entry, self.phrases))
