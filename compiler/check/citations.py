@@ -156,12 +156,19 @@ def _unreadable(field: nodes.Field, reason: str, diags: Diagnostics) -> None:
 
 
 class CitationChecker:
-    """Verifies every citation against the loaded source texts (canonical forms are cached)."""
+    """Verifies every citation against the loaded source texts (canonical forms are cached, by
+    document, in `canonical` when given: checkers of one run can share them).
+    """
 
-    def __init__(self, sources: dict[str, SourceText], diags: Diagnostics) -> None:
+    def __init__(
+        self,
+        sources: dict[str, SourceText],
+        diags: Diagnostics,
+        canonical: dict[str, CanonicalText] | None = None,
+    ) -> None:
         self.sources = sources
         self.diags = diags
-        self._canonical: dict[str, CanonicalText] = {}
+        self._canonical: dict[str, CanonicalText] = {} if canonical is None else canonical
 
     def check(self, decl: nodes.Declaration) -> None:
         for f in decl.all("bron"):

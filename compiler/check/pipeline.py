@@ -14,16 +14,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.check import budgets, fields, history, viewbuilder
-from compiler.check.citations import CitationChecker, load_source
+from compiler.check import budgets, history, passes, viewbuilder
 from compiler.check.consistency import check_consistency
-from compiler.check.englishtitles import check_english_titles
 from compiler.check.graph import PolicyGraph
-from compiler.check.identity import check_identity
 from compiler.check.kinds import check_kinds
 from compiler.check.layout import RULE_SUFFIX, escapes, policy_root, repository_root
 from compiler.check.model import Policy
-from compiler.check.numbers import check_numbers, recorded_choices
+from compiler.check.numbers import recorded_choices
 from compiler.check.resolve import build_symbols, resolve
 from compiler.check.scope import check_scope
 from compiler.check.unitcheck import UnitChecker
@@ -224,40 +221,51 @@ def compile_text(text: str, path: str = "<text>") -> Compilation:
 
 
 def compile_modules(
-    modules: list[nodes.Module], diags: Diagnostics, files: list[str]
+    modules: list[nodes.Module],
+    diags: Diagnostics,
+    files: list[str],
+    per_file: passes.Passes = passes.DIRECT,
 ) -> Compilation:
     """Resolve, check and graph parsed modules as one policy (nothing at all past the limit)."""
-    policy, graph = check_modules(modules, diags)
+    policy, graph = check_modules(modules, diags, per_file)
     return Compilation(policy, graph, diags, tuple(files))
 
 
-def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Policy, PolicyGraph]:
-    """The checked model of parsed modules and its graph; every problem goes to `diags`."""
+def check_modules(
+    modules: list[nodes.Module], diags: Diagnostics, per_file: passes.Passes = passes.DIRECT
+) -> tuple[Policy, PolicyGraph]:
+    """The checked model of parsed modules and its graph; every problem goes to `diags`.
+
+    The per-file passes run through `per_file` (passes.py), which may keep their results between
+    checks (the language server's memo); the cross-file passes run here, every time.
+    """
     if _over_declaration_limit(modules, diags):
         modules = []
     symbols = build_symbols(modules, diags)
-    check_english_titles(modules, diags)
+    for module in modules:
+        per_file.per_module(passes.module_titles, module, diags)
     for decl in symbols.values():
-        fields.check_fields(decl, diags)
-        fields.check_vocabulary(decl, diags)
-        fields.check_values(decl, diags)
-        if decl.kind == "document":
-            check_identity(decl, diags)
+        per_file.per_declaration(passes.declaration_fields, decl, diags)
     references = resolve(symbols, diags)
     check_kinds(symbols, diags)
-    sources = _load_sources(symbols, diags)
-    citations = CitationChecker(sources, diags)
+    sources = _load_sources(symbols, diags, per_file)
+    canonical = per_file.canonical_texts(sources)
+    cited = per_file.sources_key(sources)
     choices = recorded_choices(symbols)
     for decl in symbols.values():
-        citations.check(decl)
-        check_numbers(decl, diags, choices.get(decl.id.name, ""))
+        recorded = choices.get(decl.id.name, "")
+        depends = None if cited is None else (cited, recorded)
+        per_file.per_declaration(
+            passes.quotes_and_numbers, decl, diags, depends, sources, canonical, recorded
+        )
     check_scope(symbols, sources, diags)
     UnitChecker(symbols, diags).check()
     _check_budgets(symbols, diags)
     check_consistency(symbols, diags)
     periods = history.validity(symbols)
     history.check_history(symbols, periods, references, diags)
-    policy = Policy(viewbuilder.build_declarations(symbols, periods), tuple(references), sources)
+    checked = viewbuilder.build_declarations(symbols, periods, per_file.view)
+    policy = Policy(checked, tuple(references), sources)
     graph = PolicyGraph.build(policy)
     graph.check_cycles(diags)
     return policy, graph
@@ -278,11 +286,13 @@ def _over_declaration_limit(modules: list[nodes.Module], diags: Diagnostics) -> 
     return True
 
 
-def _load_sources(symbols: dict[str, nodes.Declaration], diags: Diagnostics):
+def _load_sources(
+    symbols: dict[str, nodes.Declaration], diags: Diagnostics, per_file: passes.Passes
+):
     sources = {}
     for name, decl in symbols.items():
         if decl.kind == "document":
-            text = load_source(decl, Path(decl.span.path), diags)
+            text = per_file.load_source(decl, Path(decl.span.path), diags)
             if text is not None:
                 sources[name] = text
     return sources

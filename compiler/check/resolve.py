@@ -7,6 +7,7 @@ Every name written in a field is looked up across all files. A name that is unkn
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -121,8 +122,17 @@ def did_you_mean(name: str, candidates: list[str]) -> str | None:
     >>> did_you_mean("nh3_landbow", ["nh3_landbouw", "nox_mobiliteit"])
     'did you mean `nh3_landbouw`?'
     """
+    match = _closest(name, tuple(candidates))
+    return f"did you mean `{match}`?" if match else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(name: str, candidates: tuple[str, ...]) -> str | None:
+    """The closest candidate (difflib, at least 0.75 alike); kept, because the language server
+    asks again at every check for each name that is still unknown.
+    """
     match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
-    return f"did you mean `{match[0]}`?" if match else None
+    return match[0] if match else None
 
 
 def uses(decl: nodes.Declaration) -> Iterator[Use]:

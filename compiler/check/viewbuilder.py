@@ -23,12 +23,17 @@ Period = tuple[dt.date | None, dt.date | None]
 
 
 def build_declarations(
-    decls: dict[str, nodes.Declaration], periods: dict[str, Period]
+    decls: dict[str, nodes.Declaration],
+    periods: dict[str, Period],
+    view: Callable[[nodes.Declaration], views.View | None] | None = None,
 ) -> dict[str, CheckedDeclaration]:
-    """The checked declarations with their views, sorted by id for deterministic output."""
+    """The checked declarations with their views, sorted by id for deterministic output; `view`
+    stands in for `view_of` (the language server's memo keeps views between checks).
+    """
+    view = view or view_of
     return {
         name: CheckedDeclaration(
-            name, decl.kind, decl, *periods.get(name, (None, None)), view=view_of(decl)
+            name, decl.kind, decl, *periods.get(name, (None, None)), view=view(decl)
         )
         for name, decl in sorted(decls.items())
     }

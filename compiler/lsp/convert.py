@@ -113,9 +113,12 @@ def diagnostics_by_file(
     """The sorted diagnostics per (resolved) file, and those that name no place."""
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     placeless: list[Diagnostic] = []
+    resolved: dict[str, str] = {}  # each file resolved once, not once per diagnostic
     for d in compilation.diagnostics.sorted():
         if d.span is None:
             placeless.append(d)
-        else:
-            by_file[same_file(d.span.path)].append(d)
+            continue
+        if d.span.path not in resolved:
+            resolved[d.span.path] = same_file(d.span.path)
+        by_file[resolved[d.span.path]].append(d)
     return by_file, placeless

@@ -7,12 +7,13 @@ workspace symbols, over stdio.
 An open document is checked in the context of its policy tree (workspace.py): every rule file under
 the tree's root is parsed, open documents from their unsaved text and the others from disk, and the
 modules are compiled with `compiler.check.pipeline.compile_modules`, so the editor shows the
-diagnostics `beleid check` prints. A check runs in a worker thread after a short pause in typing;
-hover waits for the latest one. Definitions, references, completion and the outline read freshly
-parsed modules, so they follow the text at once, and because the parser keeps every sound
-declaration of a broken file they keep working while a file has syntax errors. The handlers live in
-hover.py, navigation.py, completion.py, formatting.py, codeactions.py, rename.py and symbols.py;
-positions and diagnostics are translated in convert.py.
+diagnostics `beleid check` prints; a memo per tree (`compiler.check.memo`) keeps the results of the
+per-file passes, so after an edit only the changed file runs them again. A check runs in a worker
+thread after a short pause in typing; hover waits for the latest one. Definitions, references,
+completion and the outline read freshly parsed modules, so they follow the text at once, and
+because the parser keeps every sound declaration of a broken file they keep working while a file
+has syntax errors. The handlers live in hover.py, navigation.py, completion.py, formatting.py,
+codeactions.py, rename.py and symbols.py; positions and diagnostics are translated in convert.py.
 
 Every handler is guarded: a bug inside one is logged to the client (`window/logMessage`) and the
 request answers with an empty result, so one bad document never stops the server. A refusal
@@ -34,6 +35,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
+from compiler.check.memo import CheckMemo
 from compiler.check.pipeline import Compilation
 from compiler.lsp.codeactions import code_actions
 from compiler.lsp.completion import completion
@@ -81,6 +83,7 @@ class PolicyServer(LanguageServer):
         )
         self.modules = ModuleCache()
         self.checks = Checks(self)
+        self.memos: dict[str, CheckMemo] = {}  # per tree: the per-file results of its last check
         self.shut_down = False
         self._explained: dict[str, tuple[Compilation, Explainer]] = {}
 
@@ -122,7 +125,11 @@ class PolicyServer(LanguageServer):
         ]
 
     def compile(self, scope: Scope, documents: list[OpenDocument]) -> Compilation:
-        return compile_parsed(self.tree(scope, documents))
+        """Check a tree incrementally: only the files changed since its last check run the
+        per-file passes again (compiler/check/memo.py).
+        """
+        memo = self.memos.setdefault(scope.key, CheckMemo())
+        return compile_parsed(self.tree(scope, documents), memo)
 
     def declarations(self, scope: Scope, name: str) -> list[nodes.Declaration]:
         return [

@@ -1,5 +1,5 @@
 """What an editing session works on: snapshots of the open documents, rule files parsed from their
-unsaved text or from disk (cached by modification time and size), the policy tree a document is
+unsaved text or from disk (cached by content), the policy tree a document is
 checked in (`compiler.check.layout.policy_root`; a file outside any tree is checked on its own),
 the check of a tree in a worker thread after a pause in typing, and where a request points.
 """
@@ -7,6 +7,7 @@ the check of a tree in a worker thread after a pause in typing, and where a requ
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,11 +18,12 @@ from lsprotocol import types as lsp
 from pygls.workspace import TextDocument
 
 from compiler.check.layout import policy_root
+from compiler.check.memo import CheckMemo, module_key
 from compiler.check.pipeline import Compilation, compile_modules, discover
 from compiler.lsp.convert import document_name, offset_of, split_lines, uri_to_path
 from dsl import nodes
 from dsl.diagnostics import Diagnostics
-from dsl.parser import decode_source, parse_text, read_source
+from dsl.parser import decode_source, parse_text, read_rule_bytes
 
 if TYPE_CHECKING:
     from compiler.lsp.server import PolicyServer
@@ -64,36 +66,37 @@ def snapshot(document: TextDocument) -> OpenDocument:
 
 @dataclass(frozen=True)
 class Parsed:
-    """One parsed rule file with the diagnostics of reading and parsing it, and its text."""
+    """One parsed rule file with the diagnostics of reading and parsing it, its text, and the key
+    of its content (`compiler.check.memo.module_key` of its name and text).
+    """
 
     module: nodes.Module
     diagnostics: Diagnostics
     text: str
+    key: str
 
 
 class ModuleCache:
-    """Parsed rule files: files on disk by (modification time, size), open documents by text."""
+    """Parsed rule files: files on disk by their bytes (read again at every call), open documents
+    by their text.
+    """
 
     def __init__(self) -> None:
-        self._disk: dict[str, tuple[tuple[int, int], Parsed]] = {}
+        self._disk: dict[str, tuple[bytes, Parsed]] = {}
         self._texts: dict[str, Parsed] = {}
 
     def from_disk(self, name: str) -> Parsed:
-        path = Path(name)
-        try:
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            stamp = None
-        cached = self._disk.get(name)
-        if stamp is not None and cached is not None and cached[0] == stamp:
-            return cached[1]
         diagnostics = Diagnostics()
-        source = read_source(path, name, diagnostics)
+        data = read_rule_bytes(Path(name), name, diagnostics)
+        cached = self._disk.get(name)
+        if data is not None and cached is not None and cached[0] == data:
+            return cached[1]
+        source = decode_source(data, name, diagnostics) if data is not None else None
         module = parse_text(source, diagnostics) if source else nodes.Module(name, ())
-        parsed = Parsed(module, diagnostics, source.text if source else "")
-        if stamp is not None:
-            self._disk[name] = (stamp, parsed)
+        text = source.text if source else ""
+        parsed = Parsed(module, diagnostics, text, module_key(name, text))
+        if data is not None:
+            self._disk[name] = (data, parsed)
         return parsed
 
     def from_text(self, name: str, text: str) -> Parsed:
@@ -104,7 +107,7 @@ class ModuleCache:
         diagnostics = Diagnostics()
         source = decode_source(text.encode("utf-8", "surrogatepass"), name, diagnostics)
         module = parse_text(source, diagnostics) if source else nodes.Module(name, ())
-        parsed = Parsed(module, diagnostics, text)
+        parsed = Parsed(module, diagnostics, text, module_key(name, text))
         self._texts[name] = parsed
         return parsed
 
@@ -119,12 +122,17 @@ def rule_files(root: Path) -> list[str]:
     return [str(p.resolve()) for p in discover([str(root)], Diagnostics())]
 
 
-def compile_parsed(parsed: list[Parsed]) -> Compilation:
-    """Compile parsed files as one policy, with their reading and parsing diagnostics."""
+def compile_parsed(parsed: list[Parsed], memo: CheckMemo | None = None) -> Compilation:
+    """Compile parsed files as one policy, with their reading and parsing diagnostics; with a
+    memo, the per-file passes of files unchanged since its last check are not run again.
+    """
     diagnostics = Diagnostics()
     for item in parsed:
         diagnostics.extend(item.diagnostics)
-    return compile_modules([p.module for p in parsed], diagnostics, [p.module.path for p in parsed])
+    modules, names = [p.module for p in parsed], [p.module.path for p in parsed]
+    if memo is None:
+        return compile_modules(modules, diagnostics, names)
+    return memo.compile(modules, [p.key for p in parsed], diagnostics, names)
 
 
 class Checks:
@@ -167,12 +175,27 @@ class Checks:
                 documents = self.server.open_documents(scope)
                 if not documents:  # the tree's last open document was closed
                     self.latest.pop(scope.key, None)
+                    self.server.memos.pop(scope.key, None)
                     return
                 compilation = await asyncio.to_thread(self.server.compile, scope, documents)
+                first = scope.key not in self.latest
                 self.latest[scope.key] = compilation
                 self.server.publish(compilation, documents)
+                if first:
+                    settle_long_lived()
             except Exception:
                 self.server.log_failure(f"checking {scope.key}")
+
+
+def settle_long_lived() -> None:
+    """After a tree's first check: what is alive now (the parsed tree, the memo, the code) lives as
+    long as the session, so it is moved out of the cyclic collector's sight (`gc.freeze`), which
+    would otherwise scan it again at every full collection, in the middle of a check. Reference
+    counting still frees what is dropped later; only a cycle alive now (the first compilation's
+    graph) is never collected, once per tree.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass(frozen=True)
