@@ -14,6 +14,7 @@ import jinja2
 
 from compiler.report.handbook import Entry, Handbook
 from compiler.report.phrases import Phrases
+from compiler.report.templatecache import bytecode_cache
 from compiler.report.titles import title_for
 from dsl import nodes
 
@@ -37,6 +38,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(),
     )
     env.tests.update(_TESTS)
     env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
