@@ -22,6 +22,7 @@ LANGUAGES = ("nl", "en")
 
 # The Babel locale of each report language: it writes every number, amount, percentage and date.
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+_UNITS = {"nl": {"ja_nee": "ja/nee"}, "en": {"ja_nee": "yes/no"}}  # units named by an id
 _PERIODS = {  # the grammar's PERIOD words, singular or plural, to (one, many)
     "nl": {
         "dag": ("dag", "dagen"),
@@ -210,8 +211,12 @@ class Phrases:
             return self.figure(value, 0)
         return self.figure(value, max(0, digits - 1 - math.floor(math.log10(abs(value)))))
 
+    def unit(self, unit: str | None) -> str:
+        """A unit as the reader reads it: `ja_nee` is "ja/nee" or "yes/no"."""
+        return _UNITS[self.language].get(unit or "", unit or "")
+
     def quantity(self, q: nodes.Quantity) -> str:
-        unit = q.unit.text
+        unit = self.unit(q.unit.text)
         if unit.startswith("€"):
             rest = unit[1:].strip()
             return f"€ {self.number(q.number)}" + (f" {rest}" if rest else "")

@@ -1,18 +1,12 @@
 """Write the reports: the policy handbook and the monitoring report, in Dutch and English, as a
-static HTML site (offline: one style sheet, inline pictures, no scripts) and as Markdown.
-
-The whole folder is written beside the target and moved into place at the end, so an interrupted
-run leaves the previous report intact; a folder that is not a beleid report is never replaced.
+static HTML site (offline: one style sheet, inline pictures, no scripts) and as Markdown, into a
+folder that compiler/report/folder.py swaps into place whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from importlib import resources
@@ -21,9 +15,10 @@ from pathlib import Path
 import yaml
 
 from compiler.check import timeline
-from compiler.report import markdown
+from compiler.report import budgettables, folder, markdown, readers
 from compiler.report.charts import dependencies
 from compiler.report.charts.gallery import Gallery
+from compiler.report.folder import MARKER, Page, ReportError
 from compiler.report.handbook import Entry, Handbook
 from compiler.report.phrases import LANGUAGES
 from compiler.report.provinces import PROVINCE_NAMES, TILES
@@ -31,20 +26,8 @@ from compiler.report.sentences import Sentences, environment
 from compiler.report.state import MonitoringState
 from compiler.report.titles import title_for
 
-MARKER = ".beleid-report"  # marks a folder this module wrote, so it may be replaced
 FORMATS = ("html", "md")
-
-
-class ReportError(Exception):
-    """The report cannot be written where it was asked (the message says why and what to do)."""
-
-
-@dataclass(frozen=True)
-class Page:
-    """One file of the generated site: its path under the output folder and its text."""
-
-    path: str  # relative to the output folder
-    text: str
+__all__ = ["MARKER", "Page", "ReportError", "pages", "write"]
 
 
 def write(
@@ -54,27 +37,8 @@ def write(
     moment: dt.date,
     progress: Callable[[str], None] = lambda message: None,
 ) -> int:
-    """Write every page under `out`; returns the number of files written."""
-    out = _resolved(out)
-    _check_target(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        count = 0
-        for page in pages(handbook, state, moment, progress):
-            target = staging / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.text, encoding="utf-8")
-            count += 1
-        (staging / MARKER).write_text(
-            "written by `beleid report`; the whole folder is replaced on the next run\n",
-            encoding="utf-8",
-        )
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+    """Write every page under `out` (compiler/report/folder.py); returns the number of files."""
+    return folder.replace(out, lambda: pages(handbook, state, moment, progress))
 
 
 def pages(
@@ -108,40 +72,6 @@ def pages(
         yield from written
 
 
-def _resolved(out: Path) -> Path:
-    """The output folder as one physical path, resolved before anything is moved: `R/../R` names
-    `R` itself, so moving the old `R` aside cannot make the path point nowhere.
-    """
-    if out.name in ("", ".", ".."):
-        return out.resolve()
-    return out.parent.resolve() / out.name
-
-
-def _check_target(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise ReportError(
-            f"{out} exists and is not a report written by beleid; it is left untouched. "
-            "Choose an empty or new folder with -o"
-        )
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Move the new report into place; the old one is removed only after the new one is there."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(out, old)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out)  # the old report back in place, never lost
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 class _Site:
     """The pages of one language in one format."""
 
@@ -159,12 +89,19 @@ class _Site:
         self.env, self.form, self.language = env, form, language
         self.hb, self.state, self.moment = handbook, state, moment
         self.labels = labels[language]
-        self.sentences = Sentences(env, language, handbook)
+        self.budgets = budgettables.localized(handbook.budgets, language, self.labels)
+        self.sentences = Sentences(env, language, handbook, self.budgets, html=form == "html")
         self.phrases = self.sentences.phrases
         galleries = {} if galleries is None else galleries
         if language not in galleries:
             galleries[language] = Gallery(
-                handbook, state, moment, self.labels, self.phrases.figure, self.plain_title
+                handbook,
+                state,
+                moment,
+                self.labels,
+                self.phrases.figure,
+                self.plain_title,
+                self.budgets,
             )
         self.charts = galleries[language]
         self.folder = language if form == "html" else f"markdown/{language}"
@@ -238,6 +175,11 @@ class _Site:
             "day": self.day,
             "tiles": TILES,
             "province_names": PROVINCE_NAMES,
+            "budgets": self.budgets,
+            "budget_sections": budgettables.sections,
+            "chapter_title": lambda chapter: readers.chapter_title(chapter, self.labels),
+            "shown_quote": lambda quote: readers.shown_quote(self.hb, quote),
+            "citations": lambda document: readers.citations(self.hb, document),
         }
 
     def _intro(self) -> str:
@@ -360,7 +302,7 @@ class _Site:
         if amount is None:
             return ""
         millions = amount / Decimal(1_000_000)
-        return f"€ {self.phrases.number(_plain(millions))} mln"
+        return self.labels["million"].format(amount=self.phrases.number(_plain(millions)))
 
     def state_sentence(self, target: dict) -> str:
         return " ".join(
