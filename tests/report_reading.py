@@ -16,22 +16,20 @@ POLICY_PATH = re.compile(r"[\w/.-]+\.policy\b")
 BARE_FIGURE = re.compile(r"(?<![\w.,/-])(?<!/ )\d{5,}(?![\w.,/])")
 # Words that are English and never Dutch (nor a proper name in this policy): on a Dutch page they
 # give English away. Kept to function and report words, which every English sentence has.
-ENGLISH_WORDS = frozenset(
-    """the and with from which this that these those are were has have been not for by
+_ENGLISH = """the and with from which this that these those are were has have been not for by
     every each only than then when where while should must shall would could synthetic
     population farms seed generated rule rules technical target targets observed projected
     measured provisional estimated assumed source sources line lines budgets total
     amount deadline timeline state obligation obligations fired finding findings declaration
-    declarations none yes unknown""".split()
-)
+    declarations none yes unknown"""
+ENGLISH_WORDS = frozenset(_ENGLISH.split())
 # Words that are Dutch and never English: on an English page, outside quotes, they give Dutch
 # away.
-DUTCH_WORDS = frozenset(
-    """de het een en van voor op aan bij uit als dat deze zijn wordt worden niet ook naar om
+_DUTCH = """de het een en van voor op aan bij uit als dat deze zijn wordt worden niet ook naar om
     tot nog geen elke jaar jaren regel regels bron bronnen doel doelen totaal incidenteel
     structureel gemeten geprojecteerd synthetisch bedrijven uiterlijk middelen aanpak natuur
-    landbouw stikstof provincie provincies""".split()
-)
+    landbouw stikstof provincie provincies"""
+DUTCH_WORDS = frozenset(_DUTCH.split())
 _SKIP = {"script", "style"}
 _VOID = {
     "area",
