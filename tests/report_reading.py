@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 # A snake_case identifier: lower-case words joined by underscores (nh3_landbouw_2035).
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 POLICY_PATH = re.compile(r"[\w/.-]+\.policy\b")
+URL = re.compile(r"https?://\S+")
 # A figure of five digits or more without separators: Babel groups every such number.
 BARE_FIGURE = re.compile(r"(?<![\w.,/-])(?<!/ )\d{5,}(?![\w.,/])")
 # Words that are English and never Dutch (nor a proper name in this policy): on a Dutch page they
@@ -30,7 +31,11 @@ _DUTCH = """de het een en van voor op aan bij uit als dat deze zijn wordt worden
     structureel gemeten geprojecteerd synthetisch bedrijven uiterlijk middelen aanpak natuur
     landbouw stikstof provincie provincies"""
 DUTCH_WORDS = frozenset(_DUTCH.split())
-_SKIP = {"script", "style"}
+# Not the page's own words: scripts, styles, the head (the landing page's title is in both
+# languages) and citations of data sources (publishers and titles, as the data files name them).
+# Dutch proper names that English sentences of the bundled policy name as they are.
+PROPER_NAMES = ("Nationale Databank Flora en Fauna",)
+_SKIP = {"script", "style", "head", "cite"}
 _VOID = {
     "area",
     "base",
@@ -96,12 +101,17 @@ def problems(html: str, names: tuple[str, ...] = ()) -> list[str]:
     hold proper names in Dutch) are left out of the word check.
     """
     lang, text = reader_text(html)
+    text = URL.sub(" ", text)  # an address is no word of the page's language
     found = [f"identifier {m}" for m in sorted(set(IDENTIFIER.findall(text)))]
     found += [f"path {m}" for m in sorted(set(POLICY_PATH.findall(text)))]
     found += [f"bare figure {m}" for m in sorted(set(BARE_FIGURE.findall(text)))]
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
-    words = set(re.findall(r"[^\W\d_]+", text.lower()))
-    foreign = ENGLISH_WORDS if lang == "nl" else DUTCH_WORDS
-    found += [f"word {w!r}" for w in sorted(words & foreign)]
+    for name in PROPER_NAMES:
+        text = text.replace(name, " ")
+    words = set(re.findall(r"[^\W\d_]+", text))
+    if lang == "nl":  # an English word at the start of a sentence counts too
+        found += [f"word {w!r}" for w in sorted({w.lower() for w in words} & ENGLISH_WORDS)]
+    else:  # a capitalised Dutch word may be a name ("De Peel"): lower-case words only
+        found += [f"word {w!r}" for w in sorted(words & DUTCH_WORDS)]
     return found

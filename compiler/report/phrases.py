@@ -19,6 +19,9 @@ from babel.numbers import format_decimal
 from dsl import nodes
 
 LANGUAGES = ("nl", "en")
+# Around Dutch text in an English sentence (a drafter's words): compiler/report/sentences.py marks
+# it `<span lang="nl">` on an HTML page and drops the marks in plain text.
+DUTCH_OPEN, DUTCH_CLOSE = "\ue000", "\ue001"
 
 # The Babel locale of each report language: it writes every number, amount, percentage and date.
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
@@ -246,7 +249,10 @@ class Phrases:
         return str(amount)
 
     def pending(self, pending: nodes.Pending) -> str:
-        reason = f" ({pending.reason})" if pending.reason else ""
+        reason = pending.reason or ""
+        if reason and self.language != "nl":
+            reason = f"{DUTCH_OPEN}{reason}{DUTCH_CLOSE}"
+        reason = f" ({reason})" if reason else ""
         return self.words["pending"] + reason
 
     # dates and terms ------------------------------------------------------------------------------

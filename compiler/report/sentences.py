@@ -15,13 +15,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from compiler.report.handbook import BudgetTable, Entry, Handbook
-from compiler.report.phrases import Phrases
+from compiler.report.phrases import DUTCH_CLOSE, DUTCH_OPEN, Phrases
 from compiler.report.titles import title_for
 from dsl import nodes
 
-# Around Dutch text in an English sentence (a drafter's `wat`): an HTML page marks it
-# `<span lang="nl">`, plain text drops the marks.
-DUTCH_OPEN, DUTCH_CLOSE = "\ue000", "\ue001"
 _UNMARK = {ord(DUTCH_OPEN): None, ord(DUTCH_CLOSE): None}
 # An id with an underscore in free text, in backticks or not.
 _IDENTIFIER = re.compile(r"`?\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b`?")
@@ -85,6 +82,12 @@ class Sentences:
 
     def history(self, entry: Entry) -> str:
         return self._finish(self.module.history(entry, self.phrases))
+
+    def finish(self, text: object) -> str:
+        """Any text of the sentence templates as `of` returns it (whitespace collapsed, ids named,
+        Dutch marked in HTML).
+        """
+        return self._finish(text)
 
     def _finish(self, text: object) -> str:
         collapsed = _IDENTIFIER.sub(self._named, " ".join(str(text).split()))

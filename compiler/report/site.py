@@ -20,7 +20,7 @@ from compiler.report.charts import dependencies
 from compiler.report.charts.gallery import Gallery
 from compiler.report.folder import MARKER, Page, ReportError
 from compiler.report.handbook import Entry, Handbook
-from compiler.report.phrases import LANGUAGES
+from compiler.report.phrases import LANGUAGES, Phrases
 from compiler.report.provinces import PROVINCE_NAMES, TILES
 from compiler.report.sentences import Sentences, environment
 from compiler.report.state import MonitoringState
@@ -60,7 +60,11 @@ def pages(
     yield Page(
         "index.html",
         env.get_template("html/landing.html.j2").render(
-            labels=labels, languages=LANGUAGES, state=state, moment=moment
+            labels=labels,
+            languages=LANGUAGES,
+            state=state,
+            moment=moment,
+            dates={language: Phrases(language, str).date(moment) for language in LANGUAGES},
         ),
     )
     steps = [(language, form) for language in LANGUAGES for form in FORMATS]
@@ -305,19 +309,18 @@ class _Site:
         return self.labels["million"].format(amount=self.phrases.number(_plain(millions)))
 
     def state_sentence(self, target: dict) -> str:
-        return " ".join(
-            str(
-                self.sentences.module.target_state(
-                    target, self.phrases, self.labels, self.state.synthetic
-                )
-            ).split()
+        return self.sentences.finish(
+            self.sentences.module.target_state(
+                target, self.phrases, self.labels, self.state.synthetic
+            )
         )
 
     def farms_sentence(self, obligation: dict) -> str:
-        sentence = self.sentences.module.farms_sentence(
-            obligation, self.phrases, self.labels, self.state.synthetic
+        return self.sentences.finish(
+            self.sentences.module.farms_sentence(
+                obligation, self.phrases, self.labels, self.state.synthetic
+            )
         )
-        return " ".join(str(sentence).split())
 
 
 def _plain(value: Decimal) -> str:
