@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.report_helpers import write_bundled_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -108,11 +107,8 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pages-browser") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        assert write_bundled_report(out, patch) == 0
-    return out
+def site(bundled_report) -> Path:
+    return bundled_report
 
 
 def _pages(site: Path) -> list[Path]:
