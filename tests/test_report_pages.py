@@ -219,3 +219,23 @@ def test_every_quantified_commitment_is_stated_in_both_languages(
 def _millions(phrases: Phrases, amount: Decimal, language: str) -> str:
     millions = format((amount / Decimal(1_000_000)).normalize(), "f")
     return LABELS[language]["million"].format(amount=phrases.number(millions))
+
+
+def test_a_quote_is_shown_clean_and_kept_as_written_for_the_drafter(bundled_report):
+    for language in ("nl", "en"):
+        page = (bundled_report / language / "theme-stikstof.html").read_text(encoding="utf-8")
+        article = page[page.index('id="nvhs_middelen"') :]
+        article = article[: article.index("</article>")]
+        assert "“Natuur 100 400 500”" in article
+        assert "Natuur 100 4008 500" in article[article.index('<details class="drafter">') :]
+        assert "source-vervolgpakket.html#L139" in article
+
+
+def test_a_source_page_links_back_to_the_rules_that_cite_it(bundled_report):
+    page = (bundled_report / "nl" / "source-vervolgpakket.html").read_text(encoding="utf-8")
+    cited = page[
+        page.index('id="cited-by"') : page.index("</section>", page.index('id="cited-by"'))
+    ]
+    assert '<a href="#L139">regel 139</a>' in cited
+    assert 'href="theme-stikstof.html#nvhs_middelen"' in cited
+    assert cited.count("<li>") > 50
