@@ -1,4 +1,5 @@
-"""The diagnostic code registry: the only place codes are defined. Codes are never renumbered.
+"""The diagnostic code registry: every code is defined here (the C0xx family in
+dsl/configcodes.py, named here) and looked up here. Codes are never renumbered.
 
 Families: P0xx reading and syntax, P1xx names, P2xx semantics, P3xx graph, P4xx warnings,
 P5xx consistency between sources; D0xx monitoring data, L0xx the ledger, S0xx scenario files,
@@ -8,27 +9,8 @@ and baseline of `beleid check`.
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-
-
-class Severity(enum.Enum):
-    """How serious a diagnostic is: error, warning or info."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-@dataclass(frozen=True, slots=True)
-class Code:
-    """A stable diagnostic code with its default severity and a one-line summary."""
-
-    id: str
-    slug: str
-    severity: Severity
-    summary: str
-
+from dsl.codetypes import Code as Code
+from dsl.codetypes import Severity as Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -133,7 +115,7 @@ DATES_OUT_OF_ORDER = Code(
 )
 RANGE_REVERSED = Code("P222", "range-reversed", E, "a range's lower bound is above its upper bound")
 CONTRADICTORY_FLAGS = Code(
-    "P223", "contradictory-flags", E, "a target is marked both `bindend` and `indicatief`"
+    "P223", "contradictory-flags", E, "a target is `bindend` but its `karakter` says it is not"
 )
 INVALID_NUMBER = Code("P224", "invalid-number", E, "a number is outside what its field allows")
 BUDGET_TOTAL_MISMATCH = Code(
@@ -161,6 +143,13 @@ RETAINS_UNRELATED = Code(
     "`behoudt` names a declaration that the stopped one does not lead to",
 )
 
+# P29x: binding words (compiler/check/character.py)
+CHARACTER_MISSING = Code(
+    "P290", "character-missing", E, "a target that is not `bindend` has no `karakter`"
+)
+RETIRED_FLAG = Code(
+    "P291", "retired-flag", E, "the retired flag `indicatief`: `karakter` replaces it"
+)
 # P28x: history (compiler/check/history.py)
 RECURRING_WITHOUT_FIRST = Code(
     "P280",
@@ -189,6 +178,36 @@ TARGET_GOAL_WRONG_KIND = Code(
     E,
     "a target's per-entity goal names an indicator that does not have one value per entity "
     "of the target's kind",
+)
+
+# P26x: passages marked out of scope (compiler/check/scope.py)
+SCOPE_OVERLAPS_CITATION = Code(
+    "P260",
+    "scope-overlaps-citation",
+    W,
+    "a passage marked out of scope (`buiten_scope`) holds lines a declaration cites",
+)
+SCOPE_WITHOUT_REASON = Code(
+    "P261",
+    "scope-without-reason",
+    E,
+    "a `buiten_scope` gives no `reden`, or an empty one, for leaving its passages out",
+)
+UNKNOWN_CHAPTER = Code(
+    "P262",
+    "unknown-chapter",
+    E,
+    "a document's `bereik` names a chapter its `hoofdstuk` fields do not declare, or declare twice",
+)
+# P265-P266: the official identity of a document (compiler/check/identity.py)
+MALFORMED_URL = Code(
+    "P265", "malformed-url", E, "a document's `url` is not a well-formed https address"
+)
+MALFORMED_KAMERSTUK = Code(
+    "P266",
+    "malformed-kamerstuk",
+    E,
+    "a document's `kamerstuk` is not written as the official number (`35 334, nr. 300`)",
 )
 
 # P3xx: the dependency graph (compiler/check/)
@@ -396,47 +415,8 @@ CITATION_DROPPED = Code(
     "G003", "citation-dropped", E, "a declaration loses a citation without re-citing the same lines"
 )
 
-# C0xx: the configuration of `beleid check` (`[tool.beleid]` in pyproject.toml) and its baseline
-# file of accepted findings (compiler/check/settings.py, compiler/check/baseline.py)
-CONFIG_INVALID = Code(
-    "C001",
-    "config-invalid",
-    E,
-    "`[tool.beleid]` in pyproject.toml is not valid TOML, or holds a key or value of the wrong "
-    "shape",
-)
-CONFIG_UNKNOWN_CODE = Code(
-    "C002",
-    "config-unknown-code",
-    E,
-    "the configuration names a code that `beleid check` never reports",
-)
-CONFIG_UNKNOWN_SEVERITY = Code(
-    "C003",
-    "config-unknown-severity",
-    E,
-    "the configuration sets a severity other than `error`, `warning` or `info`",
-)
-CONFIG_BAD_GLOB = Code(
-    "C004",
-    "config-bad-glob",
-    E,
-    "a path pattern of `[tool.beleid.ignore]` is empty, absolute, leaves its folder, or is "
-    "malformed",
-)
-CONFIG_LOWERS_ERROR = Code(
-    "C005",
-    "config-lowers-error",
-    E,
-    "the configuration lowers or ignores a code that is an error, which every other command "
-    "still refuses",
-)
-BASELINE_INVALID = Code(
-    "C006",
-    "baseline-invalid",
-    E,
-    "a baseline file cannot be read or is not a baseline `beleid check --write-baseline` wrote",
-)
+# C0xx: named here from their own module, so the registry stays one namespace.
+from dsl.configcodes import *  # noqa: E402, F403
 
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)

@@ -17,6 +17,12 @@ from dsl.expressions import Absolute as Absolute
 from dsl.expressions import Arithmetic as Arithmetic
 from dsl.expressions import Negative as Negative
 from dsl.expressions import parts_of as parts_of
+
+# The nodes that point into a source text live in dsl/locations.py.
+from dsl.locations import Chapter as Chapter
+from dsl.locations import Citation as Citation
+from dsl.locations import Passage as Passage
+from dsl.locations import Scope as Scope
 from dsl.source import Span
 
 NOWHERE = Span("<nowhere>", 0, 0, 0, 0)
@@ -38,6 +44,7 @@ KINDS = (
     "verbod",
     "bevinding",
     "entiteit",
+    "buiten_scope",
 )
 
 
@@ -139,18 +146,6 @@ class Interim:
     kind: str
     amount: Amount
     span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """`bron DOC regel(s) A[-B] "quote"`."""
-
-    document: Ref
-    first_line: int
-    last_line: int
-    quote: str
-    span: Span = _span()
-    quote_span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,9 @@ class PolicyTransformer:
     titel_en = _string_field("titel_en")
     titel = _string_field("titel")
     kenmerk = _string_field("kenmerk")
+    reden = _string_field("reden")
+    kamerstuk = _string_field("kamerstuk")
+    url = _string_field("url")
     bestand = _string_field("bestand")
     wat = _string_field("wat")
     waar = _string_field("waar")
@@ -103,6 +106,7 @@ class PolicyTransformer:
     berekend = _value_field("berekend")
     status = _ref_field("status")
     traject = _ref_field("traject")
+    karakter = _ref_field("karakter")
     sector = _ref_field("sector")
     indicator = _ref_field("indicator")
     eigenaar = _ref_field("eigenaar")
@@ -148,6 +152,22 @@ class PolicyTransformer:
             Span.from_meta(self.path, quote),
         )
         return self._field(meta, "bron", citation)
+
+    def passage(self, meta, children):
+        document, (first, last) = children
+        passage = n.Passage(self._ref(document), first, last, self._span(meta))
+        return self._field(meta, "passage", passage)
+
+    def hoofdstuk(self, meta, children):
+        name, (first, last), title = children
+        chapter = n.Chapter(self._ref(name), first, last, _string(title), self._span(meta))
+        return self._field(meta, "hoofdstuk", chapter)
+
+    def bereik_volledig(self, meta, children):
+        return self._field(meta, "bereik", n.Scope(None, self._span(meta)))
+
+    def bereik_hoofdstukken(self, meta, children):
+        return self._field(meta, "bereik", n.Scope(children[0], self._span(meta)))
 
     def location(self, meta, children):
         first = int(children[0])

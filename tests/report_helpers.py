@@ -59,8 +59,15 @@ def write_bundled_report(out: Path, monkeypatch) -> int:
 
 
 def text_files(folder: Path) -> dict[str, str]:
+    """Every text file of a report. The workbook is binary and written only where XlsxWriter is
+    installed: it and the lines linking it are left out (tests/test_report_extras.py checks them).
+    """
     return {
-        str(p.relative_to(folder)): p.read_text(encoding="utf-8")
+        str(p.relative_to(folder)): _without_workbook(p.read_text(encoding="utf-8"))
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.suffix != ".xlsx"
     }
+
+
+def _without_workbook(text: str) -> str:
+    return "".join(line for line in text.splitlines(True) if "monitoring.xlsx" not in line)

@@ -34,7 +34,7 @@ DUTCH_WORDS = frozenset(_DUTCH.split())
 # Not the page's own words: scripts, styles, the head (the landing page's title is in both
 # languages) and citations of data sources (publishers and titles, as the data files name them).
 # Dutch proper names that English sentences of the bundled policy name as they are.
-PROPER_NAMES = ("Nationale Databank Flora en Fauna",)
+PROPER_NAMES = ("Nationale Databank Flora en Fauna", "Raad van State")
 _SKIP = {"script", "style", "head", "cite"}
 _VOID = {
     "area",

@@ -33,7 +33,7 @@ def test_errors_exit_1_with_path_line_and_code(capsys):
     path = INVALID / "P102_unknown_reference.policy"
     code, out, _ = run(capsys, "check", str(BASE), str(path))
     assert code == 1
-    assert f"{path}:3:15: error[P102]: unknown indicator `nh3_landbow`" in out
+    assert f"{path}:4:15: error[P102]: unknown indicator `nh3_landbow`" in out
     assert "did you mean `nh3_landbouw`?" in out
     assert "^^^^^^^^^^^" in out  # the caret under the name
 
@@ -84,7 +84,7 @@ def test_github_format_emits_workflow_commands(capsys):
     _, out, _ = run(capsys, "check", "--format", "github", str(BASE), str(path))
     lines = out.strip().splitlines()
     assert lines and all(line.startswith("::error file=") for line in lines)
-    assert f"::error file={path},line=4,col=" in out
+    assert f"::error file={path},line=5,col=" in out
     assert "title=P211 unit-mismatch" in out
 
 

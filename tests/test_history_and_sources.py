@@ -61,7 +61,7 @@ def test_coverage_counts_cited_text_lines():
     assert brief.lines == 18  # 19 lines, one blank
     cited = {4, 5, 7, 8, 9, 10, 11, 14, 15, 17}
     assert brief.cited == len(cited)
-    uncited = {(p.first_line, p.last_line) for p in brief.uncited_quantified}
+    uncited = {(p.first_line, p.last_line) for p in brief.unaddressed}
     assert (1, 2) in uncited and (16, 16) in uncited  # dates and years count as quantified
 
 

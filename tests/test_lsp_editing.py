@@ -15,6 +15,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
+from compiler.check import character
 from compiler.check.pipeline import compile_paths
 from compiler.check.resolve import uses
 from compiler.lsp import keyworddoc
@@ -361,7 +362,10 @@ async def test_completion_offers_only_what_may_stand_at_the_cursor(
     narrowed = await complete(client, uri, text, "1000 kg", 6)  # `k`
     assert {i.label for i in narrowed.items} == {"kg", "km", "km2", "kton", "kton CO2-eq"}
 
-    line_start = await complete(client, uri, text, "    indicatief\n", 4)
+    karakter = await complete(client, uri, text, "karakter indicatief", 9)
+    assert {i.label for i in karakter.items} == set(character.WORDS)
+
+    line_start = await complete(client, uri, text, "    karakter indicatief\n", 4)
     fields = {i.label for i in line_start.items}
     assert {"indicator", "waarde", "uiterlijk", "bron", "tussendoel"} <= fields
     assert all(i.kind == lsp.CompletionItemKind.Keyword for i in line_start.items)

@@ -50,7 +50,7 @@ def test_a_target_view_states_its_goal_deadline_trajectory_and_interims(policy):
         (2028, True, False),
         (2029, False, True),
     ]
-    assert (target.binding, target.indicative) == (True, False)
+    assert (target.binding, target.character) == (True, None)
 
 
 def test_a_bound_goal_has_its_direction_and_a_pending_deadline_is_none(policy):

@@ -1,14 +1,14 @@
 """Semantic checks on resolved declarations: fields per kind, vocabularies, dates, pending.
 
-Reports P201-P204, P105, P220-P224 and P401. Units, citations, budget tables and history have
-their own modules (unitcheck.py, citations.py, budgets.py, history.py).
+Reports P201-P204, P105, P220-P224, P290, P291 and P401. Units, citations, budget tables and
+history have their own modules (unitcheck.py, citations.py, budgets.py, history.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from compiler.check import schema
+from compiler.check import character, schema
 from compiler.check.resolve import did_you_mean
 from dsl import codes, nodes
 from dsl.diagnostics import Diagnostics, Related
@@ -20,7 +20,15 @@ def check_fields(decl: nodes.Declaration, diags: Diagnostics) -> None:
     allowed = required | optional | schema.COMMON
     seen: dict[str, nodes.Field] = {}
     for f in decl.fields:
-        if f.keyword not in allowed:
+        if f.keyword == "indicatief":
+            diags.add(
+                codes.RETIRED_FLAG,
+                f.span,
+                "`indicatief` is no longer a flag",
+                hint="write `karakter indicatief`, or the word the source uses (`karakter opgave`, "
+                "`karakter streefwaarde`, ...; see docs/language.md)",
+            )
+        elif f.keyword not in allowed:
             diags.add(
                 codes.FIELD_NOT_ALLOWED,
                 f.span,
@@ -50,6 +58,14 @@ def check_fields(decl: nodes.Declaration, diags: Diagnostics) -> None:
             f"doel `{decl.id.name}` has no `waarde` or `reductie`",
             hint='state the value, e.g. `waarde ten hoogste 100 kton`, or `waarde open "reason"`',
         )
+    if _needs_character(decl, seen):
+        diags.add(
+            codes.CHARACTER_MISSING,
+            decl.id.span,
+            f"{decl.kind} `{decl.id.name}` is not `bindend` and has no `karakter`",
+            hint="write the source's own word for it, e.g. `karakter opgave`, `karakter "
+            "streefwaarde` or `karakter ambitie`; `bindend` only where the source binds",
+        )
     if decl.kind not in schema.UNCITED_KINDS and "bron" not in seen:
         diags.add(
             codes.MISSING_CITATION,
@@ -57,6 +73,16 @@ def check_fields(decl: nodes.Declaration, diags: Diagnostics) -> None:
             f"{decl.kind} `{decl.id.name}` cites no source",
             hint='add `bron DOCUMENT regel N "verbatim quote"`',
         )
+
+
+def _needs_character(decl: nodes.Declaration, seen: dict[str, nodes.Field]) -> bool:
+    """A target the source sets (`soort doelstelling`, the default) that is not `bindend` must say
+    what the source calls it; an estimate, option or proposal already says what it is.
+    """
+    if decl.kind not in character.REQUIRED_IN or {"bindend", "karakter"} & seen.keys():
+        return False
+    nature = seen.get("soort")
+    return nature is None or getattr(nature.value, "name", None) == "doelstelling"
 
 
 _MISSING_HINTS = {
@@ -104,12 +130,18 @@ def check_word(ref: nodes.Ref, words: tuple[str, ...], what: str, diags: Diagnos
 
 def check_values(decl: nodes.Declaration, diags: Diagnostics) -> None:
     """Flags, numbers, dates and pending values inside one declaration."""
-    if decl.get("bindend") and decl.get("indicatief"):
+    word = decl.get("karakter")
+    if (
+        decl.get("bindend")
+        and word is not None
+        and isinstance(word.value, nodes.Ref)
+        and word.value.name in character.NOT_BINDING
+    ):
         diags.add(
             codes.CONTRADICTORY_FLAGS,
-            decl.get("indicatief").span,
-            f"`{decl.id.name}` is both `bindend` and `indicatief`",
-            hint="keep one of the two",
+            word.span,
+            f"`{decl.id.name}` is `bindend` but its `karakter` is `{word.value.name}`",
+            hint="keep `bindend` only where the source makes the target legally binding",
         )
     for when in _dates_in(decl):
         parse_when(when, diags)

@@ -21,6 +21,7 @@ from dsl.diagnostics import Diagnostics, Related
 NON_LOGICAL = frozenset(
     {
         "cites",
+        "passage",
         "vervangt",
         "stopt",
         "behoudt",
@@ -153,6 +154,7 @@ _COLOURS = {
     "besluit": "#e8daef",
     "verbod": "#f9e79f",
     "bevinding": "#ffffff",
+    "buiten_scope": "#eeeeee",
 }
 
 

@@ -21,7 +21,7 @@ from dsl.diagnostics import Diagnostics, Related
 
 Period = tuple[dt.date | None, dt.date | None]
 # Kinds that never take part in an evaluation, so nothing ends with them and they end with nothing.
-TIMELESS_KINDS = ("document", "bevinding")
+TIMELESS_KINDS = ("document", "bevinding", "buiten_scope")
 
 
 def validity(decls: dict[str, nodes.Declaration]) -> dict[str, Period]:

@@ -19,11 +19,13 @@ from compiler.check.citations import CitationChecker, load_source
 from compiler.check.consistency import check_consistency
 from compiler.check.englishtitles import check_english_titles
 from compiler.check.graph import PolicyGraph
+from compiler.check.identity import check_identity
 from compiler.check.kinds import check_kinds
 from compiler.check.layout import RULE_SUFFIX, escapes, policy_root, repository_root
 from compiler.check.model import Policy
 from compiler.check.numbers import check_numbers, recorded_choices
 from compiler.check.resolve import build_symbols, resolve
+from compiler.check.scope import check_scope
 from compiler.check.unitcheck import UnitChecker
 from dsl import codes, files, nodes
 from dsl.diagnostics import Diagnostics
@@ -239,6 +241,8 @@ def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Poli
         fields.check_fields(decl, diags)
         fields.check_vocabulary(decl, diags)
         fields.check_values(decl, diags)
+        if decl.kind == "document":
+            check_identity(decl, diags)
     references = resolve(symbols, diags)
     check_kinds(symbols, diags)
     sources = _load_sources(symbols, diags)
@@ -247,6 +251,7 @@ def check_modules(modules: list[nodes.Module], diags: Diagnostics) -> tuple[Poli
     for decl in symbols.values():
         citations.check(decl)
         check_numbers(decl, diags, choices.get(decl.id.name, ""))
+    check_scope(symbols, sources, diags)
     UnitChecker(symbols, diags).check()
     _check_budgets(symbols, diags)
     check_consistency(symbols, diags)

@@ -139,6 +139,8 @@ def _field_uses(f: nodes.Field) -> Iterator[Use]:
             yield Use(ref, kinds, f.keyword, direction)
     elif f.keyword == "bron":
         yield Use(value.document, ("document",), "cites", "in")
+    elif f.keyword == "passage":
+        yield Use(value.document, ("document",), "passage", "in")
     elif f.keyword == "budget":
         yield Use(value.table, ("begroting",), "budget", "in")
     elif f.keyword == "effect":

@@ -6,6 +6,8 @@ A table, not code, so that docs/language.md and the checker agree and a new fiel
 
 from __future__ import annotations
 
+from compiler.check import character
+
 COMMON = frozenset(
     {
         "naam",
@@ -24,7 +26,9 @@ COMMON = frozenset(
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "document": (
         frozenset({"datum", "bestand"}),
-        frozenset({"titel", "uitgever", "kenmerk", "soort"}),
+        frozenset(
+            {"titel", "uitgever", "kenmerk", "kamerstuk", "url", "soort", "hoofdstuk", "bereik"}
+        ),
     ),
     "actor": (frozenset({"soort"}), frozenset()),
     "indicator": (
@@ -40,7 +44,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "tussendoel",
                 "traject",
                 "bindend",
-                "indicatief",
+                "karakter",
                 "sector",
                 "eigenaar",
                 "soort",
@@ -66,7 +70,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "trigger": (frozenset({"als", "dan"}), frozenset()),
     "verplichting": (
         frozenset({"wie", "termijn"}),
-        frozenset({"wat", "wettelijk", "handhaving", "door"}),
+        frozenset({"wat", "wettelijk", "handhaving", "door", "karakter"}),
     ),
     "handhaving": (frozenset({"stap"}), frozenset({"betreft"})),
     "borging": (
@@ -89,10 +93,12 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "besluit": (frozenset({"door"}), frozenset({"wat", "termijn", "uiterlijk", "betreft"})),
     "bevinding": (frozenset({"wat"}), frozenset({"betreft"})),
     "entiteit": (frozenset({"sleutel"}), frozenset({"tabel", "binnen"})),
+    # `reden` is checked by compiler/check/scope.py (P261), with a hint of its own.
+    "buiten_scope": (frozenset({"passage"}), frozenset({"reden"})),
     "verbod": (
         frozenset({"wat"}),
         frozenset(
-            {"wie", "waar", "uitzondering", "bindend", "indicatief", "door", "uiterlijk", "betreft"}
+            {"wie", "waar", "uitzondering", "bindend", "karakter", "door", "uiterlijk", "betreft"}
         ),
     ),
 }
@@ -113,11 +119,13 @@ REPEATABLE = frozenset(
         "stopt",
         "uitzondering",
         "binnen",
+        "passage",
+        "hoofdstuk",
     }
 )
 
 # Kinds that need no citation of their own.
-UNCITED_KINDS = frozenset({"document"})
+UNCITED_KINDS = frozenset({"document", "buiten_scope"})
 
 # (kind, field) -> allowed words; ("*", field) applies to every kind.
 VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
@@ -168,6 +176,8 @@ VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
         "gestopt",
     ),
     ("*", "traject"): ("lineair", "stapsgewijs", "geen"),
+    # The source's own word for how binding a target or rule is (compiler/check/character.py).
+    ("*", "karakter"): character.WORDS,
 }
 
 BUDGET_SECTIONS = ("incidenteel", "structureel")

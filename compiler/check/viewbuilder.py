@@ -97,7 +97,7 @@ def _target(decl: nodes.Declaration) -> views.Target:
         _member(views.Trajectory, shape) or views.Trajectory.LINEAR,
         tuple(_interim(f.value) for f in decl.all("tussendoel")),
         decl.get("bindend") is not None,
-        decl.get("indicatief") is not None,
+        _name(decl.value("karakter")) or None,
         _member(views.TargetNature, _name(decl.value("soort"))) or views.TargetNature.DOELSTELLING,
     )
 
@@ -149,6 +149,41 @@ def _ladder(decl: nodes.Declaration) -> views.Ladder:
     return views.Ladder(decl.id.name, tuple(sorted(steps, key=lambda s: s.number)))
 
 
+def _out_of_scope(decl: nodes.Declaration) -> views.OutOfScope:
+    reason = decl.value("reden")
+    passages = (
+        views.LineRange(p.document.name, p.first_line, p.last_line)
+        for p in (f.value for f in decl.all("passage"))
+        if isinstance(p, nodes.Passage)
+    )
+    return views.OutOfScope(
+        decl.id.name, reason if isinstance(reason, str) else "", tuple(passages)
+    )
+
+
+def _document(decl: nodes.Declaration) -> views.SourceDocument:
+    chapters = tuple(
+        (c.id.name, views.LineRange(decl.id.name, c.first_line, c.last_line), c.title)
+        for c in (f.value for f in decl.all("hoofdstuk"))
+        if isinstance(c, nodes.Chapter)
+    )
+    scope = decl.value("bereik")
+    addressed = None
+    if isinstance(scope, nodes.Scope) and scope.chapters is None:
+        addressed = views.DocumentScope(whole=True)
+    elif isinstance(scope, nodes.Scope):
+        named = {ref.name for ref in scope.chapters}
+        addressed = views.DocumentScope(False, tuple(r for c, r, _ in chapters if c in named))
+
+    def text(keyword: str) -> str | None:
+        value = decl.value(keyword)
+        return value if isinstance(value, str) else None
+
+    return views.SourceDocument(
+        decl.id.name, text("kenmerk"), text("kamerstuk"), text("url"), chapters, addressed
+    )
+
+
 _BUILDERS: dict[str, Callable[[nodes.Declaration], views.View]] = {
     "entiteit": _entity_kind,
     "indicator": _indicator,
@@ -159,6 +194,8 @@ _BUILDERS: dict[str, Callable[[nodes.Declaration], views.View]] = {
     "maatregel": _measure,
     "borging": _reporting_duty,
     "handhaving": _ladder,
+    "buiten_scope": _out_of_scope,
+    "document": _document,
 }
 
 

@@ -193,6 +193,51 @@ class EntityKind:
 
 
 @dataclass(frozen=True, slots=True)
+class LineRange:
+    """Lines `first`..`last` (1-based, inclusive) of the source text of `document`."""
+
+    document: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfScope:
+    """A `buiten_scope`: passages of the sources the policy leaves out on purpose, and why."""
+
+    id: str
+    reason: str
+    passages: tuple[LineRange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentScope:
+    """What of a document the policy must address (`bereik`): all of it (`whole`), or the line
+    ranges of the chapters it names.
+    """
+
+    whole: bool
+    ranges: tuple[LineRange, ...] = ()
+
+    def holds(self, line: int) -> bool:
+        return self.whole or any(r.first <= line <= r.last for r in self.ranges)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A `document`: its official identity where it has one (`kenmerk`, `kamerstuk`, `url`), its
+    chapters by id, and the lines the policy must address (`bereik`; None when it names none).
+    """
+
+    id: str
+    kenmerk: str | None
+    kamerstuk: str | None
+    url: str | None
+    chapters: tuple[tuple[str, LineRange, str], ...]  # (id, lines, title)
+    scope: DocumentScope | None
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """A `doel`: the indicator it is about, its goal, deadline and trajectory."""
 
@@ -202,8 +247,8 @@ class Target:
     deadline: dt.date | None  # the end of the year or day `uiterlijk` names; None when pending
     trajectory: Trajectory
     interims: tuple[InterimValue, ...]
-    binding: bool
-    indicative: bool
+    binding: bool  # `bindend`: the source makes it legally binding
+    character: str | None  # `karakter`: the source's own word (compiler/check/character.py)
     nature: TargetNature = TargetNature.DOELSTELLING
 
 
@@ -273,7 +318,17 @@ class Ladder:
 
 
 View = Union[
-    EntityKind, Indicator, Target, Trigger, Obligation, Decision, Measure, ReportingDuty, Ladder
+    EntityKind,
+    Indicator,
+    Target,
+    Trigger,
+    Obligation,
+    Decision,
+    Measure,
+    ReportingDuty,
+    Ladder,
+    OutOfScope,
+    SourceDocument,
 ]
 # Any one kind of view, for functions that select views by their class.
 V = TypeVar("V", bound=View)

@@ -80,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PCT",
         help="exit 1 when a document's coverage is below PCT percent",
     )
+    sources.add_argument(
+        "--in-scope",
+        action="store_true",
+        help="only the documents with a `bereik`, and of each only the part it names",
+    )
+    sources.add_argument(
+        "--fail-on-unaddressed",
+        action="store_true",
+        help="exit 1, naming each one, when a quantified passage is neither cited nor marked "
+        "out of scope (`buiten_scope`)",
+    )
     sources.add_argument("--output", "-o", help="write to this file instead of stdout")
 
     add_source = sub.add_parser(

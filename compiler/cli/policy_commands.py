@@ -113,7 +113,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     try:
-        run = source_coverage(args.paths, args.document)
+        run = source_coverage(args.paths, args.document, in_scope=args.in_scope)
     except NotFound as error:
         raise UsageError(error.message, error.hint) from None
     emit(run.render(args.format, passages=not args.summary), args.output)
@@ -125,7 +125,17 @@ def cmd_sources(args: argparse.Namespace) -> int:
         warn(
             f"beleid sources: `{doc.document}` coverage {doc.share:.1%} is below {args.fail_under}%"
         )
-    return EXIT_FINDINGS if below else EXIT_OK
+    unaddressed = run.unaddressed() if args.fail_on_unaddressed else []
+    for document, passage in unaddressed:
+        lines = passage.first_line, passage.last_line
+        where = f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}-{lines[1]}"
+        warn(
+            f"beleid sources: `{document}` {where}: a quantified passage neither cited nor "
+            "marked out of scope (cite it in a declaration, or mark it with `buiten_scope`)"
+        )
+    if unaddressed:
+        warn(f"beleid sources: {len(unaddressed)} unaddressed quantified passages")
+    return EXIT_FINDINGS if below or unaddressed else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

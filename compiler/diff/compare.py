@@ -322,4 +322,5 @@ ITEM_KEYS: dict[str, Callable[[object, Mapping[str, str]], object]] = {
     "effect": lambda v, names: (_name(v.indicator, names), _year_text(v.year)),
     "vervangt": lambda v, names: _name(v.target, names),
     "stopt": lambda v, names: _name(v.target, names),
+    "hoofdstuk": lambda v, names: v.id.name,
 }

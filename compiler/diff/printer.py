@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from dsl import nodes
 
 # Fields whose value is a word from a vocabulary, not a reference to a declaration.
-_WORD_FIELDS = frozenset({"soort", "niveau", "status", "traject"})
+_WORD_FIELDS = frozenset({"soort", "niveau", "status", "traject", "karakter"})
 _BARE_WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _MONEY_SCALES = {"€": "", "€ mln": " mln", "€ mld": " mld"}
 _RANK = {"+": 1, "-": 1, "*": 2, "/": 2}  # how tightly an operator binds
@@ -119,6 +119,22 @@ class _RuleTextWriter:
             else f"regels {c.first_line}-{c.last_line}"
         )
         return f"{self._ref(c.document)} {lines} {self._str(c.quote)}"
+
+    def _passage(self, p: nodes.Passage) -> str:
+        lines = (
+            f"regel {p.first_line}"
+            if p.first_line == p.last_line
+            else f"regels {p.first_line}-{p.last_line}"
+        )
+        return f"{self._ref(p.document)} {lines}"
+
+    def _chapter(self, c: nodes.Chapter) -> str:
+        return f"{c.id.name} regels {c.first_line}-{c.last_line} {self._str(c.title)}"
+
+    def _scope(self, s: nodes.Scope) -> str:
+        if s.chapters is None:
+            return "volledig"
+        return "hoofdstuk " + self._tuple(s.chapters)
 
     def _cadence(self, c: nodes.Cadence) -> str:
         if (c.every, c.period, c.at_least) == (1, "jaar", False):

@@ -29,6 +29,7 @@ KIND_NAMES = {
     "besluit": "decision",
     "verbod": "prohibition",
     "bevinding": "finding",
+    "buiten_scope": "passage out of scope",
 }
 
 

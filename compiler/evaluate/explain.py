@@ -24,6 +24,7 @@ from compiler.evaluate.regionview import (
     farms_are_synthetic,
     find_entity,
 )
+from compiler.evaluate.standing import standing_lines, standing_of
 from compiler.evaluate.targetentities import explain_lines
 from compiler.evaluate.targetnature import NATURE_PHRASES
 from compiler.evaluate.targets import EndStatus, RangeEnd, TargetStatus
@@ -69,6 +70,7 @@ def explain(
     if decl is None:
         raise ExplainError(f"no declaration `{subject}`")
     lines = [f"{decl.kind} `{decl.id}`: {decl.title}", f"  defined at {decl.span}"]
+    lines += standing_lines(standing_of(policy, decl.id))
     if decl.id not in evaluation.in_force:
         lines.append(
             f"  not in force on {evaluation.moment}"

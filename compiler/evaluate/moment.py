@@ -29,6 +29,7 @@ from compiler.evaluate.entities import (
     ladder_outcome,
 )
 from compiler.evaluate.entitytargets import entity_targets
+from compiler.evaluate.standing import Standing, standings
 from compiler.evaluate.targetnature import unjudged
 from compiler.evaluate.targets import TargetStatus, evaluate_targets
 
@@ -91,6 +92,8 @@ class Evaluation:
     # Indicators with one value per entity: a condition reads them from the entity, never from the
     # national series, so `national()` answers as the evaluation did.
     entity_indicators: frozenset[str] = frozenset()
+    # How binding each rule in force is, in the source's word (compiler/evaluate/standing.py).
+    standings: Mapping[str, Standing] = field(default_factory=dict)
 
     @property
     def population(self):
@@ -187,11 +190,12 @@ def evaluate(
         regional_obligations,
         tables,
         entity_level,
+        standings(policy, in_force),
     )
 
 
 def _in_force(decl: CheckedDeclaration, moment: dt.date) -> bool:
-    if decl.kind in ("document", "bevinding"):
+    if decl.kind in ("document", "bevinding", "buiten_scope"):
         return False
     return (decl.valid_from is None or decl.valid_from <= moment) and (
         decl.valid_to is None or moment < decl.valid_to

@@ -17,6 +17,7 @@ from compiler.data.provenance import provenance_json
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
 from compiler.evaluate.regionview import farms_are_synthetic, regional_json, regional_lines
+from compiler.evaluate.standing import standing_json
 from compiler.evaluate.targetentities import per_entity_json, per_entity_lines
 from compiler.evaluate.targets import STATUSES, EndStatus, TargetState, TargetStatus
 from dsl.printable import escaped
@@ -129,6 +130,7 @@ def _target_json(evaluation: Evaluation, t: TargetStatus) -> dict:
         "unit": t.unit,
         "status": t.status,
         "soort": t.nature or TargetNature.DOELSTELLING,
+        **standing_json(evaluation.standings.get(t.target)),
         "why": t.reason,
         "deadline": t.deadline.isoformat() if t.deadline else None,
         "goal": t.goal,

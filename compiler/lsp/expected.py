@@ -94,7 +94,7 @@ def first_value(kind: str, keyword: str) -> Expected | None:
         return Expected(units=True)
     if keyword == "niveau":
         return Expected(words=("nationaal", "sector"), entity_kinds=True)
-    if keyword == "bron":
+    if keyword in ("bron", "passage"):
         return Expected(id_kinds=("document",))
     if keyword == "budget":
         return Expected(id_kinds=("begroting",))
@@ -118,7 +118,7 @@ def later_value(keyword: str, before: list[str]) -> Expected:
     last = before[-1]
     if keyword in FIELD_REFERENCES:  # a list of ids (`betreft a, b`)
         return Expected(id_kinds=FIELD_REFERENCES[keyword][0])
-    if keyword == "bron" and len(before) == 2:
+    if keyword in ("bron", "passage") and len(before) == 2:
         return Expected(words=("regel", "regels"))
     if keyword == "dan" and len(before) == 2 and last in CONSEQUENCE_KINDS:
         return Expected(id_kinds=(CONSEQUENCE_KINDS[last],))

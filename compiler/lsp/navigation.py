@@ -33,6 +33,7 @@ _SYMBOL_KINDS = {
     "verbod": lsp.SymbolKind.Boolean,
     "bevinding": lsp.SymbolKind.String,
     "entiteit": lsp.SymbolKind.Class,
+    "buiten_scope": lsp.SymbolKind.Null,
 }
 
 

@@ -2,5 +2,6 @@
 (`beleid report`).
 
 Stages: handbook.py and state.py reduce the policy and an evaluation to data; phrases.py and the
-sentence templates turn rule fields into Dutch and English; svg.py draws; site.py writes pages.
+sentence templates turn rule fields into Dutch and English; charts/ draws; site.py writes pages;
+extras.py adds what changed since the previous moment, the analysts' downloads and the search.
 """

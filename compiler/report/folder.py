@@ -24,7 +24,7 @@ class Page:
     """One file of the generated site: its path under the output folder and its text."""
 
     path: str  # relative to the output folder
-    text: str
+    text: str | bytes  # bytes for a binary download (the workbook)
 
 
 def replace(out: Path, pages: Callable[[], Iterable[Page]]) -> int:
@@ -38,7 +38,10 @@ def replace(out: Path, pages: Callable[[], Iterable[Page]]) -> int:
         for page in pages():
             target = staging / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.text, encoding="utf-8")
+            if isinstance(page.text, bytes):
+                target.write_bytes(page.text)
+            else:
+                target.write_text(page.text, encoding="utf-8")
             count += 1
         (staging / MARKER).write_text(
             "written by `beleid report`; the whole folder is replaced on the next run\n",

@@ -31,6 +31,7 @@ _KIND_ORDER = (
     "borging",
     "verbod",
     "bevinding",
+    "buiten_scope",
     "actor",
     "document",
 )
@@ -300,7 +301,7 @@ def _actors(entries: dict[str, Entry]) -> dict[str, tuple[Role, ...]]:
 def _deadlines(entries: dict[str, Entry]) -> tuple[Deadline, ...]:
     found = []
     for entry in entries.values():
-        if entry.kind in ("document", "actor", "bevinding"):
+        if entry.kind in ("document", "actor", "bevinding", "buiten_scope"):
             continue
         for when, what in _dated(entry):
             on = parse_when(when, end=what in ("deadline", "interim", "fixed_until"))

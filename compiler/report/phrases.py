@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from compiler.check import character
 from dsl import nodes
 
 LANGUAGES = ("nl", "en")
@@ -176,6 +177,13 @@ class Phrases:
         table, post, package = self.budget_title(ref)
         line, of = ("de post", "van") if self.language == "nl" else ("the line", "of")
         return f"{line} «{post}»" + (f" ({package})" if package else "") + f" {of} «{table}»"
+
+    def character(self, ref) -> str:
+        """The source's word for how binding a rule is (`karakter`): Dutch, or its English
+        rendering (compiler/check/character.py).
+        """
+        word = ref.name if isinstance(ref, nodes.Ref) else str(ref)
+        return character.rendered(word, self.language) or ""
 
     def join(self, items: list[str]) -> str:
         """'a, b en c' / 'a, b and c'."""

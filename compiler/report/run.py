@@ -10,7 +10,7 @@ from pathlib import Path
 from compiler.check.pipeline import Compilation, compile_paths
 from compiler.evaluate import receipt as receipts
 from compiler.evaluate.run import EvaluationRequest, Listener, Stop, evaluate_with_history
-from compiler.report import handbook, site
+from compiler.report import extras, handbook, site
 from compiler.report import state as report_state
 
 
@@ -44,6 +44,7 @@ def write_report(
             return ReportRun(run.compilation, run.stop)
         computed_from = receipts.summary(run.receipt, run.recorded_run)
         compilation, state = run.compilation, report_state.build(run.evaluation, computed_from)
+        state = extras.with_changes(state, run, request.ledger)
     book = handbook.build(compilation.policy)
     count = site.write(book, state, out, request.moment, listener.progress)
     listener.progress(f"wrote {count} files; open {out / 'index.html'}")

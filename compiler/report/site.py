@@ -1,6 +1,6 @@
 """Write the reports: the policy handbook and the monitoring report, in Dutch and English, as a
-static HTML site (offline: one style sheet, inline pictures, no scripts) and as Markdown, into a
-folder that compiler/report/folder.py swaps into place whole.
+static HTML site (offline: one style sheet, inline pictures, no script but the search box's) and
+as Markdown, into a folder that compiler/report/folder.py swaps into place whole.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from compiler.check import timeline
-from compiler.report import budgettables, folder, markdown, readers
+from compiler.check import timeline, views
+from compiler.report import budgettables, extras, folder, markdown, readers
 from compiler.report.charts import dependencies
 from compiler.report.charts.gallery import Gallery
 from compiler.report.folder import MARKER, Page, ReportError
@@ -53,6 +53,7 @@ def pages(
     labels = yaml.safe_load(
         resources.files("compiler.report").joinpath("templates/labels.yaml").read_text("utf-8")
     )
+    labels = extras.prepare(env, labels)  # what changed, downloads, search
     yield Page(
         "assets/style.css",
         resources.files("compiler.report").joinpath("templates/style.css").read_text("utf-8"),
@@ -143,6 +144,7 @@ class _Site:
                     name=f"target-{target['id']}",
                     target=target,
                 )
+        yield from extras.pages(self)
         if self.form == "md":
             yield from self._plot_files()
 
@@ -225,6 +227,12 @@ class _Site:
             if q.document == document.id
             for line in range(q.first_line, q.last_line + 1)
         }
+        scoped = [
+            (scope, passage)
+            for scope in self.hb.policy.views(views.OutOfScope)
+            for passage in scope.passages
+            if passage.document == document.id
+        ]
         yield self._page(
             "source",
             self.plain_title(document.id),
@@ -232,6 +240,8 @@ class _Site:
             document=document,
             lines=text.lines,
             cited=cited,
+            out_of_scope=sorted(scoped, key=lambda item: (item[1].first, item[0].id)),
+            unscoped={n for _, x in scoped for n in range(x.first, x.last + 1)},
             source_path=document.fields.get("bestand", ""),
         )
 

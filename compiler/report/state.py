@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from compiler.evaluate import outcomes
+from compiler.evaluate.changes import MomentChanges
 from compiler.evaluate.duties import DutyStatus
 from compiler.evaluate.moment import Evaluation
 from compiler.evaluate.regionview import computed_columns, farms_are_synthetic
@@ -41,6 +42,8 @@ class MonitoringState:
     regional_columns: dict[str, list[dict]] = field(default_factory=dict)
     # What the figures were computed from (compiler/evaluate/receipt.py `summary`), if known.
     receipt: dict | None = None
+    # What changed since the previous recorded moment (compiler/evaluate/changes.py), if known.
+    changes: MomentChanges | None = None
 
     @property
     def regional(self) -> list[dict]:

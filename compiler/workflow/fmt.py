@@ -56,6 +56,7 @@ VALUE_COLUMN = {
     "verbod": 13,
     "bevinding": 8,
     "entiteit": 8,
+    "buiten_scope": 8,
 }
 # Fields whose values are never aligned: citations and the rows of ladders and budget tables.
 UNALIGNED = frozenset({"bron", "stap", "pakket", "post", "totaal", "deelpost"})

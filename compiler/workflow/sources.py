@@ -1,5 +1,6 @@
 """What `beleid sources` asks for: the coverage of each source document the policy cites (or of
-one), rendered as text or JSON, and which documents fall below a threshold; nothing is printed.
+one, or of those with a `bereik`, within it), rendered as text or JSON, which documents fall below
+a threshold and which quantified passages are unaddressed; nothing is printed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ class SourcesRun:
             return coverage.render_json(list(self.documents))
         return coverage.render_text(list(self.documents), passages=passages)
 
+    def unaddressed(self) -> list[tuple[str, coverage.Passage]]:
+        """Every quantified passage of the documents asked for that is neither cited nor marked
+        out of scope, as (document, passage).
+        """
+        return [(d.document, p) for d in self.documents for p in d.unaddressed]
+
     def below(self, percent: float | None) -> list[coverage.DocumentCoverage]:
         """The documents whose coverage is below `percent` (none when no threshold is given)."""
         if percent is None:
@@ -32,10 +39,14 @@ class SourcesRun:
         return [d for d in self.documents if d.share * 100 < percent]
 
 
-def source_coverage(paths: list[str], document: str | None = None) -> SourcesRun:
-    """Check the policy and measure what it cites; NotFound when `document` has no text."""
+def source_coverage(
+    paths: list[str], document: str | None = None, *, in_scope: bool = False
+) -> SourcesRun:
+    """Check the policy and measure what it cites; NotFound when `document` has no text (or,
+    with `in_scope`, no `bereik`).
+    """
     compilation = compile_paths(paths)
-    documents = coverage.coverage(compilation.policy)
+    documents = coverage.coverage(compilation.policy, in_scope=in_scope)
     if document:
         known = [d.document for d in documents]
         if document not in known:

@@ -49,8 +49,8 @@ ASSUMED_TERMINALS = {
 }
 
 # Words TEMPLATE writes literally; each must still be a keyword of dsl/policy.lark.
-LITERAL_WORDS = ("instrument", "dan", "bron", "eenheid", "elk", "waar", "is", "pakket", "post",
-                 "deelpost")
+LITERAL_WORDS = ("instrument", "dan", "bron", "passage", "eenheid", "elk", "waar", "is", "pakket",
+                 "post", "deelpost")
 
 _NAME = "[a-z_][a-z0-9_]*"
 _UNIT_END = "(?![A-Za-z0-9_/²³])"
@@ -132,8 +132,8 @@ TEMPLATE: dict = {
             ],
         },
         "field-bron": {
-            "comment": "bron DOCUMENT regel(s) N[-M] \"quote\"",
-            "match": f"(?<![\\w.])(bron)\\b(?:\\s+({_NAME})\\b(?:\\s+(<<LOCATION_WORDS>>)\\b"
+            "comment": "bron DOCUMENT regel(s) N[-M] \"quote\", passage DOCUMENT regel(s) N[-M]",
+            "match": f"(?<![\\w.])(bron|passage)\\b(?:\\s+({_NAME})\\b(?:\\s+(<<LOCATION_WORDS>>)\\b"
                      "(?:\\s+(\\d+)(?:\\s*(-)\\s*(\\d+))?)?)?)?",
             "captures": {
                 "1": {"name": _FIELD},
