@@ -35,6 +35,7 @@ KINDS = (
     "findings.html",
     "source-vervolgpakket.html",
     "monitoring.html",
+    "changes.html",
     "target-nh3_landbouw_2035.html",
     "target-agrarisch_natuurbeheer_280000_ha.html",
 )
