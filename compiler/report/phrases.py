@@ -11,42 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from compiler.check import character
 from dsl import nodes
 
 LANGUAGES = ("nl", "en")
+# Around Dutch text in an English sentence (a drafter's words): compiler/report/sentences.py marks
+# it `<span lang="nl">` on an HTML page and drops the marks in plain text.
+DUTCH_OPEN, DUTCH_CLOSE = "\ue000", "\ue001"
 
-_MONTHS = {
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
+# The Babel locale of each report language: it writes every number, amount, percentage and date.
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+_UNITS = {"nl": {"ja_nee": "ja/nee"}, "en": {"ja_nee": "yes/no"}}  # units named by an id
 _PERIODS = {  # the grammar's PERIOD words, singular or plural, to (one, many)
     "nl": {
         "dag": ("dag", "dagen"),
@@ -172,6 +152,7 @@ class Phrases:
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
         self.language = language
+        self.locale = LOCALES[language]
         self.title = title
         self.words = _WORDS[language]
         # (table title, line title, package title or None) of a budget reference; ids when not given
@@ -213,23 +194,25 @@ class Phrases:
     # numbers and amounts ------------------------------------------------------------------------
 
     def number(self, text: str) -> str:
-        """A number as written in the rule, digits kept, with the language's separators:
-        1125.5 is 1.125,5 in Dutch and 1,125.5 in English.
+        """A number as written in the rule, every digit kept, in the language's locale:
+        1125.5 is 1.125,5 in Dutch and 1,125.5 in English; 12.50 keeps its two decimals.
         """
-        sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
-        whole, _, decimals = text.partition(".")
-        groups = [whole[max(i - 3, 0) : i] for i in range(len(whole), 0, -3)][::-1]
-        thousands, mark = (".", ",") if self.language == "nl" else (",", ".")
-        return sign + thousands.join(groups) + (mark + decimals if decimals else "")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return text
+        decimals = len(text.partition(".")[2])
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
 
     def figure(self, value: float, decimals: int = 2) -> str:
-        """A computed value, rounded, with the language's separators (12,345.6 or 12.345,6)."""
-        text = f"{value:,.{decimals}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        if self.language == "nl":
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return text
+        """A computed value, rounded to at most `decimals` decimals (trailing zeros dropped), in
+        the language's locale: 12,345.6 or 12.345,6.
+        """
+        pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+        if math.isfinite(value) and round(value, max(decimals, 0)) == 0:
+            value = 0.0  # no "-0"
+        return format_decimal(value, format=pattern, locale=self.locale)
 
     def significant(self, value: float, digits: int = 3) -> str:
         """A computed value to `digits` significant digits (whole numbers stay whole): 0.0009 stays
@@ -239,8 +222,12 @@ class Phrases:
             return self.figure(value, 0)
         return self.figure(value, max(0, digits - 1 - math.floor(math.log10(abs(value)))))
 
+    def unit(self, unit: str | None) -> str:
+        """A unit as the reader reads it: `ja_nee` is "ja/nee" or "yes/no"."""
+        return _UNITS[self.language].get(unit or "", unit or "")
+
     def quantity(self, q: nodes.Quantity) -> str:
-        unit = q.unit.text
+        unit = self.unit(q.unit.text)
         if unit.startswith("€"):
             rest = unit[1:].strip()
             return f"€ {self.number(q.number)}" + (f" {rest}" if rest else "")
@@ -270,7 +257,10 @@ class Phrases:
         return str(amount)
 
     def pending(self, pending: nodes.Pending) -> str:
-        reason = f" ({pending.reason})" if pending.reason else ""
+        reason = pending.reason or ""
+        if reason and self.language != "nl":
+            reason = f"{DUTCH_OPEN}{reason}{DUTCH_CLOSE}"
+        reason = f" ({reason})" if reason else ""
         return self.words["pending"] + reason
 
     # dates and terms ------------------------------------------------------------------------------
@@ -286,7 +276,8 @@ class Phrases:
             return when.text
 
     def date(self, day: dt.date) -> str:
-        return f"{day.day} {_MONTHS[self.language][day.month - 1]} {day.year}"
+        """'1 juli 2026' / '1 July 2026'."""
+        return format_date(day, format="d MMMM y", locale=self.locale)
 
     def period(self, count: int, period: str) -> str:
         one, many = _PERIODS[self.language][_SINGULAR.get(period, period)]

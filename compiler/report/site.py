@@ -1,19 +1,12 @@
 """Write the reports: the policy handbook and the monitoring report, in Dutch and English, as a
 static HTML site (offline: one style sheet, inline pictures, no script but the search box's) and
-as Markdown.
-
-The whole folder is written beside the target and moved into place at the end, so an interrupted
-run leaves the previous report intact; a folder that is not a beleid report is never replaced.
+as Markdown, into a folder that compiler/report/folder.py swaps into place whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from importlib import resources
@@ -22,30 +15,19 @@ from pathlib import Path
 import yaml
 
 from compiler.check import timeline, views
-from compiler.report import extras, markdown
+from compiler.report import budgettables, extras, folder, markdown, readers
 from compiler.report.charts import dependencies
 from compiler.report.charts.gallery import Gallery
+from compiler.report.folder import MARKER, Page, ReportError
 from compiler.report.handbook import Entry, Handbook
-from compiler.report.phrases import LANGUAGES
+from compiler.report.phrases import LANGUAGES, Phrases
 from compiler.report.provinces import PROVINCE_NAMES, TILES
 from compiler.report.sentences import Sentences, environment
 from compiler.report.state import MonitoringState
 from compiler.report.titles import title_for
 
-MARKER = ".beleid-report"  # marks a folder this module wrote, so it may be replaced
 FORMATS = ("html", "md")
-
-
-class ReportError(Exception):
-    """The report cannot be written where it was asked (the message says why and what to do)."""
-
-
-@dataclass(frozen=True)
-class Page:
-    """One file of the generated site: its path under the output folder and its text."""
-
-    path: str  # relative to the output folder
-    text: str | bytes  # bytes for a binary download (the workbook)
+__all__ = ["MARKER", "Page", "ReportError", "pages", "write"]
 
 
 def write(
@@ -55,30 +37,8 @@ def write(
     moment: dt.date,
     progress: Callable[[str], None] = lambda message: None,
 ) -> int:
-    """Write every page under `out`; returns the number of files written."""
-    out = _resolved(out)
-    _check_target(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        count = 0
-        for page in pages(handbook, state, moment, progress):
-            target = staging / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(page.text, bytes):
-                target.write_bytes(page.text)
-            else:
-                target.write_text(page.text, encoding="utf-8")
-            count += 1
-        (staging / MARKER).write_text(
-            "written by `beleid report`; the whole folder is replaced on the next run\n",
-            encoding="utf-8",
-        )
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+    """Write every page under `out` (compiler/report/folder.py); returns the number of files."""
+    return folder.replace(out, lambda: pages(handbook, state, moment, progress))
 
 
 def pages(
@@ -101,7 +61,11 @@ def pages(
     yield Page(
         "index.html",
         env.get_template("html/landing.html.j2").render(
-            labels=labels, languages=LANGUAGES, state=state, moment=moment
+            labels=labels,
+            languages=LANGUAGES,
+            state=state,
+            moment=moment,
+            dates={language: Phrases(language, str).date(moment) for language in LANGUAGES},
         ),
     )
     steps = [(language, form) for language in LANGUAGES for form in FORMATS]
@@ -111,40 +75,6 @@ def pages(
         written = list(site.pages())
         progress(f"[{number}/{len(steps)}] {language} {form}: {len(written)} files")
         yield from written
-
-
-def _resolved(out: Path) -> Path:
-    """The output folder as one physical path, resolved before anything is moved: `R/../R` names
-    `R` itself, so moving the old `R` aside cannot make the path point nowhere.
-    """
-    if out.name in ("", ".", ".."):
-        return out.resolve()
-    return out.parent.resolve() / out.name
-
-
-def _check_target(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise ReportError(
-            f"{out} exists and is not a report written by beleid; it is left untouched. "
-            "Choose an empty or new folder with -o"
-        )
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Move the new report into place; the old one is removed only after the new one is there."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(out, old)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out)  # the old report back in place, never lost
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 class _Site:
@@ -164,12 +94,19 @@ class _Site:
         self.env, self.form, self.language = env, form, language
         self.hb, self.state, self.moment = handbook, state, moment
         self.labels = labels[language]
-        self.sentences = Sentences(env, language, handbook)
+        self.budgets = budgettables.localized(handbook.budgets, language, self.labels)
+        self.sentences = Sentences(env, language, handbook, self.budgets, html=form == "html")
         self.phrases = self.sentences.phrases
         galleries = {} if galleries is None else galleries
         if language not in galleries:
             galleries[language] = Gallery(
-                handbook, state, moment, self.labels, self.phrases.figure, self.plain_title
+                handbook,
+                state,
+                moment,
+                self.labels,
+                self.phrases.figure,
+                self.plain_title,
+                self.budgets,
             )
         self.charts = galleries[language]
         self.folder = language if form == "html" else f"markdown/{language}"
@@ -244,6 +181,11 @@ class _Site:
             "day": self.day,
             "tiles": TILES,
             "province_names": PROVINCE_NAMES,
+            "budgets": self.budgets,
+            "budget_sections": budgettables.sections,
+            "chapter_title": lambda chapter: readers.chapter_title(chapter, self.labels),
+            "shown_quote": lambda quote: readers.shown_quote(self.hb, quote),
+            "citations": lambda document: readers.citations(self.hb, document),
         }
 
     def _intro(self) -> str:
@@ -374,22 +316,21 @@ class _Site:
         if amount is None:
             return ""
         millions = amount / Decimal(1_000_000)
-        return f"€ {self.phrases.number(_plain(millions))} mln"
+        return self.labels["million"].format(amount=self.phrases.number(_plain(millions)))
 
     def state_sentence(self, target: dict) -> str:
-        return " ".join(
-            str(
-                self.sentences.module.target_state(
-                    target, self.phrases, self.labels, self.state.synthetic
-                )
-            ).split()
+        return self.sentences.finish(
+            self.sentences.module.target_state(
+                target, self.phrases, self.labels, self.state.synthetic
+            )
         )
 
     def farms_sentence(self, obligation: dict) -> str:
-        sentence = self.sentences.module.farms_sentence(
-            obligation, self.phrases, self.labels, self.state.synthetic
+        return self.sentences.finish(
+            self.sentences.module.farms_sentence(
+                obligation, self.phrases, self.labels, self.state.synthetic
+            )
         )
-        return " ".join(str(sentence).split())
 
 
 def _plain(value: Decimal) -> str:

@@ -36,7 +36,7 @@ def neighbourhood(
     x_centre = (_WIDTH - _CENTRE) / 2
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="picture" viewBox="0 0 {_WIDTH} '
-        f'{height:.0f}" width="{_WIDTH}" height="{height:.0f}" role="img">'
+        f'{height:.0f}" width="{_WIDTH}" height="{height:.0f}" role="group">'
         f"<title>{escape(centre[1])}: {escape(labels['uses'])} / {escape(labels['used_by'])}"
         "</title>",
         f'<text class="head" x="8" y="16">{escape(labels["uses"])}</text>',

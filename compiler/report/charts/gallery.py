@@ -27,8 +27,11 @@ class Gallery:
         labels: dict,
         figure: Callable[[float], str],
         title: Callable[[str], str] | None = None,
+        budgets: dict | None = None,
     ) -> None:
         self.hb, self.state, self.moment = handbook, state, moment
+        # budget tables, lines titled in this language (compiler/report/budgettables.py)
+        self.budgets = handbook.budgets if budgets is None else budgets
         self.labels, self.figure = labels, figure
         self.title = title or handbook.title  # a declaration's title in this language, plain
         self._drawn: dict[str, str] = {}
@@ -52,7 +55,7 @@ class Gallery:
         return self._once(
             f"budget-{ident}",
             lambda: budgets.chart(
-                self.hb.budgets[ident],
+                self.budgets[ident],
                 self.title(ident),
                 budget_check.TOTAL,
                 self.labels,
@@ -94,6 +97,6 @@ class Gallery:
                 for column in self.state.regional_columns[obligation["id"]]:
                     name = f"provinces-{obligation['id']}-{column['id']}.svg"
                     yield name, self.region(obligation, column)
-        for ident in self.hb.budgets:
+        for ident in self.budgets:
             yield f"budget-{ident}.svg", self.budget(ident)
         yield "timeline.svg", self.deadlines()
