@@ -69,6 +69,7 @@ class _Reader(HTMLParser):
         lang = attributes.get("lang")
         hides = (
             tag in _SKIP
+            or tag == "blockquote"  # a quote is the source's words, in whatever language it has
             or (tag == "details" and "drafter" in (attributes.get("class") or "").split())
             or (tag == "pre" and "source" in (attributes.get("class") or "").split())
             or (lang is not None and self.page_lang and lang != self.page_lang)
