@@ -17,6 +17,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from compiler.check import character
+from compiler.report import citedsources
 from dsl import nodes
 
 LANGUAGES = ("nl", "en")
@@ -159,6 +160,10 @@ class Phrases:
         self.budget_title = budget_title or (
             lambda ref: (ref.table.name, ref.post.name, ref.package.name if ref.package else None)
         )
+
+    def cited(self, citation: str) -> str:
+        """Where a figure comes from, its describing words in this language."""
+        return citedsources.in_language(citation, self.language)
 
     # names ------------------------------------------------------------------------------------
 
