@@ -107,6 +107,18 @@ def compile_with_base(tmp_path: Path, text: str):
     return compile_paths([str(tmp_path)])
 
 
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    """An empty private cache directory of this test, with the counters at zero."""
+    from dsl import cache
+
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(cache.DIRECTORY_VARIABLE, str(directory))
+    monkeypatch.delenv(cache.SWITCH_VARIABLE, raising=False)
+    cache.STATS.clear()
+    return directory
+
+
 @pytest.fixture(scope="session")
 def bundled_policy():
     """The compiled bundled policy (compiled once per test session)."""

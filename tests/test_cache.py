@@ -24,16 +24,6 @@ BROKEN = 'doel kapot "Kapot" {\n  waarde 5 kt\n  ??\n}\n\ndoel heel "Heel" { }\n
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch) -> Path:
-    """An empty private cache directory of this test, with the counters at zero."""
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(cache.DIRECTORY_VARIABLE, str(directory))
-    monkeypatch.delenv(cache.SWITCH_VARIABLE, raising=False)
-    cache.STATS.clear()
-    return directory
-
-
-@pytest.fixture
 def tree(tmp_path) -> Path:
     """A copy of the base fixture with one file that has a syntax error."""
     root = tmp_path / "policy"

@@ -8,22 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-import pytest
 
 from compiler.report import templatecache
 from compiler.report.sentences import environment
 from dsl import cache
 
 TEMPLATE = "sentences.nl.j2"
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(cache.DIRECTORY_VARIABLE, str(directory))
-    monkeypatch.delenv(cache.SWITCH_VARIABLE, raising=False)
-    cache.STATS.clear()
-    return directory
 
 
 def _entries(directory: Path) -> list[Path]:
