@@ -27,6 +27,7 @@ OpenFisca are skipped when absent:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -230,6 +231,12 @@ def prepare(size: int, seed: int, root: Path = DATA) -> Path:
     return folder
 
 
+def reset_peak_rss() -> None:
+    """Start VmHWM afresh (Linux: 5 to clear_refs), so each size's peak is its own."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def measure(
     size: int,
     reps: int,
@@ -242,6 +249,7 @@ def measure(
 ) -> dict:
     """Every approach once per repetition, in rotating order, after one warm-up round."""
     folder = prepare(size, seed, root)
+    reset_peak_rss()
     data = baselines.load(folder)
     policy, monitoring = engine_setup(folder, data)
     runners = [
@@ -316,8 +324,8 @@ def table(results: list[dict]) -> str:
     for result in results:
         worker = result["openfisca_peak_rss_mib"]
         lines.append(
-            f"{result['size']:,} farms: {verdict(result)}. Peak RSS of this process (every "
-            f"approach but OpenFisca) {result['peak_rss_mib']:,.0f} MiB"
+            f"{result['size']:,} farms: {verdict(result)}. Peak RSS of this process at this "
+            f"size (inputs and every approach but OpenFisca) {result['peak_rss_mib']:,.0f} MiB"
             + (f", of the OpenFisca worker {worker:,.0f} MiB." if worker else ".")
         )
     return "\n".join(lines)
