@@ -1,12 +1,15 @@
-"""The farm rule of benchmarks/evaluate.py written three other ways: hand-written NumPy (the
-practical limit), a per-farm Python loop, and OpenFisca-core.
+"""The farm rule of benchmarks/evaluate.py written four other ways: hand-written NumPy (the
+practical limit), polars, a per-farm Python loop, and OpenFisca-core.
 
-Standalone on purpose: it imports only NumPy (and OpenFisca), so it runs in the benchmark's own
-OpenFisca environment, where beleid is not installed. Run as a worker:
+Standalone on purpose: it imports only NumPy (and polars or OpenFisca when asked), so it runs in
+the benchmark's own OpenFisca environment, where beleid is not installed. There it runs as a
+long-lived worker that evaluate.py drives one repetition at a time over a pipe:
 
-    python benchmarks/farm_rule_baselines.py APPROACH DATA_DIR REPS
+    python benchmarks/farm_rule_baselines.py serve DATA_DIR
 
-It prints one JSON line: median time, peak memory and hashes of the per-farm outputs.
+It loads the population, builds the tax-benefit system, answers `ready`, and then for every `run`
+line on stdin builds a fresh simulation and calculates the rule, answering one JSON line with the
+two times; `finish` answers with the hashes of the last outputs and the peak memory, and exits.
 
 The rule, per farm: exceeds = emission > norm; must_file_plan = sector_off_track and exceeds;
 gap = max(0, emission - norm); buyout_priority = distance <= 1000 m and exceeds. Aggregates: farms
@@ -18,7 +21,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -202,45 +204,81 @@ def openfisca_rule(simulation, data: dict[str, np.ndarray]):
     return outputs, aggregate(outputs["must_file_plan"], gap, data["sector"], data["province"])
 
 
-# ---------------------------------------------------------------------------------------- worker
+# ---------------------------------------------------------------------------------------- polars
 
 
-def run(approach: str, folder: Path, reps: int) -> dict:
-    data = load(folder)
-    inputs_rss = rss_mib()
-    setups, times = [], []
-    system = openfisca_system() if approach == "openfisca" else None
-    farms = python_setup(data) if approach == "python" else None
-    # as the engine worker does: set-up objects are not walked by the timed runs' collections
-    gc.freeze()
-    result = None
-    for rep in range(reps + 1):  # the first repetition warms up and is not counted
-        gc.collect()
-        if approach == "openfisca":
-            start = time.perf_counter()
-            simulation = openfisca_setup(system, data)
-            setups.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            result = openfisca_rule(simulation, data)
-        elif approach == "python":
-            start = time.perf_counter()
-            result = python_rule(farms)
-        else:
-            start = time.perf_counter()
-            result = numpy_rule(data)
-        elapsed = time.perf_counter() - start
-        if rep:
-            times.append(elapsed)
-    return {
-        "approach": approach,
-        "median_s": statistics.median(times),
-        "reps": reps,
-        "setup_median_s": statistics.median(setups) if setups else None,
-        "peak_rss_mib": peak_rss_mib(),
-        "inputs_rss_mib": inputs_rss,
-        "hashes": digest(*result),
+def polars_setup(data: dict[str, np.ndarray]):
+    import polars as pl
+
+    return pl.DataFrame(data)
+
+
+def polars_rule(frame, off_track: bool = True):
+    """The rule as a polars user would write it: expressions for the columns, group_by for the
+    aggregates; categories with no farm are filled in as zero afterwards.
+    """
+    import polars as pl
+
+    exceeds = pl.col("emission") > pl.col("norm")
+    out = frame.select(
+        "sector",
+        "province",
+        exceeds=exceeds,
+        must_file_plan=exceeds & pl.lit(off_track),
+        gap=(pl.col("emission") - pl.col("norm")).clip(lower_bound=0.0),
+        buyout_priority=(pl.col("distance") <= 1000.0) & exceeds,
+    )
+    by_sector = out.group_by("sector").agg(pl.col("must_file_plan").sum(), pl.col("gap").sum())
+    by_province = out.group_by("province").agg(pl.col("must_file_plan").sum())
+    must_sector, gap_sector, must_province = [0] * SECTORS, [0.0] * SECTORS, [0] * PROVINCES
+    for sector, must, gap in by_sector.iter_rows():
+        must_sector[sector], gap_sector[sector] = int(must), float(gap)
+    for province, must in by_province.iter_rows():
+        must_province[province] = int(must)
+    return out, {
+        "must_by_sector": must_sector,
+        "must_by_province": must_province,
+        "gap_by_sector": gap_sector,
     }
 
 
+def polars_outputs(out, figures: dict):
+    """The per-farm columns as NumPy arrays, for the hashes (not timed)."""
+    names = ("exceeds", "must_file_plan", "gap", "buyout_priority")
+    return {name: out[name].to_numpy() for name in names}, figures
+
+
+# ---------------------------------------------------------------------------------------- worker
+
+
+def serve(folder: Path, lines=sys.stdin, answer=print) -> None:
+    """The OpenFisca worker: one repetition per `run` line, timed with and without building."""
+    data = load(folder)
+    inputs_rss = rss_mib()
+    system = openfisca_system()
+    # as the engine's set-up: long-lived objects are not walked by the timed runs' collections
+    gc.freeze()
+    from importlib.metadata import version
+
+    ready = {"ready": True, "inputs_rss_mib": inputs_rss, "version": version("openfisca-core")}
+    answer(json.dumps(ready), flush=True)
+    result = None
+    for line in lines:
+        if line.strip() == "finish":
+            break
+        gc.collect()
+        start = time.perf_counter()
+        simulation = openfisca_setup(system, data)
+        built = time.perf_counter()
+        result = openfisca_rule(simulation, data)
+        done = time.perf_counter()
+        answer(json.dumps({"setup_s": built - start, "calc_s": done - built}), flush=True)
+        del simulation
+    hashes = digest(*result) if result else None
+    answer(json.dumps({"hashes": hashes, "peak_rss_mib": peak_rss_mib()}), flush=True)
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]))))
+    if sys.argv[1:2] != ["serve"] or len(sys.argv) != 3:
+        sys.exit("usage: farm_rule_baselines.py serve DATA_DIR")
+    serve(Path(sys.argv[2]))

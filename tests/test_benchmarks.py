@@ -1,6 +1,6 @@
-"""The evaluation benchmark's correctness half: on a small population, the engine and the
-hand-written NumPy rule produce identical per-farm outputs and aggregates (the timing half is
-benchmarks/evaluate.py).
+"""The benchmarks' correctness halves: on a small population, the engine, hand-written NumPy, polars
+(when installed) and the Python loop produce identical per-farm outputs and aggregates, and the
+interleaved driver of benchmarks/evaluate.py runs (the timing half is the script itself).
 """
 
 from __future__ import annotations
@@ -37,6 +37,35 @@ def test_the_rule_selects_someone_and_not_everyone(population):
     share = outputs["must_file_plan"].mean()
     assert 0.3 < share < 0.7
     assert sum(figures["must_by_province"]) == outputs["must_file_plan"].sum()
+
+
+def test_polars_and_hand_written_numpy_agree(population):
+    pytest.importorskip("polars")
+    data = baselines.load(population)
+    frame = baselines.polars_setup(data)
+    polars = baselines.digest(*baselines.polars_outputs(*baselines.polars_rule(frame)))
+    assert polars == baselines.digest(*baselines.numpy_rule(data))
+
+
+def test_the_interleaved_run_times_every_approach_present_and_all_agree(population):
+    """The --quick path in one process; polars only when installed, OpenFisca left out."""
+    root = population.parent
+    result = bench.measure(3000, 2, seed=5, root=root, openfisca=False)
+    expected = ["numpy", "beleid"] + (["polars"] if bench.polars_version() else []) + ["python"]
+    assert list(result["medians"]) == expected
+    assert all(result["same"].values()) and set(result["same"]) == set(expected)
+    assert all(seconds > 0 for seconds in result["medians"].values())
+    printed = bench.table([result])
+    assert "| 3,000 | numpy |" in printed and "1.00× | reference |" in printed
+    assert "3,000 farms: beleid / NumPy" in printed
+
+
+@pytest.mark.skipif(not bench.OPENFISCA_PYTHON.exists(), reason="OpenFisca venv not set up")
+def test_the_openfisca_worker_answers_over_its_pipe_and_agrees(population):
+    result = bench.measure(3000, 1, seed=5, root=population.parent, python_max_size=0)
+    built = bench.OpenFiscaWorker.BUILT
+    assert result["same"]["openfisca"] and result["same"][built]
+    assert result["medians"][built] > result["medians"]["openfisca"]
 
 
 def test_the_table_benchmark_reads_the_same_farms_in_both_formats_and_readers(tmp_path):
